@@ -21,25 +21,22 @@ final class ReplicaUpdater {
         this.momentum = momentum;
     }
 
-    void apply(Update update, NDManager parent, StepProfile profile) {
-        if (update.meanGradient().length != nets.online.size()
-                || update.meanStatistics().length != nets.buffers.size()) {
-            throw new IllegalArgumentException("update of " + update.meanGradient().length + "/"
-                    + update.meanStatistics().length + " values for a replica of "
+    /**
+     * Applies the step's mean gradient and mean batch statistics (flat, in the online and buffers
+     * slab layouts; the gradient is consumed). Temporaries live in {@code scope}.
+     */
+    void apply(NDArray meanGradient, NDArray meanStatistics, StepHyper h, NDManager scope, StepProfile profile) {
+        if (meanGradient.size() != nets.online.size() || meanStatistics.size() != nets.buffers.size()) {
+            throw new IllegalArgumentException("update of " + meanGradient.size() + "/"
+                    + meanStatistics.size() + " values for a replica of "
                     + nets.online.size() + "/" + nets.buffers.size());
         }
-        StepHyper h = update.hyper();
-        try (NDManager scope = parent.newSubManager()) {
-            NDArray grad = scope.create(update.meanGradient());
-            profile.time(Phase.LARS, () -> lars.step(grad, momentum, h.lr(), h.weightDecay(), scope));
-            profile.time(Phase.EMA, () -> {
-                NDArray onlineHead = Lars.scoped(scope, nets.online.prefix(nets.target.size()));
-                nets.target.flat().muli(h.tau()).addi(Lars.scoped(scope, onlineHead.mul(1 - h.tau())));
-            });
-            profile.time(Phase.STATISTICS, () -> {
-                NDArray stats = scope.create(update.meanStatistics());
-                nets.buffers.flat().muli(1 - BatchNorm.MOMENTUM).addi(stats.muli(BatchNorm.MOMENTUM));
-            });
-        }
+        profile.time(Phase.LARS, () -> lars.step(meanGradient, momentum, h.lr(), h.weightDecay(), scope));
+        profile.time(Phase.EMA, () -> {
+            NDArray onlineHead = Lars.scoped(scope, nets.online.prefix(nets.target.size()));
+            nets.target.flat().muli(h.tau()).addi(Lars.scoped(scope, onlineHead.mul(1 - h.tau())));
+        });
+        profile.time(Phase.STATISTICS, () -> nets.buffers.flat()
+                .muli(1 - BatchNorm.MOMENTUM).addi(meanStatistics.muli(BatchNorm.MOMENTUM)));
     }
 }

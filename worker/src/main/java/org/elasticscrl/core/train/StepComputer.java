@@ -25,30 +25,27 @@ final class StepComputer {
         this.onlineEval = onlineEval;
     }
 
-    Contribution compute(List<Chunk> chunks, NDManager parent, StepProfile profile) {
-        if (chunks.isEmpty()) {
-            throw new IllegalArgumentException("nothing to compute: no chunks");
-        }
-        try (NDManager scope = parent.newSubManager()) {
-            NDArray gradients = null;
-            NDArray statistics = null;
-            ChunkMetrics metrics = ChunkMetrics.NONE;
-            for (Chunk chunk : chunks) {
-                ChunkResult r = computeOne(chunk, scope, profile);
-                gradients = gradients == null ? r.gradients : gradients.addi(r.gradients);
-                statistics = statistics == null ? r.statistics : statistics.addi(r.statistics);
-                metrics = metrics.plus(r.metrics);
-            }
-            NDArray g = gradients;
-            NDArray s = statistics;
-            float[] gradientSum = profile.time(Phase.GRADIENTS, g::toFloatArray);
-            return new Contribution(gradientSum, s.toFloatArray(), metrics);
+    /** Sample-weighted sums over chunks, still native (arrays owned by the caller's scope). */
+    record Sums(NDArray gradients, NDArray statistics, ChunkMetrics metrics) {
+        int samples() {
+            return metrics.samples();
         }
     }
 
-    private record ChunkResult(NDArray gradients, NDArray statistics, ChunkMetrics metrics) {}
+    Sums compute(List<Chunk> chunks, NDManager scope, StepProfile profile) {
+        if (chunks.isEmpty()) {
+            throw new IllegalArgumentException("nothing to compute: no chunks");
+        }
+        Sums total = null;
+        for (Chunk chunk : chunks) {
+            Sums r = computeOne(chunk, scope, profile);
+            total = total == null ? r : new Sums(total.gradients.addi(r.gradients),
+                    total.statistics.addi(r.statistics), total.metrics.plus(r.metrics));
+        }
+        return total;
+    }
 
-    private ChunkResult computeOne(Chunk chunk, NDManager scope, StepProfile profile) {
+    private Sums computeOne(Chunk chunk, NDManager scope, StepProfile profile) {
         int n = chunk.samples();
         // A BatchNorm that sees no data in this chunk (e.g. heads when no image has boxes)
         // contributes its running statistics, i.e. leaves them unchanged.
@@ -95,6 +92,6 @@ final class StepComputer {
         statistics.attach(scope);
         ChunkMetrics m = new ChunkMetrics(n, ssl * n, ce * n, correct, evaluated, loss.pairs(),
                 loss.skippedImages(), loss.boxFallbacks());
-        return new ChunkResult(gradients, statistics, m);
+        return new Sums(gradients, statistics, m);
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.elasticscrl.config.ScrlConfig;
+import org.elasticscrl.core.train.StepProfile.Phase;
 
 /**
  * One replica of the learner, with the step split the way the cluster needs it:
@@ -65,20 +66,34 @@ public final class TrainingCore implements AutoCloseable {
 
     /** Loss, gradients and BatchNorm statistics of {@code chunks}, summed (sample-weighted). */
     public Contribution computeGradients(List<Chunk> chunks) {
-        return computer.compute(chunks, manager, profile);
+        try (NDManager scope = manager.newSubManager()) {
+            StepComputer.Sums sums = computer.compute(chunks, scope, profile);
+            float[] gradients = profile.time(Phase.GRADIENTS, sums.gradients()::toFloatArray);
+            return new Contribution(gradients, sums.statistics().toFloatArray(), sums.metrics());
+        }
     }
 
     /** Applies a committed update (LARS + momentum, EMA, running statistics). */
     public void applyUpdate(Update update) {
-        updater.apply(update, manager, profile);
+        try (NDManager scope = manager.newSubManager()) {
+            updater.apply(scope.create(update.meanGradient()), scope.create(update.meanStatistics()),
+                    update.hyper(), scope, profile);
+        }
         step++;
     }
 
-    /** compute + apply on one process; returns what was computed. */
-    public Contribution step(List<Chunk> chunks, StepHyper hyper) {
-        Contribution c = computeGradients(chunks);
-        applyUpdate(Update.mean(c, hyper));
-        return c;
+    /**
+     * compute + apply in one process, without taking the sums through Java arrays; the same
+     * arithmetic as {@code applyUpdate(Update.mean(computeGradients(chunks), hyper))}.
+     */
+    public ChunkMetrics step(List<Chunk> chunks, StepHyper hyper) {
+        try (NDManager scope = manager.newSubManager()) {
+            StepComputer.Sums sums = computer.compute(chunks, scope, profile);
+            float inv = Update.inverse(sums.samples());
+            updater.apply(sums.gradients().muli(inv), sums.statistics().muli(inv), hyper, scope, profile);
+            step++;
+            return sums.metrics();
+        }
     }
 
     public TrainingState snapshot() {

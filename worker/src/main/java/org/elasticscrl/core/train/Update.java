@@ -14,12 +14,20 @@ public record Update(float[] meanGradient, float[] meanStatistics, StepHyper hyp
         return new Update(divide(c.gradientSum(), n), divide(c.statisticsSum(), n), hyper);
     }
 
-    private static float[] divide(float[] sum, int n) {
+    /**
+     * {@code sum · (1/n)} in float32: the same arithmetic as the fused step's native
+     * {@code muli(1f / n)}, so split and fused steps agree to the bit.
+     */
+    static float[] divide(float[] sum, int n) {
         float[] out = new float[sum.length];
-        float inv = n;
+        float inv = inverse(n);
         for (int i = 0; i < sum.length; i++) {
-            out[i] = sum[i] / inv;
+            out[i] = sum[i] * inv;
         }
         return out;
+    }
+
+    static float inverse(int samples) {
+        return 1f / samples;
     }
 }

@@ -27,7 +27,7 @@ class LearningTest {
             double last = Double.NaN;
             StringBuilder trace = new StringBuilder();
             for (int s = 0; s < MAX_STEPS; s++) {
-                last = core.step(List.of(batch), hyper).metrics().sslLoss();
+                last = core.step(List.of(batch), hyper).sslLoss();
                 if (s == 0) {
                     first = last;
                 }

@@ -1,0 +1,57 @@
+package org.elasticscrl.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.elasticscrl.config.ConfigLoader;
+import org.elasticscrl.config.ScrlConfig;
+import org.elasticscrl.core.train.StepBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code scrl bench}: measured ratios, printed, never asserted. {@code step} times a full SCRL
+ * step against the bare backbone forward + backward of the same batch, interleaved.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks printed as ratios measured side by side in one run.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step.")
+    String what;
+
+    @Option(names = "--config", defaultValue = "scrl_200ep",
+            description = "Preset or YAML file (default: ${DEFAULT-VALUE}, ResNet-50 at 224 px).")
+    String config;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured iterations first.")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations.")
+    int iterations;
+
+    @Unmatched
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if (!what.equals("step")) {
+            System.err.println("scrl bench: unknown benchmark '" + what + "'; available: step");
+            return 2;
+        }
+        List<String> args = new ArrayList<>(List.of("--train/batch_size_train=" + batch, "--train/chunk_size=" + batch));
+        args.addAll(overrides);
+        ScrlConfig cfg = ConfigLoader.load(config, args);
+        System.out.printf("scrl bench step: %s, %s, %d images x 2 views at %d px, K = %d, %d threads%n",
+                cfg.objective(), cfg.network().name(), batch, cfg.augment().inputSize(),
+                cfg.network().scrl().numPatchesPerImage(), Runtime.getRuntime().availableProcessors());
+        Progress bar = new Progress("measuring", iterations);
+        StepBenchmark.Result r = StepBenchmark.run(cfg, batch, warmup, iterations, bar::update);
+        bar.done();
+        StepBenchmark.report("SCRL step vs backbone", r).forEach(System.out::println);
+        return 0;
+    }
+}

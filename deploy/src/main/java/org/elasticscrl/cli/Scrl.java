@@ -1,0 +1,31 @@
+package org.elasticscrl.cli;
+
+import org.elasticscrl.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code scrl}: the command line of elastic-scrl. */
+@Command(
+        name = "scrl",
+        mixinStandardHelpOptions = true,
+        version = "elastic-scrl 0.1.0",
+        description = "SCRL / BYOL pretraining of vision backbones on an elastic cluster.",
+        subcommands = {BenchCommand.class, ConfigCommand.class})
+public final class Scrl {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with our error handling: configuration errors print one clear line. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Scrl());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException) {
+                cmd.getErr().println("scrl: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli;
+    }
+}
