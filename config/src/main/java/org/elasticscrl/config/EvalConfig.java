@@ -1,12 +1,21 @@
 package org.elasticscrl.config;
 
 /**
- * {@code eval}: offline linear evaluation on the frozen backbone (REFERENCE §7.2).
+ * {@code eval}: offline linear evaluation on the frozen backbone (REFERENCE §7.2), and the RoI
+ * linear evaluation on ground-truth boxes (the paper's Table 10 protocol).
  * {@code batch_size_train} is global, like {@code train.batch_size_train}.
+ *
+ * @param roiLinear also train a linear classifier on RoI-aligned features of ground-truth boxes
+ *     (datasets with boxes: fashion-scenes)
+ * @param trainSize images (scenes for the RoI protocol) to train the probes on; 0 means all
+ * @param testSize images (scenes) to measure on; 0 means all
  */
 public record EvalConfig(
         boolean enabled,
         boolean finetune,
+        boolean roiLinear,
+        int trainSize,
+        int testSize,
         int maxEpochs,
         int warmupEpochs,
         int validInterval,
@@ -15,6 +24,8 @@ public record EvalConfig(
         int numWorkers,
         EvalOptimConfig optim) {
     public EvalConfig {
+        Check.atLeast("eval.train_size", trainSize, 0);
+        Check.atLeast("eval.test_size", testSize, 0);
         Check.atLeast("eval.max_epochs", maxEpochs, 1);
         Check.atLeast("eval.warmup_epochs", warmupEpochs, 0);
         if (warmupEpochs >= maxEpochs) {
