@@ -1,6 +1,8 @@
 package org.elasticscrl.cli;
 
 import org.elasticscrl.config.ConfigException;
+import org.elasticscrl.core.data.DataUnavailableException;
+import org.elasticscrl.core.run.CorruptCheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "elastic-scrl 0.1.0",
         description = "SCRL / BYOL pretraining of vision backbones on an elastic cluster.",
-        subcommands = {BenchCommand.class, ConfigCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, ExportCommand.class, FeaturesCommand.class,
+                BenchCommand.class, ConfigCommand.class})
 public final class Scrl {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -20,7 +23,8 @@ public final class Scrl {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Scrl());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException) {
+            if (e instanceof ConfigException || e instanceof CorruptCheckpointException
+                    || e instanceof DataUnavailableException || e instanceof java.io.IOException) {
                 cmd.getErr().println("scrl: " + e.getMessage());
                 return 2;
             }

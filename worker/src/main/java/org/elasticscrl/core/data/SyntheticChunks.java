@@ -1,7 +1,7 @@
 package org.elasticscrl.core.data;
 
 import java.util.SplittableRandom;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 import org.elasticscrl.core.roi.CropBox;
 import org.elasticscrl.core.roi.RandomResizedCrop;
 import org.elasticscrl.core.train.Chunk;

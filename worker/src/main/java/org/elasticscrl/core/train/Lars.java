@@ -97,7 +97,7 @@ public final class Lars {
     }
 
     /** Ops on persistent arrays allocate in their manager: move such temporaries to the scope. */
-    static NDArray scoped(NDManager scope, NDArray temporary) {
+    public static NDArray scoped(NDManager scope, NDArray temporary) {
         temporary.attach(scope);
         return temporary;
     }

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 import org.elasticscrl.core.nn.BatchNorm;
 import org.elasticscrl.core.nn.LinearHead;
 import org.elasticscrl.core.nn.MlpHead;
@@ -163,6 +163,23 @@ public final class Networks implements AutoCloseable {
     public NDArray targetProject(NDArray features) {
         try (Autograd ignored = Autograd.pause()) {
             return targetProjector.apply(features, true);
+        }
+    }
+
+    /**
+     * Frozen-backbone features for evaluation: the online backbone in eval mode (running
+     * statistics), without recording gradients. Returns {@code (map, pooled)}.
+     */
+    public NDList inferFeatures(NDArray images) {
+        try (Autograd ignored = Autograd.pause()) {
+            return backbone.features(images, false);
+        }
+    }
+
+    /** The online evaluator's logits for pooled features, without gradients. */
+    public NDArray inferLogits(NDArray pooled) {
+        try (Autograd ignored = Autograd.pause()) {
+            return evaluator.apply(pooled, false);
         }
     }
 

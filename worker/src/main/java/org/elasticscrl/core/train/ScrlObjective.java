@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 import org.elasticscrl.core.roi.BoxPairs;
 import org.elasticscrl.core.roi.BoxSampler;
 import org.elasticscrl.core.roi.RoiAlign;

@@ -27,6 +27,7 @@ public final class TrainingCore implements AutoCloseable {
     private final NDArray momentum;
     private final StepProfile profile = new StepProfile();
     private final String layout;
+    private final StateLayout stateLayout;
     private long step;
 
     private TrainingCore(ScrlConfig cfg, int numClasses) {
@@ -40,11 +41,17 @@ public final class TrainingCore implements AutoCloseable {
         computer = new StepComputer(nets, objective, onlineEval);
         updater = new ReplicaUpdater(nets, Lars.of(nets.online, groups, cfg.train().optim()), momentum);
         layout = layoutOf(nets);
+        stateLayout = StateLayout.of(layout, nets);
     }
 
     /** A fresh replica initialised from {@code cfg.seed()}. */
     public static TrainingCore create(ScrlConfig cfg, int numClasses) {
         return new TrainingCore(cfg, numClasses);
+    }
+
+    /** The replica's native memory manager (for evaluation scratch). */
+    public NDManager manager() {
+        return manager;
     }
 
     public Networks networks() {
@@ -53,6 +60,11 @@ public final class TrainingCore implements AutoCloseable {
 
     public Objective objective() {
         return objective;
+    }
+
+    /** Names, shapes and places of every tensor in a {@link TrainingState}. */
+    public StateLayout stateLayout() {
+        return stateLayout;
     }
 
     public StepProfile profile() {

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.elasticscrl.config.ConfigLoader;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

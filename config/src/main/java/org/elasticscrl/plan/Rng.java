@@ -1,4 +1,4 @@
-package org.elasticscrl.core;
+package org.elasticscrl.plan;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -27,6 +27,21 @@ public final class Rng {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
         }
         return mix(h);
+    }
+
+    /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */
+    public static int[] permutation(int n, SplittableRandom rng) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order;
     }
 
     /** SplitMix64's finaliser. */
