@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.elasticscrl.config.ConfigException;
 import org.elasticscrl.config.DatasetConfig;
 import org.elasticscrl.config.ScrlConfig;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 
 /**
  * Opens the dataset a configuration names. Splits are {@code train} and {@code eval}; they map to

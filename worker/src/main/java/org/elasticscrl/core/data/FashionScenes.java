@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.elasticscrl.config.SceneConfig;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 
 /**
  * fashion-scenes: multi-object canvases composed from real Fashion-MNIST items, with a
