@@ -13,8 +13,16 @@ import java.util.Arrays;
  * (torchvision crops, then resizes), and only a window of the output may be computed (a centre
  * crop of a resize needs only its own rows and columns). A left-right flip of the window can be
  * folded into the horizontal pass: the vertical pass treats columns independently.
+ *
+ * <p>Speed: both passes are multiply-adds of whole int arrays ({@link #multiplyAdd}), which
+ * HotSpot's C2 compiles to SIMD code only when the arrays are indexed from 0; so the rows between
+ * the passes are kept as one int array per row (holding 0..255), and the horizontal pass works on
+ * transposed bands of the source.
  */
 final class Bicubic {
+    /** Source rows transposed at a time by the horizontal pass (64 measured fastest). */
+    private static final int BAND = 64;
+
     private Bicubic() {}
 
     /**
@@ -46,91 +54,109 @@ final class Bicubic {
         int rowLo = needV ? kv.inputFrom(wy) : wy;
         int rowHi = needV ? kv.inputTo(wy + wh) : wy + wh;
         int rows = rowHi - rowLo;
-        byte[] mid = needV ? ws.rows(3 * ww * rows) : dst;
+        int[][] mid = ws.rows(rows, 3 * ww);
         if (needH) {
-            horizontal(src, srcWidth, x0, y0 + rowLo, rows, ResampleKernel.bicubic(w, outW), wx, ww, flip, mid);
+            horizontal(src, srcWidth, x0, y0 + rowLo, rows, ResampleKernel.bicubic(w, outW), wx, ww, flip, mid, ws);
         } else {
             copyColumns(src, srcWidth, x0 + wx, y0 + rowLo, rows, ww, flip, mid);
         }
         if (needV) {
-            vertical(mid, ww, rowLo, kv, wy, wh, dst, ws.sums(3 * ww));
-        }
-    }
-
-    private static void horizontal(byte[] src, int srcWidth, int x0, int y0, int rows,
-            ResampleKernel k, int from, int n, boolean flip, byte[] dst) {
-        int[] first = k.first;
-        int[] count = k.count;
-        int[] weights = k.weights;
-        int stride = k.stride;
-        for (int r = 0; r < rows; r++) {
-            int in = 3 * ((y0 + r) * srcWidth + x0);
-            int out = 3 * r * n;
-            for (int j = 0; j < n; j++) {
-                int o = from + j;
-                int p = in + 3 * first[o];
-                int wi = o * stride;
-                int end = wi + count[o];
-                int s0 = ResampleKernel.HALF;
-                int s1 = ResampleKernel.HALF;
-                int s2 = ResampleKernel.HALF;
-                for (; wi < end; wi++, p += 3) {
-                    int wgt = weights[wi];
-                    s0 += (src[p] & 0xff) * wgt;
-                    s1 += (src[p + 1] & 0xff) * wgt;
-                    s2 += (src[p + 2] & 0xff) * wgt;
+            vertical(mid, rowLo, kv, wy, wh, 3 * ww, dst, ws.sums(3 * ww));
+        } else {
+            for (int r = 0; r < wh; r++) {
+                int[] row = mid[r];
+                for (int x = 0, out = 3 * ww * r; x < 3 * ww; x++) {
+                    dst[out + x] = (byte) row[x];
                 }
-                int q = out + 3 * (flip ? n - 1 - j : j);
-                dst[q] = clip(s0);
-                dst[q + 1] = clip(s1);
-                dst[q + 2] = clip(s2);
             }
         }
     }
 
-    /** {@code src} holds the rows from {@code rowOffset} on of the horizontally resampled image. */
-    private static void vertical(byte[] src, int width, int rowOffset, ResampleKernel k,
-            int from, int n, byte[] dst, int[] sums) {
-        int len = 3 * width;
+    /**
+     * Rows {@code [y0, y0 + rows)} into {@code mid[0 .. rows)}, levels clipped to 0..255. Done on
+     * the transpose, a band of rows at a time: the band's source columns become int arrays, each
+     * output column is then a vectorised multiply-add of whole columns, and its clipped values are
+     * written back into the rows. Twice as fast as gathering taps along a row, and the same sums.
+     */
+    private static void horizontal(byte[] src, int srcWidth, int x0, int y0, int rows,
+            ResampleKernel k, int from, int n, boolean flip, int[][] mid, Workspace ws) {
+        int lo = k.inputFrom(from);
+        int hi = k.inputTo(from + n);
+        int[][] cols = ws.columns(hi - lo, 3 * BAND);
+        int[] sums = ws.sums(3 * BAND);
+        for (int b0 = 0; b0 < rows; b0 += BAND) {
+            int band = Math.min(BAND, rows - b0);
+            int len = 3 * band;
+            for (int r = 0; r < band; r++) {
+                int p = 3 * ((y0 + b0 + r) * srcWidth + x0 + lo);
+                int q = 3 * r;
+                for (int x = 0; x < hi - lo; x++, p += 3) {
+                    int[] col = cols[x];
+                    col[q] = src[p] & 0xff;
+                    col[q + 1] = src[p + 1] & 0xff;
+                    col[q + 2] = src[p + 2] & 0xff;
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                int o = from + j;
+                Arrays.fill(sums, 0, len, ResampleKernel.HALF);
+                int c = k.first[o] - lo;
+                int wi = o * k.stride;
+                for (int t = 0, taps = k.count[o]; t < taps; t++) {
+                    multiplyAdd(cols[c + t], k.weights[wi + t], sums, len);
+                }
+                int q = 3 * (flip ? n - 1 - j : j);
+                for (int r = 0; r < band; r++) {
+                    int[] row = mid[b0 + r];
+                    row[q] = clip(sums[3 * r]);
+                    row[q + 1] = clip(sums[3 * r + 1]);
+                    row[q + 2] = clip(sums[3 * r + 2]);
+                }
+            }
+        }
+    }
+
+    /** {@code mid} holds the horizontally resampled rows from {@code rowOffset} on. */
+    private static void vertical(int[][] mid, int rowOffset, ResampleKernel k, int from, int n, int len,
+            byte[] dst, int[] sums) {
         for (int j = 0; j < n; j++) {
             int o = from + j;
             Arrays.fill(sums, 0, len, ResampleKernel.HALF);
-            int base = (k.first[o] - rowOffset) * len;
+            int r = k.first[o] - rowOffset;
             int wi = o * k.stride;
-            for (int t = 0, taps = k.count[o]; t < taps; t++, base += len) {
-                int wgt = k.weights[wi + t];
-                for (int x = 0; x < len; x++) {
-                    sums[x] += (src[base + x] & 0xff) * wgt;
-                }
+            for (int t = 0, taps = k.count[o]; t < taps; t++) {
+                multiplyAdd(mid[r + t], k.weights[wi + t], sums, len);
             }
             int out = j * len;
             for (int x = 0; x < len; x++) {
-                dst[out + x] = clip(sums[x]);
+                dst[out + x] = (byte) clip(sums[x]);
             }
+        }
+    }
+
+    /** {@code sums[x] += row[x] * weight}: both indexed from 0, the shape C2 vectorises. */
+    private static void multiplyAdd(int[] row, int weight, int[] sums, int len) {
+        for (int x = 0; x < len; x++) {
+            sums[x] += row[x] * weight;
         }
     }
 
     private static void copyColumns(byte[] src, int srcWidth, int x0, int y0, int rows, int n,
-            boolean flip, byte[] dst) {
+            boolean flip, int[][] mid) {
         for (int r = 0; r < rows; r++) {
             int in = 3 * ((y0 + r) * srcWidth + x0);
-            int out = 3 * r * n;
-            if (!flip) {
-                System.arraycopy(src, in, dst, out, 3 * n);
-                continue;
-            }
+            int[] row = mid[r];
             for (int j = 0; j < n; j++) {
                 int p = in + 3 * j;
-                int q = out + 3 * (n - 1 - j);
-                dst[q] = src[p];
-                dst[q + 1] = src[p + 1];
-                dst[q + 2] = src[p + 2];
+                int q = 3 * (flip ? n - 1 - j : j);
+                row[q] = src[p] & 0xff;
+                row[q + 1] = src[p + 1] & 0xff;
+                row[q + 2] = src[p + 2] & 0xff;
             }
         }
     }
 
-    private static byte clip(int sum) {
-        int v = sum >> ResampleKernel.PRECISION_BITS;
-        return (byte) (v < 0 ? 0 : Math.min(v, 255));
+    private static int clip(int sum) {
+        return Math.max(0, Math.min(sum >> ResampleKernel.PRECISION_BITS, 255));
     }
 }
