@@ -185,6 +185,8 @@ def main():
         "resize_blur": blurs(images),
         "eval": evals(images),
         "pipeline": pipelines(images),
+        # ResizeBlur's int(side // factor), Python float floor division, for every side up to 600
+        "floor_div": {str(f): [int(side // f) for side in range(1, 601)] for f in FACTORS},
     }
     with open(OUT, "w") as f:
         json.dump(fixture, f, separators=(",", ":"))

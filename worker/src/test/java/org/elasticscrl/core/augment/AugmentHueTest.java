@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 
 /** The table-driven HSV conversions against the literal port of PIL's, over every input. */
-class HueTest {
+class AugmentHueTest {
     @Test
     void rgbToHsvMatchesPilForAllColours() {
         for (int c = 0; c < 1 << 24; c++) {
