@@ -144,12 +144,12 @@ public final class AugmentBenchmark {
         private final Process process;
         private final BufferedReader reader;
         private final BufferedWriter writer;
-        private final Path file;
+        private final List<Path> files;
         final String note;
 
-        private PythonSide(Process process, Path file, String note) {
+        private PythonSide(Process process, List<Path> files, String note) {
             this.process = process;
-            this.file = file;
+            this.files = files;
             this.note = note;
             this.reader = process == null ? null
                     : new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -157,36 +157,42 @@ public final class AugmentBenchmark {
                     : new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         }
 
+        private static PythonSide unavailable(String why, List<Path> files) {
+            files.forEach(PythonSide::deleteQuietly);
+            return new PythonSide(null, List.of(), why);
+        }
+
         static PythonSide start(List<Image> images, int size) {
             String python = System.getProperty("scrl.bench.python", "/usr/bin/python3");
             Path script = findScript();
             if (script == null) {
-                return new PythonSide(null, null, SCRIPT + " not found above " + Path.of("").toAbsolutePath()
-                        + " (set -Dscrl.bench.script)");
+                return unavailable(SCRIPT + " not found above " + Path.of("").toAbsolutePath()
+                        + " (set -Dscrl.bench.script)", List.of());
             }
             if (!Files.isExecutable(Path.of(python))) {
-                return new PythonSide(null, null, python + " not found (set -Dscrl.bench.python)");
+                return unavailable(python + " not found (set -Dscrl.bench.python)", List.of());
             }
-            Path file = null;
+            List<Path> files = new ArrayList<>();
             try {
-                file = write(images);
-                Process p = new ProcessBuilder(python, script.toString(), "--images", file.toString(),
-                        "--size", Integer.toString(size)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                PythonSide side = new PythonSide(p, file, null);
+                files.add(write(images));
+                files.add(Files.createTempFile("scrl-augment-bench", ".log"));
+                Process p = new ProcessBuilder(python, script.toString(), "--images", files.get(0).toString(),
+                        "--size", Integer.toString(size))
+                        .redirectError(files.get(1).toFile()).start();
+                PythonSide side = new PythonSide(p, files, null);
                 String ready = side.reader.readLine();
                 if (ready == null || !ready.startsWith("ready ")) {
+                    p.waitFor(30, TimeUnit.SECONDS);
+                    String why = lastLine(files.get(1));
                     side.close();
-                    return new PythonSide(null, null, python + " could not run " + script
-                            + " (torch/torchvision/PIL missing?); exit " + p.waitFor());
+                    return unavailable(python + " could not run " + script + ": " + why, files);
                 }
-                return new PythonSide(p, file, ready.substring(6));
+                return new PythonSide(p, files, ready.substring(6));
             } catch (IOException e) {
-                deleteQuietly(file);
-                return new PythonSide(null, null, "could not start " + python + ": " + e.getMessage());
+                return unavailable("could not start " + python + ": " + e.getMessage(), files);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                deleteQuietly(file);
-                return new PythonSide(null, null, "interrupted while starting " + python);
+                return unavailable("interrupted while starting " + python, files);
             }
         }
 
@@ -200,11 +206,11 @@ public final class AugmentBenchmark {
                 writer.flush();
                 String line = reader.readLine();
                 if (line == null || !line.startsWith("seconds ")) {
-                    throw new IllegalStateException("pil_augment.py answered " + line + " instead of 'seconds <s>'");
+                    throw new IllegalStateException(SCRIPT + " stopped (" + line + "): " + lastLine(files.get(1)));
                 }
                 return Double.parseDouble(line.substring(8));
             } catch (IOException e) {
-                throw new UncheckedIOException("lost the pil_augment.py process", e);
+                throw new UncheckedIOException("lost the " + SCRIPT + " process: " + lastLine(files.get(1)), e);
             }
         }
 
@@ -223,7 +229,21 @@ public final class AugmentBenchmark {
                     Thread.currentThread().interrupt();
                 }
             }
-            deleteQuietly(file);
+            files.forEach(PythonSide::deleteQuietly);
+        }
+
+        private static String lastLine(Path log) {
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = lines.size() - 1; i >= 0; i--) {
+                    if (!lines.get(i).isBlank()) {
+                        return lines.get(i).trim();
+                    }
+                }
+                return "no message on stderr";
+            } catch (IOException e) {
+                return "stderr unreadable: " + e.getMessage();
+            }
         }
 
         private static Path findScript() {
@@ -256,12 +276,10 @@ public final class AugmentBenchmark {
         }
 
         private static void deleteQuietly(Path file) {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // a temp file left behind is harmless
-                }
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temp file left behind is harmless
             }
         }
     }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * PIL's {@code Image.resize(size, BICUBIC)} on interleaved 8-bit RGB, byte for byte: a horizontal
- * pass into 8-bit rows, then a vertical pass, each with 22-bit fixed-point weights from
- * {@link ResampleKernel}, rounded and clipped to 0..255. A pass whose size does not change is a
+ * pass whose results are rounded and clipped to 8-bit levels, then a vertical pass, each with
+ * 22-bit fixed-point weights from {@link ResampleKernel}. A pass whose size does not change is a
  * copy, as in PIL. Integer sums are exact, so the loop order (chosen here for cache locality) does
  * not change the result.
  *

@@ -17,7 +17,9 @@ import org.elasticscrl.core.roi.RandomResizedCrop;
  *       {@code nextDouble() <= pSolarize}.
  * </ol>
  * The comparisons copy the reference: {@code RandomApply} skips when {@code p < u}, so it applies
- * when {@code u <= p}; {@code RandomGrayscale} and the flip apply when {@code u < p}.
+ * when {@code u <= p} (with p = 0 only on a draw of exactly 0.0, one in 2^53, as in the
+ * reference); {@code RandomGrayscale} and the flip apply when {@code u < p}. Every
+ * {@code RandomApply} draws its {@code u} even when p is 0 or 1, as the reference does.
  *
  * @param box the crop and the flip flag
  * @param jitter the colour jitter, or {@code null} when not applied
