@@ -16,7 +16,7 @@ public record AugmentConfig(String type, int inputSize, List<Double> cropScale) 
     public AugmentConfig {
         type = Check.oneOf("augment.type", type, TYPES);
         Check.atLeast("augment.input_size", inputSize, 8);
-        if (cropScale == null || cropScale.size() != 2 || cropScale.contains(null)
+        if (cropScale == null || cropScale.size() != 2 || cropScale.stream().anyMatch(java.util.Objects::isNull)
                 || !(cropScale.get(0) > 0) || !(cropScale.get(0) <= cropScale.get(1))
                 || !(cropScale.get(1) <= 1)) {
             throw ConfigException.invalid(

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
+import org.elasticscrl.core.augment.AugmentBenchmark;
 import org.elasticscrl.core.train.StepBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,13 +13,17 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * {@code scrl bench}: measured ratios, printed, never asserted. {@code step} times a full SCRL
- * step against the bare backbone forward + backward of the same batch, interleaved.
+ * step against the bare backbone forward + backward of the same batch, interleaved;
+ * {@code augment} times the Java two-view augmentation against torchvision/PIL on the same images.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks printed as ratios measured side by side in one run.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step.")
+    @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step or augment.")
     String what;
+
+    @Option(names = "--images", defaultValue = "100", description = "augment: images per round.")
+    int images;
 
     @Option(names = "--config", defaultValue = "scrl_200ep",
             description = "Preset or YAML file (default: ${DEFAULT-VALUE}, ResNet-50 at 224 px).")
@@ -30,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured iterations first.")
     int warmup;
 
-    @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations.")
+    @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations (augment: rounds).")
     int iterations;
 
     @Unmatched
@@ -38,8 +43,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (what.equals("augment")) {
+            AugmentBenchmark.run(images, iterations).forEach(System.out::println);
+            return 0;
+        }
         if (!what.equals("step")) {
-            System.err.println("scrl bench: unknown benchmark '" + what + "'; available: step");
+            System.err.println("scrl bench: unknown benchmark '" + what + "'; available: step, augment");
             return 2;
         }
         List<String> args = new ArrayList<>(List.of("--train/batch_size_train=" + batch, "--train/chunk_size=" + batch));

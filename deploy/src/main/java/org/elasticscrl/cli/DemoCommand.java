@@ -28,12 +28,16 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Random init vs BYOL vs SCRL on fashion-scenes, at CPU scale, with the evaluation table.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--images", defaultValue = "3200",
+    @Option(names = "--images", defaultValue = "1800",
             description = "Scenes in the pretraining set (default: ${DEFAULT-VALUE}).")
     int images;
 
     @Option(names = "--epochs", defaultValue = "2", description = "Pretraining epochs per method (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--eval-images", defaultValue = "1000",
+            description = "Test images (and scenes) per evaluation; twice as many train the probes (default: ${DEFAULT-VALUE}).")
+    int evalImages;
 
     @Option(names = "--top_dir", defaultValue = ".", description = "Where runs/demo_NNN is created.")
     Path topDir;
@@ -48,6 +52,8 @@ final class DemoCommand implements Callable<Integer> {
         List<String> common = new ArrayList<>(List.of(
                 "--dataset/train_size=" + images, "--train/max_epochs=" + epochs,
                 "--train/warmup_epochs=" + Math.max(0, Math.min(1, epochs - 1)), "--train/snapshot_interval=" + epochs,
+                "--dataset/eval_size=" + evalImages, "--eval/train_size=" + 2 * evalImages,
+                "--eval/test_size=" + evalImages,
                 // one probe recipe for every model, so the rows compare backbones, not probes
                 "--eval/optim/lr=0.2"));
         if (root != null) {

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.elasticscrl.config.AugmentConfig;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 import org.elasticscrl.core.data.Image;
 
 /**

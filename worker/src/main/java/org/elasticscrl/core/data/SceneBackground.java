@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
 final class SceneBackground {
     private static final int KINDS = 5;
     private static final int MAX_GRAIN = 12;
-    private static final int MIN_STOP_DISTANCE = 96;
-    private static final int STOP_TRIES = 8;
+    /** Largest per-channel step between palette stops: textures stay muted, items stand out. */
+    private static final int MAX_STOP_STEP = 40;
 
     private SceneBackground() {}
 
@@ -110,17 +110,21 @@ final class SceneBackground {
     }
 
     /**
-     * 256 packed RGB colours running through {@code stops} random colours at even spacing; each
-     * stop is redrawn (a few times) until it differs from the previous one, so the texture shows.
+     * 256 packed RGB colours running through {@code stops} colours at even spacing: a random base
+     * colour, then each stop within {@code MAX_STOP_STEP} per channel of the previous one (and at
+     * least a third of that apart in L1, so the texture shows). High-contrast textures would
+     * out-shout the items' own edges; at CPU scale nothing would be learned about the items.
      */
     private static int[] palette(SplittableRandom rng, int stops) {
         int[][] c = new int[stops][];
         c[0] = randomColour(rng);
         for (int s = 1; s < stops; s++) {
-            c[s] = randomColour(rng);
-            for (int t = 1; t < STOP_TRIES && l1(c[s], c[s - 1]) < MIN_STOP_DISTANCE; t++) {
-                c[s] = randomColour(rng);
-            }
+            do {
+                c[s] = new int[3];
+                for (int ch = 0; ch < 3; ch++) {
+                    c[s][ch] = Math.max(0, Math.min(255, c[s - 1][ch] + rng.nextInt(-MAX_STOP_STEP, MAX_STOP_STEP + 1)));
+                }
+            } while (l1(c[s], c[s - 1]) < MAX_STOP_STEP);
         }
         int[] palette = new int[256];
         for (int w = 0; w < 256; w++) {

@@ -42,7 +42,7 @@ public final class CheckpointModel {
         try {
             core.restore(Checkpoints.decode(file, c, core.stateLayout()).state());
             return new Opened(cfg, core);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             core.close();
             throw e;
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.elasticscrl.config.AugmentConfig;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.elasticscrl.config.AugmentConfig;
-import org.elasticscrl.core.Rng;
+import org.elasticscrl.plan.Rng;
 import org.elasticscrl.core.data.Image;
 import org.elasticscrl.core.roi.CropBox;
 import org.elasticscrl.core.roi.RandomResizedCrop;

@@ -187,7 +187,7 @@ class FashionScenesTest {
                 spread = Math.max(spread, Math.sqrt(squares / (64 * 64) - mean * mean));
             }
             assertTrue(spread > 4, "scene " + i + " background is flat: " + spread);
-            lively += spread > 12 ? 1 : 0;
+            lively += spread > 6 ? 1 : 0; // muted on purpose: textures must not out-shout the items
         }
         assertTrue(lively >= 90, "textured backgrounds: " + lively + " of 100");
         assertTrue(corners.size() > 90, "distinct backgrounds: " + corners.size());

@@ -39,7 +39,7 @@ class CheckpointsTest {
     void roundTripsTheWholeStateAndPointsLastAtIt() throws Exception {
         assertEquals(dir.resolve("checkpoint_3.safetensors"), written);
         assertTrue(Files.isSymbolicLink(dir.resolve(Checkpoints.LAST)));
-        Checkpoint c = Checkpoints.read(dir.resolve(Checkpoints.LAST), core.stateLayout());
+        Checkpoint c = Checkpoints.read(written, core.stateLayout());
         TrainingState s = core.snapshot();
         assertEquals(3, c.epoch());
         assertEquals(0.25, c.bestScore());
@@ -94,7 +94,7 @@ class CheckpointsTest {
     }
 
     @Test
-    void rewritingTheSameEpochReplacesItAtomically() throws Exception {
+    void lastFollowsTheNewestCheckpoint() throws Exception {
         Path again = Checkpoints.write(dir, new Checkpoint(core.snapshot(), 4, 0.3, 4, "x"), core.stateLayout());
         assertEquals("checkpoint_4.safetensors", Files.readSymbolicLink(dir.resolve(Checkpoints.LAST)).toString());
         assertEquals(4, Checkpoints.read(again, core.stateLayout()).epoch());
