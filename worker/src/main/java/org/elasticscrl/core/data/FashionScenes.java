@@ -33,6 +33,7 @@ public final class FashionScenes implements Dataset {
     private static final int REDRAW_EVERY = 20;
     private static final int MIN_CONTRAST = 160;
     private static final int TINT_TRIES = 8;
+    private static final int BRIGHT = 200;
 
     private final FashionMnist items;
     private final SceneConfig cfg;
@@ -210,7 +211,11 @@ public final class FashionScenes implements Dataset {
         return true;
     }
 
-    /** A random colour far (L1 >= MIN_CONTRAST) from the mean background under the item's box. */
+    /**
+     * A random bright colour (its strongest channel at least {@code BRIGHT}) far (L1 >=
+     * MIN_CONTRAST) from the mean background under the item's box: items are always lighter than
+     * the dark backgrounds, as Fashion-MNIST items are lighter than their black.
+     */
     private int[] tint(SplittableRandom rng, Placed p, byte[] background) {
         int size = cfg.canvasSize();
         long[] sum = new long[3];
@@ -227,17 +232,13 @@ public final class FashionScenes implements Dataset {
         }
         for (int t = 0; t < TINT_TRIES; t++) {
             int[] c = {rng.nextInt(256), rng.nextInt(256), rng.nextInt(256)};
+            c[rng.nextInt(3)] = rng.nextInt(BRIGHT, 256);
             if (Math.abs(c[0] - mean[0]) + Math.abs(c[1] - mean[1]) + Math.abs(c[2] - mean[2])
                     >= MIN_CONTRAST) {
                 return c;
             }
         }
-        // rare (mid-grey backgrounds): the farthest corner of the colour cube always contrasts
-        int[] far = new int[3];
-        for (int ch = 0; ch < 3; ch++) {
-            far[ch] = mean[ch] < 128 ? 255 : 0;
-        }
-        return far;
+        return new int[] {255, 255, 255}; // always far from a background below MAX_LEVEL
     }
 
     /** Paints the items over a copy of the background, in order, leaving out item {@code skip}. */

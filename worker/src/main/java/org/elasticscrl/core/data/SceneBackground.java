@@ -14,6 +14,12 @@ final class SceneBackground {
     private static final int MAX_GRAIN = 12;
     /** Largest per-channel step between palette stops: textures stay muted, items stand out. */
     private static final int MAX_STOP_STEP = 40;
+    /**
+     * Backgrounds stay dark (every channel below this) and items are tinted bright, so an item is
+     * always lighter than what surrounds it, as in Fashion-MNIST: with both polarities the items'
+     * shapes would be far harder to learn at CPU scale than the background's identity.
+     */
+    static final int MAX_LEVEL = 120;
 
     private SceneBackground() {}
 
@@ -122,7 +128,7 @@ final class SceneBackground {
             do {
                 c[s] = new int[3];
                 for (int ch = 0; ch < 3; ch++) {
-                    c[s][ch] = Math.max(0, Math.min(255, c[s - 1][ch] + rng.nextInt(-MAX_STOP_STEP, MAX_STOP_STEP + 1)));
+                    c[s][ch] = Math.max(0, Math.min(MAX_LEVEL, c[s - 1][ch] + rng.nextInt(-MAX_STOP_STEP, MAX_STOP_STEP + 1)));
                 }
             } while (l1(c[s], c[s - 1]) < MAX_STOP_STEP);
         }
@@ -141,7 +147,7 @@ final class SceneBackground {
     }
 
     private static int[] randomColour(SplittableRandom rng) {
-        return new int[] {rng.nextInt(256), rng.nextInt(256), rng.nextInt(256)};
+        return new int[] {rng.nextInt(MAX_LEVEL + 1), rng.nextInt(MAX_LEVEL + 1), rng.nextInt(MAX_LEVEL + 1)};
     }
 
     private static int l1(int[] a, int[] b) {

@@ -71,9 +71,7 @@ public final class Evaluator {
 
     /** Linear probe on RoI-aligned features of the ground-truth boxes of {@code train} / {@code test}. */
     public LinearProbe.Result roiLinear(Dataset train, Dataset test, int classes) {
-        int side = cfg.featureMapSize();
-        var box = cfg.network().scrl();
-        RoiAlign roi = new RoiAlign(side, side, box.spatialScale(), box.samplingRatio(), box.detectronAligned());
+        RoiAlign roi = RoiAlign.of(cfg);
         EvalTransform whole = EvalTransform.resizeWhole(cfg.augment().inputSize());
         Features a = features.rois(train, subset(train, cfg.eval().trainSize(), cfg.seed(), "roi-train"), whole, roi);
         Features b = features.rois(test, subset(test, cfg.eval().testSize(), cfg.seed(), "roi-test"), whole, roi);

@@ -58,9 +58,7 @@ public final class FeatureDump {
         }
         int rois = 0;
         if (!boxes.isEmpty()) {
-            int side = cfg.featureMapSize();
-            var b = cfg.network().scrl();
-            RoiAlign roi = new RoiAlign(side, side, b.spatialScale(), b.samplingRatio(), b.detectronAligned());
+            RoiAlign roi = RoiAlign.of(cfg);
             Features f = fx.rois(list, all, whole, roi);
             Npy.writeFloat32(out.resolve("roi_features.npy"), f.values(), f.rows(), f.dim());
             List<String> roiRows = new ArrayList<>(List.of("row,image,box,x1,y1,x2,y2"));

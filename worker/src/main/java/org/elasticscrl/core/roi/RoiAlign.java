@@ -29,6 +29,13 @@ public final class RoiAlign {
         this.aligned = aligned;
     }
 
+    /** The RoIAlign a configuration asks for, on its pre-GAP map ({@code network.scrl.*}). */
+    public static RoiAlign of(org.elasticscrl.config.ScrlConfig cfg) {
+        int side = cfg.featureMapSize();
+        var box = cfg.network().scrl();
+        return new RoiAlign(side, side, box.spatialScale(), box.samplingRatio(), box.detectronAligned());
+    }
+
     public int cells() {
         return height * width;
     }

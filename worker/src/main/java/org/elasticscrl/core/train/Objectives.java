@@ -1,6 +1,5 @@
 package org.elasticscrl.core.train;
 
-import org.elasticscrl.config.ScrlBoxConfig;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.core.roi.BoxSampler;
 import org.elasticscrl.core.roi.RoiAlign;
@@ -12,12 +11,8 @@ public final class Objectives {
     public static Objective create(ScrlConfig cfg) {
         return switch (cfg.objective()) {
             case "scrl" -> {
-                ScrlBoxConfig box = cfg.network().scrl();
-                int side = cfg.featureMapSize();
-                yield new ScrlObjective(
-                        new BoxSampler(box, cfg.augment().inputSize()),
-                        new RoiAlign(side, side, box.spatialScale(), box.samplingRatio(), box.detectronAligned()),
-                        cfg.seed());
+                yield new ScrlObjective(new BoxSampler(cfg.network().scrl(), cfg.augment().inputSize()),
+                        RoiAlign.of(cfg), cfg.seed());
             }
             case "byol" -> new ByolObjective();
             default -> throw new IllegalArgumentException("objective: " + cfg.objective());
