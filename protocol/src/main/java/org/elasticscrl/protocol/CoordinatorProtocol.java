@@ -1,0 +1,42 @@
+package org.elasticscrl.protocol;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What workers (and tools) send to the coordinator. */
+public interface CoordinatorProtocol {
+    /** Root of the coordinator's messages; its private ones implement it too. */
+    interface Command extends WireMessage {}
+
+    /**
+     * A worker asks to take part. {@code datasetSize} is what its copy of the training data holds:
+     * the coordinator plans with it and refuses workers whose data differs.
+     */
+    record RegisterWorker(String workerId, String device, long memoryBytes, int threads, int datasetSize,
+            ActorRef<WorkerProtocol.Command> worker) implements Command {}
+
+    /**
+     * A lease's chunks are computed: their summed gradient and BatchNorm statistics wait at
+     * {@code blob}. Accepted only while the lease is current.
+     */
+    record ContributionReady(String workerId, long leaseId, int membershipEpoch, long step,
+            List<Integer> chunks, double computeSeconds, StepMetrics metrics, BlobRef blob) implements Command {}
+
+    /** The worker applied commit {@code step}; {@code checksum} is of its whole state (0 = not computed). */
+    record UpdateApplied(String workerId, long step, long checksum) implements Command {}
+
+    /** A peer snapshotted its state after commit {@code step} for a joining worker. */
+    record StateOffered(String workerId, String forWorker, long step, BlobRef state) implements Command {}
+
+    /** A joining worker loaded the offered state and applied every commit since: it can compute. */
+    record SyncCompleted(String workerId, long step) implements Command {}
+
+    /** A task ({@code online_eval}, {@code checkpoint}, {@code final_eval}) finished; {@code result} is JSON. */
+    record TaskCompleted(String workerId, String task, int epoch, String result) implements Command {}
+
+    /** A worker failed a task or a lease; {@code reason} says why. */
+    record WorkerFailed(String workerId, String what, String reason) implements Command {}
+
+    /** Graceful leave: stop leasing to {@code workerId}; it leaves once its leased chunks are in. */
+    record DrainWorker(String workerId) implements Command {}
+}

@@ -1,0 +1,45 @@
+package org.elasticscrl.protocol;
+
+import java.util.List;
+
+/** What the coordinator (and peers, through it) send to a worker. */
+public interface WorkerProtocol {
+    /** Root of the worker's messages; its private ones implement it too. */
+    interface Command extends WireMessage {}
+
+    /**
+     * Registration accepted. The worker builds its replica from {@code configYaml} (the run's single
+     * source of configuration). With {@code joinStep} < 0 it starts from the initial state with
+     * everyone else; otherwise it waits for a {@link SyncFrom}.
+     */
+    record Welcome(String runId, String configYaml, int membershipEpoch, long joinStep) implements Command {}
+
+    /** Registration refused (other data, other protocol, run over); the worker stops with {@code reason}. */
+    record Refused(String reason) implements Command {}
+
+    /**
+     * Load the state a peer snapshotted after commit {@code step}, then apply every later commit
+     * (they keep arriving meanwhile) before reporting {@code SyncCompleted}.
+     */
+    record SyncFrom(long step, BlobRef state) implements Command {}
+
+    /** Snapshot the state after the current commit and offer it for {@code forWorker}. */
+    record ProvideState(String forWorker) implements Command {}
+
+    /** Compute {@code chunks} of {@code epoch}'s plan for global step {@code step} by the deadline. */
+    record Lease(long leaseId, int membershipEpoch, long step, int epoch, List<Integer> chunks,
+            long deadlineMillis) implements Command {}
+
+    /**
+     * Step {@code step} is committed: apply the sample-weighted mean gradient and BatchNorm
+     * statistics at {@code update} with this LR, τ and weight decay (pure functions of the step).
+     */
+    record Commit(long step, int membershipEpoch, double lr, double tau, double weightDecay, int samples,
+            boolean checksum, BlobRef update) implements Command {}
+
+    /** Run a task between steps: {@code online_eval}, {@code checkpoint} or {@code final_eval}. */
+    record RunTask(String task, int epoch) implements Command {}
+
+    /** The worker's leased chunks are in and it is drained: leave the cluster. */
+    record Release(String reason) implements Command {}
+}
