@@ -21,7 +21,8 @@ public record ScrlConfig(
         DatasetConfig dataset,
         AugmentConfig augment,
         TrainConfig train,
-        EvalConfig eval) {
+        EvalConfig eval,
+        ClusterConfig cluster) {
     public static final List<String> OBJECTIVES = List.of("scrl", "byol");
 
     public ScrlConfig {
@@ -31,6 +32,7 @@ public record ScrlConfig(
         Check.require(augment != null, "augment: missing section");
         Check.require(train != null, "train: missing section");
         Check.require(eval != null, "eval: missing section");
+        Check.require(cluster != null, "cluster: missing section");
         int stride = network.stride();
         if (augment.inputSize() % stride != 0) {
             throw new ConfigException(

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.core.eval.LinearProbe;
-import org.elasticscrl.core.report.Table;
+import org.elasticscrl.report.Table;
 import org.elasticscrl.core.run.RunDirectory;
 import org.elasticscrl.core.run.TrainResult;
 import picocli.CommandLine.Command;

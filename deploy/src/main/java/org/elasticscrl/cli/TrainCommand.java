@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.core.report.RunReport;
-import org.elasticscrl.core.report.Table;
+import org.elasticscrl.report.Table;
 import org.elasticscrl.core.run.RunDirectory;
 import org.elasticscrl.core.run.TrainListener;
 import org.elasticscrl.core.run.TrainResult;

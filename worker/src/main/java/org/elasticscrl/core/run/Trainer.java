@@ -19,6 +19,7 @@ import org.elasticscrl.core.data.Datasets;
 import org.elasticscrl.core.eval.Evaluator;
 import org.elasticscrl.core.eval.LinearProbe;
 import org.elasticscrl.core.report.RunReport;
+import org.elasticscrl.report.MetricsLog;
 import org.elasticscrl.core.train.Chunk;
 import org.elasticscrl.core.train.ChunkMetrics;
 import org.elasticscrl.core.train.StepHyper;

@@ -1,8 +1,6 @@
 package org.elasticscrl.core.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
@@ -16,6 +14,10 @@ import org.elasticscrl.config.TrainOptimConfig;
  * untouched) and no weight decay. Then SGD with momentum on the whole slab:
  * {@code buf ← μ·buf + g; w ← w − lr·buf}. Learning rate and weight decay come with each step:
  * the optimizer keeps no step counter of its own.
+ *
+ * <p>The norms are summed in Java, in double and in a fixed order: libtorch's parallel reductions
+ * split work by thread count, and replicas with different {@code --threads} must still end every
+ * commit bit-identical (DESIGN I1). Everything else here is elementwise.
  */
 public final class Lars {
     private final List<ParamGroups.Segment> segments;
@@ -60,25 +62,16 @@ public final class Lars {
             throw new IllegalArgumentException("gradient of " + grad.size() + " values for a slab of "
                     + weights.size());
         }
-        List<NDArray> gradViews = new ArrayList<>(segments.size());
-        NDList norms = new NDList();
+        float[] w = weights.toFloatArray();
+        float[] gv = grad.toFloatArray();
         for (int i = 0; i < segments.size(); i++) {
             ParamGroups.Segment s = segments.get(i);
             NDArray g = grad.get(new NDIndex(s.offset() + ":" + (s.offset() + s.size())));
-            gradViews.add(g);
-            if (s.group() == ParamGroups.Group.LARS) {
-                norms.add(scoped(scope, weightViews.get(i).norm()));
-                norms.add(g.norm());
-            }
-        }
-        float[] n = norms.isEmpty() ? new float[0] : NDArrays.stack(norms).toFloatArray();
-        int k = 0;
-        for (int i = 0; i < segments.size(); i++) {
-            NDArray g = gradViews.get(i);
-            switch (segments.get(i).group()) {
+            switch (s.group()) {
                 case LARS -> {
-                    double a = trustRatio(n[k], n[k + 1], wd, trustCoef, eps);
-                    k += 2;
+                    int from = Math.toIntExact(s.offset());
+                    int to = Math.toIntExact(s.offset() + s.size());
+                    double a = trustRatio(norm(w, from, to), norm(gv, from, to), wd, trustCoef, eps);
                     if (wd != 0) {
                         g.addi(scoped(scope, weightViews.get(i).mul(wd)));
                     }
@@ -94,6 +87,15 @@ public final class Lars {
         }
         buffer.muli(momentum).addi(grad);
         weights.flat().subi(scoped(scope, buffer.mul(lr)));
+    }
+
+    /** Euclidean norm of {@code v[from, to)}, summed in double in index order. */
+    static double norm(float[] v, int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            sum += (double) v[i] * v[i];
+        }
+        return Math.sqrt(sum);
     }
 
     /** Ops on persistent arrays allocate in their manager: move such temporaries to the scope. */

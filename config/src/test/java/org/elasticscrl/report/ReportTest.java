@@ -1,4 +1,4 @@
-package org.elasticscrl.core.report;
+package org.elasticscrl.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.elasticscrl.core.report;
+package org.elasticscrl.report;
 
 import java.util.ArrayList;
 import java.util.List;

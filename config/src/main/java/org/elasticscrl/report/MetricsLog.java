@@ -1,4 +1,4 @@
-package org.elasticscrl.core.run;
+package org.elasticscrl.report;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.elasticscrl.core.report;
+package org.elasticscrl.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,0 +1,50 @@
+package org.elasticscrl.config;
+
+import java.util.List;
+
+/**
+ * {@code cluster}: how the elastic cluster runs a training (ignored by {@code scrl train}).
+ *
+ * @param minWorkers workers that must be ready before step 0 starts
+ * @param deadlineFloorS shortest lease deadline, seconds
+ * @param deadlineCapS longest lease deadline (and the deadline before a worker's speed is known)
+ * @param deadlineFactor a lease may take this many times what the worker's measured speed predicts
+ * @param speedEwma weight of a new speed measurement in a worker's moving average
+ * @param memoryPerChunkMb memory a chunk needs on a worker: bounds the chunks per lease by the
+ *     worker's declared memory
+ * @param checksumInterval workers report a state checksum every this many commits (DESIGN I1)
+ * @param wireDtype tensors on the wire: {@code f32} or {@code bf16} (half the bytes, rounded)
+ * @param replaySteps committed updates kept for workers that are catching up after joining
+ */
+public record ClusterConfig(
+        int minWorkers,
+        double deadlineFloorS,
+        double deadlineCapS,
+        double deadlineFactor,
+        double speedEwma,
+        int memoryPerChunkMb,
+        int checksumInterval,
+        String wireDtype,
+        int replaySteps) {
+    public static final List<String> DTYPES = List.of("f32", "bf16");
+
+    public ClusterConfig {
+        Check.atLeast("cluster.min_workers", minWorkers, 1);
+        Check.positive("cluster.deadline_floor_s", deadlineFloorS);
+        if (deadlineCapS < deadlineFloorS) {
+            throw ConfigException.invalid("cluster.deadline_cap_s", deadlineCapS,
+                    "a number >= cluster.deadline_floor_s (" + deadlineFloorS + ")");
+        }
+        if (!(deadlineFactor >= 1)) {
+            throw ConfigException.invalid("cluster.deadline_factor", deadlineFactor, "a number >= 1");
+        }
+        Check.inRange("cluster.speed_ewma", speedEwma, 0.0, 1.0, true);
+        if (speedEwma == 0) {
+            throw ConfigException.invalid("cluster.speed_ewma", speedEwma, "a number in (0, 1]");
+        }
+        Check.atLeast("cluster.memory_per_chunk_mb", memoryPerChunkMb, 1);
+        Check.atLeast("cluster.checksum_interval", checksumInterval, 1);
+        wireDtype = Check.oneOf("cluster.wire_dtype", wireDtype, DTYPES);
+        Check.atLeast("cluster.replay_steps", replaySteps, 1);
+    }
+}
