@@ -8,12 +8,16 @@ public interface CoordinatorProtocol {
     /** Root of the coordinator's messages; its private ones implement it too. */
     interface Command extends WireMessage {}
 
-    /**
-     * A worker asks to take part. {@code datasetSize} is what its copy of the training data holds:
-     * the coordinator plans with it and refuses workers whose data differs.
-     */
-    record RegisterWorker(String workerId, String device, long memoryBytes, int threads, int datasetSize,
+    /** A worker asks to take part (sent until it is welcomed: the singleton may not be up yet). */
+    record RegisterWorker(String workerId, String device, long memoryBytes, int threads,
             ActorRef<WorkerProtocol.Command> worker) implements Command {}
+
+    /**
+     * The welcomed worker opened its data and built its replica. {@code datasetSize} is what its
+     * copy of the training data holds: the coordinator plans with it and refuses workers whose
+     * data differs.
+     */
+    record WorkerReady(String workerId, int datasetSize) implements Command {}
 
     /**
      * A lease's chunks are computed: their summed gradient and BatchNorm statistics wait at
