@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link BlobWire}): blocking NIO, a thread per connection — peers are few and transfers large, so
  * this is the fastest plain shape — and each response written straight from the stored buffer. A
  * client stalled longer than the write timeout, or idle longer than the idle timeout, is disconnected.
- * {@link #close()} closes every connection, so transfers under way fail fast at the client.
+ * {@link #close()} closes every connection, so transfers under way fail fast at the client, and drops
+ * the store's blobs.
  */
 public final class BlobServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BlobServer.class.getName());
@@ -188,6 +189,7 @@ public final class BlobServer implements AutoCloseable {
         for (SocketChannel ch : connections) closeQuietly(ch);
         handlers.shutdownNow();
         watchdog.close();
+        store.close();
         try {
             acceptor.join(2000);
             if (!handlers.awaitTermination(2, TimeUnit.SECONDS)) {

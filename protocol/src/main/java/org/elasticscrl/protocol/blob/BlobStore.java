@@ -16,7 +16,7 @@ import org.elasticscrl.protocol.BlobRef;
  * reuse one only once every reader has confirmed (e.g. the step's {@code UpdateApplied}). Expiry is lazy:
  * checked on lookup and swept on every put, so no thread is needed.
  */
-public final class BlobStore {
+public final class BlobStore implements AutoCloseable {
     /** {@code ttlNanos} < 0: never expires. Differences of nanoTime stay exact where sums could overflow. */
     private record Entry(ByteBuffer payload, long putAtNanos, long ttlNanos) {
         boolean expired(long now) {
@@ -92,6 +92,12 @@ public final class BlobStore {
 
     public void clear() {
         blobs.clear();
+    }
+
+    /** Drops every blob (so their buffers can be freed); the store holds no thread or socket. */
+    @Override
+    public void close() {
+        clear();
     }
 
     private void sweep() {

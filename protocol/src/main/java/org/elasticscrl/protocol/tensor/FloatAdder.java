@@ -9,7 +9,7 @@ package org.elasticscrl.protocol.tensor;
 public interface FloatAdder {
     void add(int offset, float[] values, int count);
 
-    /** Elements the accumulator holds; a payload must match it exactly. */
+    /** Elements the accumulator holds, which a payload must match exactly; -1 if unknown (no check). */
     default int size() {
         return -1;
     }
