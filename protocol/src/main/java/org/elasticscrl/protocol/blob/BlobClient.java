@@ -38,7 +38,8 @@ public final class BlobClient implements AutoCloseable {
      */
     public record Settings(int threads, int chunkBytes, Duration connectTimeout, Duration readTimeout,
             Duration maxIdle, int maxIdlePerPeer) {
-        public static final Settings DEFAULT = new Settings(4, 256 << 10, Duration.ofSeconds(5),
+        /** 64 KiB chunks stay in L2 between the socket read and the consumer: the fastest aggregation measured. */
+        public static final Settings DEFAULT = new Settings(4, 64 << 10, Duration.ofSeconds(5),
                 Duration.ofSeconds(10), Duration.ofSeconds(60), 4);
 
         public Settings {

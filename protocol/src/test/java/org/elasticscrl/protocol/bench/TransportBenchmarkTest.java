@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class TransportBenchmarkTest {
     @Test
     void runsWithChildJvmsAndSumsExactly() throws Exception {
-        var result = TransportBenchmark.run(2, 100_003, 1, 16 << 10);
+        var result = TransportBenchmark.run(2, 100_003, 1, 16 << 10, 2);
         assertEquals("ok", result.sumCheck());
         assertTrue(result.aggregateMillis() > 0 && result.rawMillis() > 0);
     }
