@@ -29,6 +29,8 @@ import org.elasticscrl.protocol.tensor.StripedFloatAdder;
  * <ul>
  *   <li><b>aggregate</b>: fetch every child's payload with {@link BlobClient} and sum them, streaming,
  *       into one {@code float[]} accumulator (all fetches at once, a {@link StripedFloatAdder});
+ *   <li><b>fetch only</b>: the same streaming fetches with a consumer that drops the bytes — the
+ *       transport's own cost;
  *   <li><b>raw</b>: the same bytes from the same children over plain blocking sockets, one thread per
  *       child, read into a reused buffer and dropped — the floor for moving them at all.
  * </ul>
@@ -48,7 +50,7 @@ public final class TransportBenchmark {
     private record Child(Process process, BlobRef ref, int rawPort) {}
 
     /** Medians in milliseconds, and whether the accumulator held the exact expected sums. */
-    public record Result(double aggregateMillis, double rawMillis, String sumCheck) {
+    public record Result(double aggregateMillis, double fetchMillis, double rawMillis, String sumCheck) {
         public double ratio() {
             return aggregateMillis / rawMillis;
         }
@@ -80,30 +82,26 @@ public final class TransportBenchmark {
                     + " %d client threads, %d rounds + %d warm-up, interleaved; load average %s%n", children, floats,
                     bytes / 1e6, children * bytes / 1e6, chunk >> 10, threads, rounds, warmup, loadAverage());
             float[] acc = new float[floats];
-            double[] agg = new double[rounds];
-            double[] raw = new double[rounds];
-            System.out.println("round  aggregate ms  raw copy ms");
+            List<Timed> modes = List.of(() -> aggregate(client, kids, acc), () -> fetchOnly(client, kids),
+                    () -> rawCopy(rawPool, rawConnections, bytes, chunk));
+            double[][] times = new double[modes.size()][rounds];
+            System.out.println("round  aggregate ms  fetch only ms  raw copy ms");
             for (int r = -warmup; r < rounds; r++) {
-                double a;
-                double b;
-                if ((r & 1) == 0) {
-                    a = aggregate(client, kids, acc);
-                    b = rawCopy(rawPool, rawConnections, bytes, chunk);
-                } else {
-                    b = rawCopy(rawPool, rawConnections, bytes, chunk);
-                    a = aggregate(client, kids, acc);
+                double[] t = new double[modes.size()];
+                for (int i = 0; i < modes.size(); i++) {
+                    int m = Math.floorMod(r + i, modes.size()); // rotate the order: no mode always runs first
+                    t[m] = modes.get(m).run();
                 }
-                System.out.printf("%5s  %12.1f  %11.1f%n", r < 0 ? "warm" : String.valueOf(r + 1), a, b);
-                if (r >= 0) {
-                    agg[r] = a;
-                    raw[r] = b;
-                }
+                System.out.printf("%5s  %12.1f  %13.1f  %11.1f%n", r < 0 ? "warm" : String.valueOf(r + 1), t[0], t[1], t[2]);
+                for (int m = 0; r >= 0 && m < modes.size(); m++) times[m][r] = t[m];
             }
-            Result result = new Result(median(agg), median(raw), check(acc, children));
+            Result result = new Result(median(times[0]), median(times[1]), median(times[2]), check(acc, children));
             double total = children * (double) bytes;
-            System.out.printf("median aggregate %.1f ms (%.2f GB/s), raw copy %.1f ms (%.2f GB/s): ratio %.2fx"
-                    + " (goal <= 1.5x)%n", result.aggregateMillis, total / result.aggregateMillis / 1e6,
-                    result.rawMillis, total / result.rawMillis / 1e6, result.ratio());
+            System.out.printf("median aggregate %.1f ms (%.2f GB/s), fetch only %.1f ms (%.2f GB/s), raw copy %.1f ms"
+                    + " (%.2f GB/s)%n", result.aggregateMillis, total / result.aggregateMillis / 1e6, result.fetchMillis,
+                    total / result.fetchMillis / 1e6, result.rawMillis, total / result.rawMillis / 1e6);
+            System.out.printf("ratio aggregate / raw copy %.2fx (goal <= 1.5x); fetch only / raw copy %.2fx%n",
+                    result.ratio(), result.fetchMillis / result.rawMillis);
             System.out.println("sum check: " + result.sumCheck + "; load average now " + loadAverage());
             return result;
         } finally {
@@ -132,6 +130,20 @@ public final class TransportBenchmark {
         CompletableFuture.allOf(fetches.toArray(new CompletableFuture<?>[0])).join();
         for (PayloadSummer s : summers) s.finish();
         return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The transport alone: the same streaming fetches with a consumer that drops the bytes. */
+    private static double fetchOnly(BlobClient client, List<Child> kids) {
+        long start = System.nanoTime();
+        List<CompletableFuture<Long>> fetches = new ArrayList<>();
+        for (Child c : kids) fetches.add(client.fetch(c.ref, chunk -> chunk.position(chunk.limit())));
+        CompletableFuture.allOf(fetches.toArray(new CompletableFuture<?>[0])).join();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    @FunctionalInterface
+    private interface Timed {
+        double run() throws Exception;
     }
 
     /** The same bytes over plain blocking sockets, one thread per child, into a reused buffer. */
