@@ -1,0 +1,170 @@
+package org.elasticscrl.protocol;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import java.io.NotSerializableException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializerWithStringManifest;
+import org.elasticscrl.protocol.WireFormats.Format;
+
+/**
+ * Pekko serializer of every {@link WireMessage} (bound in this module's {@code reference.conf}):
+ * record ↔ Protobuf message of {@code scrl.proto}, a short stable manifest per type.
+ *
+ * <p>Incoming bytes are checked, never trusted: an unknown manifest, bytes that do not parse, a
+ * message without or with another protocol version, each throws a {@link NotSerializableException}
+ * saying which; Artery then drops the message with that log line and the node carries on.
+ */
+public final class ScrlMessageSerializer extends SerializerWithStringManifest {
+    /** Version every message carries; bump it on a change old nodes cannot read. */
+    public static final int PROTOCOL_VERSION = 1;
+    /** Serializer id ("SCRL" on a phone keypad); persisted in every remote envelope, never change it. */
+    public static final int IDENTIFIER = 7275;
+
+    private static final Map<Class<?>, Format<?, ?>> BY_CLASS = new HashMap<>();
+    private static final Map<String, Format<?, ?>> BY_MANIFEST = new HashMap<>();
+
+    static {
+        for (Format<?, ?> f : WireFormats.ALL) {
+            if (BY_CLASS.put(f.type(), f) != null || BY_MANIFEST.put(f.manifest(), f) != null) {
+                throw new ExceptionInInitializerError("duplicate wire format " + f.type() + " / " + f.manifest());
+            }
+        }
+    }
+
+    private final ExtendedActorSystem system;
+    private final WireFormats.Refs refs = new ResolverRefs();
+    // Created on first use: the serializer may be constructed while the actor system still starts.
+    private volatile ActorRefResolver resolver;
+
+    public ScrlMessageSerializer(ExtendedActorSystem system) {
+        this.system = system;
+    }
+
+    @Override
+    public int identifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public String manifest(Object o) {
+        return formatOf(o).manifest();
+    }
+
+    @Override
+    public byte[] toBinary(Object o) {
+        return encode(formatOf(o), (WireMessage) o);
+    }
+
+    @Override
+    public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+        Format<?, ?> f = BY_MANIFEST.get(manifest);
+        if (f == null) {
+            throw new NotSerializableException("unknown scrl manifest '" + manifest + "' (" + bytes.length
+                    + " bytes): this node speaks protocol version " + PROTOCOL_VERSION
+                    + ", the sender another one or is not an scrl node");
+        }
+        return decode(f, bytes);
+    }
+
+    /** Manifests by record type, for tests and diagnostics. */
+    public static Map<Class<?>, String> manifests() {
+        Map<Class<?>, String> m = new HashMap<>();
+        BY_CLASS.forEach((c, f) -> m.put(c, f.manifest()));
+        return Map.copyOf(m);
+    }
+
+    private static Format<?, ?> formatOf(Object o) {
+        Format<?, ?> f = o == null ? null : BY_CLASS.get(o.getClass());
+        if (f == null) {
+            throw new IllegalArgumentException("ScrlMessageSerializer cannot serialize "
+                    + (o == null ? "null" : o.getClass().getName())
+                    + ": not a record of CoordinatorProtocol/WorkerProtocol with a format in WireFormats");
+        }
+        return f;
+    }
+
+    private <R extends WireMessage, P extends Message> byte[] encode(Format<R, P> f, WireMessage m) {
+        R record = f.type().cast(m);
+        try {
+            return f.write().apply(record, refs).toByteArray();
+        } catch (NullPointerException e) {
+            // Protobuf rejects nulls without naming the field: name it, so the sender's log says what.
+            throw new IllegalArgumentException("cannot serialize " + m + ": " + nullFields(record), e);
+        }
+    }
+
+    private <R extends WireMessage, P extends Message> R decode(Format<R, P> f, byte[] bytes)
+            throws NotSerializableException {
+        String what = f.type().getSimpleName() + " (manifest " + f.manifest() + ", " + bytes.length + " bytes)";
+        P p;
+        try {
+            p = f.parser().parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw rejected(what + " is malformed: " + e.getMessage(), e);
+        }
+        int version = f.version().applyAsInt(p);
+        if (version == 0) {
+            throw rejected(what + " carries no protocol version: truncated, corrupt or not an scrl message", null);
+        }
+        if (version != PROTOCOL_VERSION) {
+            throw rejected(what + " has protocol version " + version + " but this node speaks " + PROTOCOL_VERSION
+                    + ": a node of another protocol version cannot join this cluster", null);
+        }
+        try {
+            return f.read().apply(p, refs);
+        } catch (RuntimeException e) {
+            throw rejected(what + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static NotSerializableException rejected(String message, Throwable cause) {
+        NotSerializableException e = new NotSerializableException(message);
+        if (cause != null) e.initCause(cause);
+        return e;
+    }
+
+    private static String nullFields(Object r) {
+        if (!r.getClass().isRecord()) return "a null value";
+        List<String> nulls = new ArrayList<>();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            try {
+                Object v = c.getAccessor().invoke(r);
+                if (v == null) nulls.add(c.getName());
+                else if (v instanceof List<?> l && l.stream().anyMatch(Objects::isNull)) nulls.add(c.getName() + " (an element)");
+            } catch (ReflectiveOperationException e) {
+                nulls.add(c.getName() + " (unreadable: " + e + ")");
+            }
+        }
+        return nulls.isEmpty() ? "a null value" : "null " + String.join(", ", nulls);
+    }
+
+    private ActorRefResolver resolver() {
+        ActorRefResolver r = resolver;
+        if (r == null) resolver = r = ActorRefResolver.get(Adapter.toTyped(system));
+        return r;
+    }
+
+    /** Refs through the typed ActorRefResolver: path with the node's address, resolvable on any node. */
+    private final class ResolverRefs implements WireFormats.Refs {
+        @Override
+        public String write(ActorRef<?> ref) {
+            return resolver().toSerializationFormat(ref);
+        }
+
+        @Override
+        public <T> ActorRef<T> read(String serialized) {
+            if (serialized.isEmpty()) throw new IllegalArgumentException("an actor ref is empty");
+            return resolver().resolveActorRef(serialized);
+        }
+    }
+}

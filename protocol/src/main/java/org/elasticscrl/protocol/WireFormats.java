@@ -1,0 +1,178 @@
+package org.elasticscrl.protocol;
+
+import static org.elasticscrl.protocol.ScrlMessageSerializer.PROTOCOL_VERSION;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
+import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
+import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
+import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
+import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
+import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
+import org.elasticscrl.protocol.CoordinatorProtocol.UpdateApplied;
+import org.elasticscrl.protocol.CoordinatorProtocol.WorkerFailed;
+import org.elasticscrl.protocol.WorkerProtocol.Commit;
+import org.elasticscrl.protocol.WorkerProtocol.Lease;
+import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
+import org.elasticscrl.protocol.WorkerProtocol.Refused;
+import org.elasticscrl.protocol.WorkerProtocol.Release;
+import org.elasticscrl.protocol.WorkerProtocol.RunTask;
+import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
+import org.elasticscrl.protocol.WorkerProtocol.Welcome;
+import org.elasticscrl.protocol.proto.ScrlProto;
+
+/**
+ * Records ↔ messages of {@code scrl.proto}: one {@link Format} per wire message, with its stable
+ * manifest. Manifests are persisted in every remote envelope: never reuse or change one; a new
+ * message gets a new manifest. Nested {@code BlobRef}/{@code StepMetrics} map {@code null} ↔ absent.
+ */
+final class WireFormats {
+    private WireFormats() {}
+
+    /** Actor refs as strings (ActorRefResolver's format); supplied by the serializer. */
+    interface Refs {
+        String write(ActorRef<?> ref);
+
+        <T> ActorRef<T> read(String serialized);
+    }
+
+    /** How one record type travels: manifest, Protobuf parser, version accessor and both mappings. */
+    record Format<R extends WireMessage, P extends Message>(String manifest, Class<R> type, Parser<P> parser,
+            ToIntFunction<P> version, BiFunction<R, Refs, P> write, BiFunction<P, Refs, R> read) {}
+
+    static final List<Format<?, ?>> ALL = List.of(
+            // membership
+            new Format<>("RW", RegisterWorker.class, ScrlProto.RegisterWorker.parser(),
+                    ScrlProto.RegisterWorker::getProtocolVersion,
+                    (r, refs) -> ScrlProto.RegisterWorker.newBuilder().setWorkerId(r.workerId())
+                            .setDevice(r.device()).setMemoryBytes(r.memoryBytes()).setThreads(r.threads())
+                            .setDatasetSize(r.datasetSize()).setWorker(refs.write(r.worker()))
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new RegisterWorker(p.getWorkerId(), p.getDevice(), p.getMemoryBytes(),
+                            p.getThreads(), p.getDatasetSize(), refs.read(p.getWorker()))),
+            new Format<>("W", Welcome.class, ScrlProto.Welcome.parser(), ScrlProto.Welcome::getProtocolVersion,
+                    (r, refs) -> ScrlProto.Welcome.newBuilder().setRunId(r.runId()).setConfigYaml(r.configYaml())
+                            .setMembershipEpoch(r.membershipEpoch()).setJoinStep(r.joinStep())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Welcome(p.getRunId(), p.getConfigYaml(), p.getMembershipEpoch(),
+                            p.getJoinStep())),
+            new Format<>("RF", Refused.class, ScrlProto.Refused.parser(), ScrlProto.Refused::getProtocolVersion,
+                    (r, refs) -> ScrlProto.Refused.newBuilder().setReason(r.reason())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Refused(p.getReason())),
+            new Format<>("DW", DrainWorker.class, ScrlProto.DrainWorker.parser(),
+                    ScrlProto.DrainWorker::getProtocolVersion,
+                    (r, refs) -> ScrlProto.DrainWorker.newBuilder().setWorkerId(r.workerId())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new DrainWorker(p.getWorkerId())),
+            new Format<>("RL", Release.class, ScrlProto.Release.parser(), ScrlProto.Release::getProtocolVersion,
+                    (r, refs) -> ScrlProto.Release.newBuilder().setReason(r.reason())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Release(p.getReason())),
+            // step
+            new Format<>("L", Lease.class, ScrlProto.Lease.parser(), ScrlProto.Lease::getProtocolVersion,
+                    (r, refs) -> ScrlProto.Lease.newBuilder().setLeaseId(r.leaseId())
+                            .setMembershipEpoch(r.membershipEpoch()).setStep(r.step()).setEpoch(r.epoch())
+                            .addAllChunks(r.chunks()).setDeadlineMillis(r.deadlineMillis())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Lease(p.getLeaseId(), p.getMembershipEpoch(), p.getStep(), p.getEpoch(),
+                            List.copyOf(p.getChunksList()), p.getDeadlineMillis())),
+            new Format<>("CR", ContributionReady.class, ScrlProto.ContributionReady.parser(),
+                    ScrlProto.ContributionReady::getProtocolVersion,
+                    (r, refs) -> {
+                        var b = ScrlProto.ContributionReady.newBuilder().setWorkerId(r.workerId())
+                                .setLeaseId(r.leaseId()).setMembershipEpoch(r.membershipEpoch()).setStep(r.step())
+                                .addAllChunks(r.chunks()).setComputeSeconds(r.computeSeconds())
+                                .setProtocolVersion(PROTOCOL_VERSION);
+                        if (r.metrics() != null) b.setMetrics(metrics(r.metrics()));
+                        if (r.blob() != null) b.setBlob(blob(r.blob()));
+                        return b.build();
+                    },
+                    (p, refs) -> new ContributionReady(p.getWorkerId(), p.getLeaseId(), p.getMembershipEpoch(),
+                            p.getStep(), List.copyOf(p.getChunksList()), p.getComputeSeconds(),
+                            p.hasMetrics() ? metrics(p.getMetrics()) : null, p.hasBlob() ? blob(p.getBlob()) : null)),
+            new Format<>("C", Commit.class, ScrlProto.Commit.parser(), ScrlProto.Commit::getProtocolVersion,
+                    (r, refs) -> {
+                        var b = ScrlProto.Commit.newBuilder().setStep(r.step()).setMembershipEpoch(r.membershipEpoch())
+                                .setLr(r.lr()).setTau(r.tau()).setWeightDecay(r.weightDecay()).setSamples(r.samples())
+                                .setChecksum(r.checksum()).setProtocolVersion(PROTOCOL_VERSION);
+                        if (r.update() != null) b.setUpdate(blob(r.update()));
+                        return b.build();
+                    },
+                    (p, refs) -> new Commit(p.getStep(), p.getMembershipEpoch(), p.getLr(), p.getTau(),
+                            p.getWeightDecay(), p.getSamples(), p.getChecksum(),
+                            p.hasUpdate() ? blob(p.getUpdate()) : null)),
+            new Format<>("UA", UpdateApplied.class, ScrlProto.UpdateApplied.parser(),
+                    ScrlProto.UpdateApplied::getProtocolVersion,
+                    (r, refs) -> ScrlProto.UpdateApplied.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
+                            .setChecksum(r.checksum()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new UpdateApplied(p.getWorkerId(), p.getStep(), p.getChecksum())),
+            // state transfer
+            new Format<>("PS", ProvideState.class, ScrlProto.ProvideState.parser(),
+                    ScrlProto.ProvideState::getProtocolVersion,
+                    (r, refs) -> ScrlProto.ProvideState.newBuilder().setForWorker(r.forWorker())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new ProvideState(p.getForWorker())),
+            new Format<>("SO", StateOffered.class, ScrlProto.StateOffered.parser(),
+                    ScrlProto.StateOffered::getProtocolVersion,
+                    (r, refs) -> {
+                        var b = ScrlProto.StateOffered.newBuilder().setWorkerId(r.workerId())
+                                .setForWorker(r.forWorker()).setStep(r.step()).setProtocolVersion(PROTOCOL_VERSION);
+                        if (r.state() != null) b.setState(blob(r.state()));
+                        return b.build();
+                    },
+                    (p, refs) -> new StateOffered(p.getWorkerId(), p.getForWorker(), p.getStep(),
+                            p.hasState() ? blob(p.getState()) : null)),
+            new Format<>("SF", SyncFrom.class, ScrlProto.SyncFrom.parser(), ScrlProto.SyncFrom::getProtocolVersion,
+                    (r, refs) -> {
+                        var b = ScrlProto.SyncFrom.newBuilder().setStep(r.step()).setProtocolVersion(PROTOCOL_VERSION);
+                        if (r.state() != null) b.setState(blob(r.state()));
+                        return b.build();
+                    },
+                    (p, refs) -> new SyncFrom(p.getStep(), p.hasState() ? blob(p.getState()) : null)),
+            new Format<>("SC", SyncCompleted.class, ScrlProto.SyncCompleted.parser(),
+                    ScrlProto.SyncCompleted::getProtocolVersion,
+                    (r, refs) -> ScrlProto.SyncCompleted.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new SyncCompleted(p.getWorkerId(), p.getStep())),
+            // tasks and failures
+            new Format<>("RT", RunTask.class, ScrlProto.RunTask.parser(), ScrlProto.RunTask::getProtocolVersion,
+                    (r, refs) -> ScrlProto.RunTask.newBuilder().setTask(r.task()).setEpoch(r.epoch())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new RunTask(p.getTask(), p.getEpoch())),
+            new Format<>("TC", TaskCompleted.class, ScrlProto.TaskCompleted.parser(),
+                    ScrlProto.TaskCompleted::getProtocolVersion,
+                    (r, refs) -> ScrlProto.TaskCompleted.newBuilder().setWorkerId(r.workerId()).setTask(r.task())
+                            .setEpoch(r.epoch()).setResult(r.result()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new TaskCompleted(p.getWorkerId(), p.getTask(), p.getEpoch(), p.getResult())),
+            new Format<>("WF", WorkerFailed.class, ScrlProto.WorkerFailed.parser(),
+                    ScrlProto.WorkerFailed::getProtocolVersion,
+                    (r, refs) -> ScrlProto.WorkerFailed.newBuilder().setWorkerId(r.workerId()).setWhat(r.what())
+                            .setReason(r.reason()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new WorkerFailed(p.getWorkerId(), p.getWhat(), p.getReason())));
+
+    private static ScrlProto.BlobRef blob(BlobRef r) {
+        return ScrlProto.BlobRef.newBuilder().setHost(r.host()).setPort(r.port()).setId(r.id()).setBytes(r.bytes())
+                .build();
+    }
+
+    private static BlobRef blob(ScrlProto.BlobRef p) {
+        return new BlobRef(p.getHost(), p.getPort(), p.getId(), p.getBytes());
+    }
+
+    private static ScrlProto.StepMetrics metrics(StepMetrics m) {
+        return ScrlProto.StepMetrics.newBuilder().setSamples(m.samples()).setSslLossSum(m.sslLossSum())
+                .setCeLossSum(m.ceLossSum()).setCorrect(m.correct()).setEvaluated(m.evaluated()).setPairs(m.pairs())
+                .setSkippedImages(m.skippedImages()).setBoxFallbacks(m.boxFallbacks()).build();
+    }
+
+    private static StepMetrics metrics(ScrlProto.StepMetrics p) {
+        return new StepMetrics(p.getSamples(), p.getSslLossSum(), p.getCeLossSum(), p.getCorrect(), p.getEvaluated(),
+                p.getPairs(), p.getSkippedImages(), p.getBoxFallbacks());
+    }
+}

@@ -1,0 +1,233 @@
+package org.elasticscrl.protocol.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.elasticscrl.protocol.BlobRef;
+import org.elasticscrl.protocol.blob.BlobClient;
+import org.elasticscrl.protocol.tensor.PayloadSummer;
+import org.elasticscrl.protocol.tensor.StripedFloatAdder;
+
+/**
+ * Aggregation vs a raw TCP copy, side by side (printed, never asserted). Starts child JVMs that each
+ * serve a payload of {@code floats} F32 values ({@link BenchmarkChild}), then, interleaved, per round:
+ *
+ * <ul>
+ *   <li><b>aggregate</b>: fetch every child's payload with {@link BlobClient} and sum them, streaming,
+ *       into one {@code float[]} accumulator (all fetches at once, a {@link StripedFloatAdder});
+ *   <li><b>fetch only</b>: the same streaming fetches with a consumer that drops the bytes — the
+ *       transport's own cost;
+ *   <li><b>raw</b>: the same bytes from the same children over plain blocking sockets, one thread per
+ *       child, read into a reused buffer and dropped — the floor for moving them at all.
+ * </ul>
+ *
+ * Both use persistent connections opened before the first round and buffers of the same size (the
+ * client's chunk). Prints the medians and their ratio. The raw copy never touches memory beyond its
+ * cache-resident buffer, while aggregation reads and writes the whole accumulator once per payload:
+ * with small buffers the ratio measures that memory traffic as much as the transport.
+ *
+ * <p>Run: {@code mvn -q -B -pl protocol -am compile && java -cp protocol/target/classes
+ * org.elasticscrl.protocol.bench.TransportBenchmark [children=4] [floats=25600000] [rounds=9] [chunkKiB=64]
+ * [clientThreads=children]}
+ */
+public final class TransportBenchmark {
+    private TransportBenchmark() {}
+
+    private record Child(Process process, BlobRef ref, int rawPort) {}
+
+    /** Medians in milliseconds, and whether the accumulator held the exact expected sums. */
+    public record Result(double aggregateMillis, double fetchMillis, double rawMillis, String sumCheck) {
+        public double ratio() {
+            return aggregateMillis / rawMillis;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int children = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int floats = args.length > 1 ? Integer.parseInt(args[1]) : 25_600_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
+        int chunkKiB = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+        int threads = args.length > 4 ? Integer.parseInt(args[4]) : children;
+        run(children, floats, rounds, chunkKiB << 10, threads);
+    }
+
+    /** Runs the benchmark, printing every round and the summary; returns the summary. */
+    public static Result run(int children, int floats, int rounds, int chunk, int threads) throws Exception {
+        int warmup = 2;
+        List<Child> kids = new ArrayList<>();
+        ExecutorService rawPool = Executors.newFixedThreadPool(children);
+        BlobClient client = new BlobClient(BlobClient.Settings.DEFAULT.withThreads(threads).withChunkBytes(chunk));
+        List<SocketChannel> rawConnections = new ArrayList<>();
+        try {
+            for (int k = 0; k < children; k++) kids.add(startChild(k, floats));
+            for (Child c : kids) {
+                rawConnections.add(SocketChannel.open(new InetSocketAddress("127.0.0.1", c.rawPort)));
+            }
+            long bytes = kids.get(0).ref.bytes();
+            System.out.printf("TransportBenchmark: %d child JVMs x %d floats (%.1f MB each, %.1f MB in all), chunk %d KiB,"
+                    + " %d client threads, %d rounds + %d warm-up, interleaved; load average %s%n", children, floats,
+                    bytes / 1e6, children * bytes / 1e6, chunk >> 10, threads, rounds, warmup, loadAverage());
+            float[] acc = new float[floats];
+            List<Timed> modes = List.of(() -> aggregate(client, kids, acc), () -> fetchOnly(client, kids),
+                    () -> rawCopy(rawPool, rawConnections, bytes, chunk));
+            double[][] times = new double[modes.size()][rounds];
+            System.out.println("round  aggregate ms  fetch only ms  raw copy ms");
+            for (int r = -warmup; r < rounds; r++) {
+                double[] t = new double[modes.size()];
+                for (int i = 0; i < modes.size(); i++) {
+                    int m = Math.floorMod(r + i, modes.size()); // rotate the order: no mode always runs first
+                    t[m] = modes.get(m).run();
+                }
+                System.out.printf("%5s  %12.1f  %13.1f  %11.1f%n", r < 0 ? "warm" : String.valueOf(r + 1), t[0], t[1], t[2]);
+                for (int m = 0; r >= 0 && m < modes.size(); m++) times[m][r] = t[m];
+            }
+            Result result = new Result(median(times[0]), median(times[1]), median(times[2]), check(acc, children));
+            double total = children * (double) bytes;
+            System.out.printf("median aggregate %.1f ms (%.2f GB/s), fetch only %.1f ms (%.2f GB/s), raw copy %.1f ms"
+                    + " (%.2f GB/s)%n", result.aggregateMillis, total / result.aggregateMillis / 1e6, result.fetchMillis,
+                    total / result.fetchMillis / 1e6, result.rawMillis, total / result.rawMillis / 1e6);
+            System.out.printf("ratio aggregate / raw copy %.2fx (goal <= 1.5x); fetch only / raw copy %.2fx%n",
+                    result.ratio(), result.fetchMillis / result.rawMillis);
+            System.out.println("sum check: " + result.sumCheck + "; load average now " + loadAverage());
+            return result;
+        } finally {
+            for (SocketChannel ch : rawConnections) ch.close();
+            client.close();
+            rawPool.shutdownNow();
+            for (Child c : kids) {
+                c.process.getOutputStream().close(); // the child exits at end of stdin
+                c.process.destroy();
+            }
+        }
+    }
+
+    /** Fetches every child's payload at once, summing each into the shared accumulator as it arrives. */
+    private static double aggregate(BlobClient client, List<Child> kids, float[] acc) {
+        Arrays.fill(acc, 0f);
+        StripedFloatAdder adder = new StripedFloatAdder(acc);
+        long start = System.nanoTime();
+        List<CompletableFuture<Long>> fetches = new ArrayList<>();
+        List<PayloadSummer> summers = new ArrayList<>();
+        for (Child c : kids) {
+            PayloadSummer s = new PayloadSummer(adder);
+            summers.add(s);
+            fetches.add(client.fetch(c.ref, s::accept));
+        }
+        CompletableFuture.allOf(fetches.toArray(new CompletableFuture<?>[0])).join();
+        for (PayloadSummer s : summers) s.finish();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The transport alone: the same streaming fetches with a consumer that drops the bytes. */
+    private static double fetchOnly(BlobClient client, List<Child> kids) {
+        long start = System.nanoTime();
+        List<CompletableFuture<Long>> fetches = new ArrayList<>();
+        for (Child c : kids) fetches.add(client.fetch(c.ref, chunk -> chunk.position(chunk.limit())));
+        CompletableFuture.allOf(fetches.toArray(new CompletableFuture<?>[0])).join();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    @FunctionalInterface
+    private interface Timed {
+        double run() throws Exception;
+    }
+
+    /** The same bytes over plain blocking sockets, one thread per child, into a reused buffer. */
+    private static double rawCopy(ExecutorService pool, List<SocketChannel> connections, long bytes, int chunk)
+            throws Exception {
+        long start = System.nanoTime();
+        List<Future<?>> copies = new ArrayList<>();
+        for (SocketChannel ch : connections) {
+            copies.add(pool.submit(() -> {
+                ByteBuffer buf = buffers.get(chunk);
+                ch.write(ByteBuffer.wrap(new byte[] {1}));
+                for (long left = bytes; left > 0; ) {
+                    buf.clear().limit((int) Math.min(buf.capacity(), left));
+                    int n = ch.read(buf);
+                    if (n < 0) throw new IOException("raw server closed early");
+                    left -= n;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : copies) f.get();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** One reused direct buffer per raw-copy thread, like the client's per-connection chunk buffer. */
+    private static final class Buffers extends ThreadLocal<ByteBuffer> {
+        ByteBuffer get(int size) {
+            ByteBuffer b = get();
+            if (b == null || b.capacity() != size) set(b = ByteBuffer.allocateDirect(size));
+            return b;
+        }
+    }
+
+    private static final Buffers buffers = new Buffers();
+
+    private static Child startChild(int k, int floats) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx768m", "-cp", classPath(), BenchmarkChild.class.getName(),
+                String.valueOf(k), String.valueOf(floats));
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        var out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null || !line.startsWith("READY ")) {
+            p.destroyForcibly();
+            throw new IOException("child " + k + " did not start: " + line);
+        }
+        String[] f = line.split(" ");
+        BlobRef ref = new BlobRef("127.0.0.1", Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+        return new Child(p, ref, Integer.parseInt(f[4]));
+    }
+
+    /** This JVM's class path, plus where this class came from (exec:java runs inside Maven's JVM). */
+    private static String classPath() {
+        String own;
+        try {
+            own = Path.of(TransportBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (Exception e) {
+            own = "";
+        }
+        String cp = System.getProperty("java.class.path", "");
+        return own.isEmpty() ? cp : own + File.pathSeparator + cp;
+    }
+
+    private static String check(float[] acc, int children) {
+        float base = children * (children - 1) / 2f;
+        for (int i = 0; i < acc.length; i += 4099) {
+            float expected = base + children * ((i & 1023) / 1024f);
+            if (acc[i] != expected) return "WRONG at " + i + ": " + acc[i] + " != " + expected;
+        }
+        return "ok";
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split(" ", 4)[0];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+}

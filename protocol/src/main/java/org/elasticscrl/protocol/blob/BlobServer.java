@@ -1,0 +1,224 @@
+package org.elasticscrl.protocol.blob;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves the blobs of its {@link BlobStore} to peers over persistent TCP connections (framing in
+ * {@link BlobWire}): blocking NIO, a thread per connection — peers are few and transfers large, so
+ * this is the fastest plain shape — and each response written straight from the stored buffer. A
+ * client stalled longer than the write timeout, or idle longer than the idle timeout, is disconnected.
+ * {@link #close()} closes every connection, so transfers under way fail fast at the client, and drops
+ * the store's blobs.
+ */
+public final class BlobServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(BlobServer.class.getName());
+
+    /**
+     * @param maxConnections connections served at once; more are closed on accept
+     * @param writeTimeout a response making no progress this long is abandoned
+     * @param idleTimeout a connection without a request this long is closed (clients reconnect)
+     */
+    public record Settings(int maxConnections, Duration writeTimeout, Duration idleTimeout) {
+        public static final Settings DEFAULT = new Settings(256, Duration.ofSeconds(30), Duration.ofMinutes(2));
+
+        public Settings {
+            if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1");
+            if (writeTimeout.isNegative() || writeTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("timeouts must be positive: " + this);
+            }
+        }
+
+        public Settings withMaxConnections(int n) {
+            return new Settings(n, writeTimeout, idleTimeout);
+        }
+
+        public Settings withWriteTimeout(Duration d) {
+            return new Settings(maxConnections, d, idleTimeout);
+        }
+
+        public Settings withIdleTimeout(Duration d) {
+            return new Settings(maxConnections, writeTimeout, d);
+        }
+    }
+
+    /** Direct buffers are written whole per syscall window; heap ones go through a JDK temporary buffer. */
+    private static final int DIRECT_WINDOW = 8 << 20;
+    private static final int HEAP_WINDOW = 1 << 20;
+
+    private final Settings settings;
+    private final ServerSocketChannel server;
+    private final InetSocketAddress address;
+    private final BlobStore store;
+    private final ExecutorService handlers;
+    private final Watchdog watchdog;
+    private final Thread acceptor;
+    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private BlobServer(ServerSocketChannel server, String advertisedHost, Settings settings) {
+        this.settings = settings;
+        this.server = server;
+        this.address = (InetSocketAddress) socketAddress(server);
+        int port = address.getPort();
+        this.store = new BlobStore(advertisedHost, port);
+        AtomicInteger n = new AtomicInteger();
+        this.handlers = new ThreadPoolExecutor(0, settings.maxConnections(), 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(r, "scrl-blob-server-" + port + "-" + n.incrementAndGet()));
+        Duration shortest = settings.writeTimeout().compareTo(settings.idleTimeout()) < 0
+                ? settings.writeTimeout() : settings.idleTimeout();
+        this.watchdog = new Watchdog("scrl-blob-server-" + port + "-watchdog", shortest.dividedBy(4));
+        this.acceptor = daemon(this::acceptLoop, "scrl-blob-server-" + port + "-accept");
+        acceptor.start();
+    }
+
+    /** Binds {@code host:port} (port 0: an ephemeral one) and advertises {@code host} in refs. */
+    public static BlobServer start(String host, int port) throws IOException {
+        return start(new InetSocketAddress(host, port), host, Settings.DEFAULT);
+    }
+
+    /** Binds {@code bind} (e.g. the wildcard address) and advertises {@code advertisedHost} in refs. */
+    public static BlobServer start(InetSocketAddress bind, String advertisedHost, Settings settings)
+            throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(bind, 64);
+            return new BlobServer(ch, advertisedHost, settings);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** The blobs this server offers; refs from it point here. */
+    public BlobStore store() {
+        return store;
+    }
+
+    /** The bound address (with the actual port when started on port 0). */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel ch;
+            try {
+                ch = server.accept();
+            } catch (IOException e) {
+                if (!closed) LOG.log(Level.ERROR, "blob server " + address + " stopped accepting", e);
+                return;
+            }
+            try {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                connections.add(ch);
+                if (closed) throw new RejectedExecutionException("closed");
+                handlers.execute(() -> serve(ch));
+            } catch (IOException | RejectedExecutionException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "blob server " + address + " refused a connection (at most "
+                            + settings.maxConnections() + " at once): " + e);
+                }
+                connections.remove(ch);
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    /** One persistent connection: requests answered one after another until the peer hangs up. */
+    private void serve(SocketChannel ch) {
+        ByteBuffer request = ByteBuffer.allocateDirect(BlobWire.REQUEST_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer head = ByteBuffer.allocateDirect(BlobWire.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        String peer = "?";
+        try {
+            peer = String.valueOf(ch.getRemoteAddress());
+            while (!closed) {
+                request.clear();
+                try (Watchdog.Watch w = watchdog.watch(ch, settings.idleTimeout())) {
+                    if (!BlobWire.readFully(ch, request, w)) return; // the client hung up between requests
+                }
+                int magic = request.getInt(0);
+                if (magic != BlobWire.REQUEST_MAGIC) {
+                    LOG.log(Level.WARNING, String.format("blob server %s: %s sent magic 0x%08x, not a blob request "
+                            + "of this transport version; closing the connection", address, peer, magic));
+                    return;
+                }
+                ByteBuffer blob = store.get(request.getLong(4));
+                head.clear().putLong(blob == null ? BlobWire.NOT_FOUND : blob.remaining()).flip();
+                ByteBuffer body = blob == null ? ByteBuffer.allocate(0) : blob;
+                try (Watchdog.Watch w = watchdog.watch(ch, settings.writeTimeout())) {
+                    BlobWire.writeFully(ch, head, body, body.isDirect() ? DIRECT_WINDOW : HEAP_WINDOW, w);
+                }
+            }
+        } catch (IOException e) {
+            // the peer went away or stalled; it sees the failure on its side, this node carries on
+            if (!closed) LOG.log(Level.DEBUG, "blob server " + address + ": connection from " + peer + " ended: " + e);
+        } finally {
+            connections.remove(ch);
+            closeQuietly(ch);
+        }
+    }
+
+    /** Stops accepting, closes every connection (transfers under way fail at the client) and joins threads. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        closeQuietly(server);
+        for (SocketChannel ch : connections) closeQuietly(ch);
+        handlers.shutdownNow();
+        watchdog.close();
+        store.close();
+        try {
+            acceptor.join(2000);
+            if (!handlers.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "blob server " + address + ": connection threads still running after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static java.net.SocketAddress socketAddress(ServerSocketChannel ch) {
+        try {
+            return ch.getLocalAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing on a failure path: the original problem is what matters
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.elasticscrl.protocol.tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.elasticscrl.protocol.tensor.TensorCodec.DType;
+
+/**
+ * Sums one tensor payload into an accumulator while it arrives, chunk by chunk, so a receiver never
+ * holds a whole gradient: the header is parsed once enough bytes are in, then elements are converted
+ * through a small scratch array and added, parts back to back. Chunks may split the header or an
+ * element anywhere. Not thread-safe: one summer per stream (several streams may share a
+ * {@link StripedFloatAdder}).
+ */
+public final class PayloadSummer {
+    private final FloatAdder adder;
+    private final float[] values = new float[TensorCodec.SCRATCH];
+    private final short[] halves = new short[TensorCodec.SCRATCH];
+    /** Header bytes gathered so far; grows from the fixed part to the full header. */
+    private ByteBuffer headerBytes = ByteBuffer.allocate(TensorHeader.FIXED_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private TensorHeader header;
+    /** Bytes of an element split across chunks. */
+    private final ByteBuffer carry = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    private int element;
+    private long bytes;
+
+    public PayloadSummer(FloatAdder adder) {
+        this.adder = adder;
+    }
+
+    /**
+     * Consumes all of {@code chunk} (position to limit, moved to the limit).
+     *
+     * @throws IllegalArgumentException if the header is malformed, does not match the accumulator, or the
+     *     bytes run past what it declares
+     */
+    public void accept(ByteBuffer chunk) {
+        bytes += chunk.remaining();
+        if (header == null && !readHeader(chunk)) return;
+        int size = header.dtype().bytes();
+        if (carry.position() > 0) {
+            while (carry.hasRemaining() && chunk.hasRemaining()) carry.put(chunk.get());
+            if (carry.hasRemaining()) return;
+            carry.flip();
+            values[0] = size == 4 ? carry.getFloat() : TensorCodec.fromBf16(carry.getShort());
+            carry.clear().limit(size);
+            checkRoom(1);
+            adder.add(element++, values, 1);
+        }
+        ByteBuffer b = chunk.slice().order(ByteOrder.LITTLE_ENDIAN);
+        int whole = b.remaining() / size;
+        checkRoom(whole);
+        if (size == 4) {
+            var floats = b.asFloatBuffer();
+            for (int done = 0; done < whole; ) {
+                int n = Math.min(values.length, whole - done);
+                floats.get(values, 0, n);
+                adder.add(element, values, n);
+                element += n;
+                done += n;
+            }
+        } else {
+            var shorts = b.asShortBuffer();
+            for (int done = 0; done < whole; ) {
+                int n = Math.min(values.length, whole - done);
+                shorts.get(halves, 0, n);
+                for (int i = 0; i < n; i++) values[i] = TensorCodec.fromBf16(halves[i]);
+                adder.add(element, values, n);
+                element += n;
+                done += n;
+            }
+        }
+        chunk.position(chunk.position() + whole * size);
+        if (chunk.hasRemaining()) {
+            checkRoom(1);
+            carry.put(chunk);
+        }
+    }
+
+    /** Whether the header and every element it declares have been added. */
+    public boolean complete() {
+        return header != null && element == header.elements() && carry.position() == 0;
+    }
+
+    /**
+     * Checks the payload ended where its header says.
+     *
+     * @throws IllegalArgumentException naming how many bytes were missing
+     */
+    public void finish() {
+        if (!complete()) {
+            long expected = header == null ? -1 : header.totalBytes();
+            throw new IllegalArgumentException("tensor payload truncated: got " + bytes + " bytes"
+                    + (header == null ? ", not even a complete header" : " of " + expected + " (" + header + ")"));
+        }
+    }
+
+    /** The header, once its bytes are in (else {@code null}). */
+    public TensorHeader header() {
+        return header;
+    }
+
+    /** Bytes consumed so far. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Gathers header bytes; true once the header is parsed and validated against the accumulator. */
+    private boolean readHeader(ByteBuffer chunk) {
+        copySome(chunk, headerBytes);
+        if (headerBytes.hasRemaining()) return false;
+        if (headerBytes.capacity() == TensorHeader.FIXED_BYTES) {
+            TensorHeader.checkFixed(headerBytes); // before sizing anything by the part count
+            int parts = headerBytes.getInt(8);
+            ByteBuffer full = ByteBuffer.allocate(TensorHeader.bytesFor(parts)).order(ByteOrder.LITTLE_ENDIAN);
+            headerBytes = full.put(headerBytes.flip());
+            copySome(chunk, headerBytes);
+            if (headerBytes.hasRemaining()) return false;
+        }
+        header = TensorHeader.read(headerBytes.flip());
+        int size = adder.size();
+        if (size >= 0 && header.elements() != size) {
+            throw new IllegalArgumentException("tensor payload has " + header.elements() + " elements ("
+                    + header + "), the accumulator " + size);
+        }
+        carry.limit(header.dtype() == DType.F32 ? 4 : 2);
+        return true;
+    }
+
+    private void checkRoom(int more) {
+        if (header.elements() - element < more) {
+            throw new IllegalArgumentException("tensor payload has trailing bytes: " + header + " ends after "
+                    + header.totalBytes() + " bytes, got " + bytes + " so far");
+        }
+    }
+
+    private static void copySome(ByteBuffer from, ByteBuffer to) {
+        int n = Math.min(from.remaining(), to.remaining());
+        to.put(to.position(), from, from.position(), n).position(to.position() + n);
+        from.position(from.position() + n);
+    }
+}
