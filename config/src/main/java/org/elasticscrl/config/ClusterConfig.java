@@ -15,6 +15,10 @@ import java.util.List;
  * @param checksumInterval workers report a state checksum every this many commits (DESIGN I1)
  * @param wireDtype tensors on the wire: {@code f32} or {@code bf16} (half the bytes, rounded)
  * @param replaySteps committed updates kept for workers that are catching up after joining
+ * @param canonicalSum workers send each chunk's gradient separately and the coordinator adds them
+ *     in chunk order, so a step's update is bit-identical whichever workers computed which chunks
+ *     (and identical to {@code scrl train} at the same thread count); costs chunks-per-lease times
+ *     the contribution bandwidth, so the ResNet-50 presets leave it off
  */
 public record ClusterConfig(
         int minWorkers,
@@ -25,7 +29,8 @@ public record ClusterConfig(
         int memoryPerChunkMb,
         int checksumInterval,
         String wireDtype,
-        int replaySteps) {
+        int replaySteps,
+        boolean canonicalSum) {
     public static final List<String> DTYPES = List.of("f32", "bf16");
 
     public ClusterConfig {

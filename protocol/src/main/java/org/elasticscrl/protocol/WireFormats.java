@@ -13,6 +13,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
+import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
 import org.elasticscrl.protocol.CoordinatorProtocol.UpdateApplied;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerFailed;
@@ -51,10 +52,15 @@ final class WireFormats {
                     ScrlProto.RegisterWorker::getProtocolVersion,
                     (r, refs) -> ScrlProto.RegisterWorker.newBuilder().setWorkerId(r.workerId())
                             .setDevice(r.device()).setMemoryBytes(r.memoryBytes()).setThreads(r.threads())
-                            .setDatasetSize(r.datasetSize()).setWorker(refs.write(r.worker()))
+                            .setWorker(refs.write(r.worker()))
                             .setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new RegisterWorker(p.getWorkerId(), p.getDevice(), p.getMemoryBytes(),
-                            p.getThreads(), p.getDatasetSize(), refs.read(p.getWorker()))),
+                            p.getThreads(), refs.read(p.getWorker()))),
+            new Format<>("WR", WorkerReady.class, ScrlProto.WorkerReady.parser(),
+                    ScrlProto.WorkerReady::getProtocolVersion,
+                    (r, refs) -> ScrlProto.WorkerReady.newBuilder().setWorkerId(r.workerId())
+                            .setDatasetSize(r.datasetSize()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new WorkerReady(p.getWorkerId(), p.getDatasetSize())),
             new Format<>("W", Welcome.class, ScrlProto.Welcome.parser(), ScrlProto.Welcome::getProtocolVersion,
                     (r, refs) -> ScrlProto.Welcome.newBuilder().setRunId(r.runId()).setConfigYaml(r.configYaml())
                             .setMembershipEpoch(r.membershipEpoch()).setJoinStep(r.joinStep())

@@ -27,6 +27,7 @@ import org.apache.pekko.serialization.Serializers;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
+import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
 import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
@@ -72,7 +73,8 @@ class ScrlMessageSerializerTest {
     /** One sample of every wire message, with extreme values where a type could lose them. */
     static Stream<WireMessage> samples() {
         return Stream.of(
-                new RegisterWorker("w-1", "cpu", 16L << 30, 2, 60_000, WORKER.getRef()),
+                new RegisterWorker("w-1", "cpu", 16L << 30, 2, WORKER.getRef()),
+                new WorkerReady("w-1", 60_000),
                 new Welcome("run-42", "optim:\n  lr: 0.1\nnote: \"ünïcode ✓\"\n", 3, -1),
                 new Welcome("run-42", "", 0, Long.MAX_VALUE),
                 new Refused("dataset size 59999 differs from the run's 60000"),
@@ -96,7 +98,7 @@ class ScrlMessageSerializerTest {
     }
 
     static final Map<Class<?>, String> PINNED_MANIFESTS = Map.ofEntries(
-            Map.entry(RegisterWorker.class, "RW"), Map.entry(Welcome.class, "W"), Map.entry(Refused.class, "RF"),
+            Map.entry(RegisterWorker.class, "RW"), Map.entry(WorkerReady.class, "WR"), Map.entry(Welcome.class, "W"), Map.entry(Refused.class, "RF"),
             Map.entry(DrainWorker.class, "DW"), Map.entry(Release.class, "RL"), Map.entry(Lease.class, "L"),
             Map.entry(ContributionReady.class, "CR"), Map.entry(Commit.class, "C"),
             Map.entry(UpdateApplied.class, "UA"), Map.entry(ProvideState.class, "PS"),
@@ -146,7 +148,7 @@ class ScrlMessageSerializerTest {
 
     @Test
     void actorRefsTravelWithTheNodeAddressAndResolveToTheSameActor() throws Exception {
-        var m = new RegisterWorker("w-1", "cpu", 1, 2, 3, WORKER.getRef());
+        var m = new RegisterWorker("w-1", "cpu", 1, 2, WORKER.getRef());
         var back = (RegisterWorker) serializer().fromBinary(serializer().toBinary(m), "RW");
         String wire = ActorRefResolver.get(KIT.system()).toSerializationFormat(WORKER.getRef());
         assertTrue(wire.startsWith("pekko://serializer-test@127.0.0.1:"), wire);
@@ -238,7 +240,7 @@ class ScrlMessageSerializerTest {
             TestProbe<CoordinatorProtocol.Command> coordinator = other.createTestProbe(CoordinatorProtocol.Command.class);
             String path = ActorRefResolver.get(other.system()).toSerializationFormat(coordinator.getRef());
             ActorRef<CoordinatorProtocol.Command> remote = ActorRefResolver.get(KIT.system()).resolveActorRef(path);
-            var register = new RegisterWorker("w-9", "cpu", 1, 2, 3, WORKER.getRef());
+            var register = new RegisterWorker("w-9", "cpu", 1, 2, WORKER.getRef());
             remote.tell(register);
             var received = coordinator.expectMessageClass(RegisterWorker.class);
             assertEquals(register.workerId(), received.workerId());

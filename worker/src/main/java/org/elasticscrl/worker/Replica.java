@@ -81,10 +81,19 @@ public final class Replica implements AutoCloseable {
         return plan;
     }
 
-    /** Gradients and statistics of the loaded chunks; {@code null} when none was readable. */
+    /** Gradients and statistics of the loaded chunks, summed; {@code null} when none was readable. */
     public Contribution compute(List<ChunkLoader.Loaded> loaded) {
         List<Chunk> chunks = loaded.stream().map(ChunkLoader.Loaded::chunk).filter(c -> c != null).toList();
         return chunks.isEmpty() ? null : core.computeGradients(chunks);
+    }
+
+    /** One contribution per loaded chunk, in order; {@code null} for a chunk with no readable sample. */
+    public List<Contribution> computeEach(List<ChunkLoader.Loaded> loaded) {
+        List<Contribution> out = new ArrayList<>();
+        for (ChunkLoader.Loaded l : loaded) {
+            out.add(l.chunk() == null ? null : core.computeGradients(List.of(l.chunk())));
+        }
+        return out;
     }
 
     /** Applies a committed update; returns the state checksum when asked, else 0. */

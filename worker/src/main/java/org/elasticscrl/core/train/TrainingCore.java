@@ -85,6 +85,14 @@ public final class TrainingCore implements AutoCloseable {
         }
     }
 
+    /**
+     * Each chunk's contribution on its own, in order: what a cluster needs to add contributions in
+     * chunk order whichever worker computed them (the same float sums as {@link #step}).
+     */
+    public List<Contribution> computeEach(List<Chunk> chunks) {
+        return chunks.stream().map(c -> computeGradients(List.of(c))).toList();
+    }
+
     /** Applies a committed update (LARS + momentum, EMA, running statistics). */
     public void applyUpdate(Update update) {
         try (NDManager scope = manager.newSubManager()) {

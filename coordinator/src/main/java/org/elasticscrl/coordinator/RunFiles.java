@@ -1,0 +1,110 @@
+package org.elasticscrl.coordinator;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.elasticscrl.report.MetricsLog;
+
+/**
+ * What the coordinator records in the run directory, for people and for the invariant checks:
+ * {@code metrics.csv}/{@code epochs.csv} (as {@code scrl train} writes them), {@code commits.csv}
+ * (every committed step: its epoch, chunks and who computed them — the ledger audit, I2),
+ * {@code checksums.csv} (every replica's state checksum per commit, I1) and {@code membership.csv}
+ * (joins, leaves, faults with timestamps). Files are appended and flushed as the run goes.
+ */
+public final class RunFiles implements AutoCloseable {
+    private final Path dir;
+    private final MetricsLog metrics;
+    private final BufferedWriter commits;
+    private final BufferedWriter checksums;
+    private final BufferedWriter membership;
+
+    public RunFiles(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+            metrics = new MetricsLog(dir);
+            commits = open("commits.csv", "global_step,epoch,step_in_epoch,membership_epoch,samples,lr,tau,"
+                    + "weight_decay,ssl_loss,seconds,chunks");
+            checksums = open("checksums.csv", "global_step,worker,checksum");
+            membership = open("membership.csv", "unix_millis,global_step,membership_epoch,worker,event,detail");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run directory " + dir, e);
+        }
+    }
+
+    private BufferedWriter open(String name, String header) throws IOException {
+        Path file = dir.resolve(name);
+        boolean fresh = !Files.exists(file);
+        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        if (fresh) {
+            w.write(header);
+            w.newLine();
+            w.flush();
+        }
+        return w;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public MetricsLog metrics() {
+        return metrics;
+    }
+
+    /** A committed step; {@code answers} maps each chunk to the worker that computed it. */
+    public void commit(long step, int epoch, int stepInEpoch, int membershipEpoch, int samples, double lr, double tau,
+            double wd, double loss, double seconds, Map<Integer, String> answers) {
+        String chunks = answers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                .collect(Collectors.joining(" "));
+        write(commits, String.format(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%.17g,%.17g,%.6g,%.9f,%.3f,%s", step, epoch,
+                stepInEpoch, membershipEpoch, samples, lr, tau, wd, loss, seconds, chunks));
+    }
+
+    public void checksum(long step, String worker, long checksum) {
+        write(checksums, step + "," + worker + "," + Long.toHexString(checksum));
+    }
+
+    public void event(long step, int membershipEpoch, String worker, String event, String detail) {
+        write(membership, System.currentTimeMillis() + "," + step + "," + membershipEpoch + "," + worker + "," + event
+                + "," + detail.replace(',', ';').replace('\n', ' '));
+    }
+
+    public void writeFile(String name, String content) {
+        try {
+            Files.writeString(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(BufferedWriter w, String line) {
+        try {
+            w.write(line);
+            w.newLine();
+            w.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : List.<AutoCloseable>of(metrics, commits, checksums, membership)) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing at shutdown: nothing left to do with the error
+            }
+        }
+    }
+}

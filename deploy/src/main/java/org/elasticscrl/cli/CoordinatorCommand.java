@@ -1,0 +1,94 @@
+package org.elasticscrl.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.elasticscrl.config.ConfigLoader;
+import org.elasticscrl.config.ScrlConfig;
+import org.elasticscrl.coordinator.Coordinator;
+import org.elasticscrl.coordinator.RunFiles;
+import org.elasticscrl.core.run.RunDirectory;
+import org.elasticscrl.node.ClusterNodes;
+import org.elasticscrl.protocol.TensorTransport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/** {@code scrl coordinator --config … [--bind host:port]}: the node that hosts the coordinator. */
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = "Start the coordinator of an elastic training run; workers join it with `scrl worker --join`.")
+final class CoordinatorCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "Preset or YAML file.")
+    String config;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1:25520", description = "Cluster address (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--top_dir", defaultValue = ".", description = "Where runs/ is created.")
+    Path topDir;
+
+    @Option(names = "--leave-at", description = "STEP[:WORKER]: drain a worker (index in join order, default 0) at a step.")
+    List<String> leaveAt = new ArrayList<>();
+
+    @Unmatched
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        String[] hp = ClusterNodes.hostPort(bind, "--bind");
+        Prepared run = prepare(config, overrides, topDir);
+        Map<Long, List<String>> drains = drains(leaveAt);
+        CompletableFuture<Coordinator.Finished> done = new CompletableFuture<>();
+        TensorTransport tensors = TensorTransport.start(hp[0], run.cfg().cluster().wireDtype());
+        RunFiles files = new RunFiles(run.dir().path());
+        System.err.println("coordinator of " + run.dir() + " at " + bind + "; workers: scrl worker --join " + bind);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
+            ClusterNodes.coordinator(ctx.getSystem(), Coordinator.create(run.cfg(), run.yaml(),
+                    run.dir().path().getFileName().toString(), files, tensors, drains, done::complete));
+            return Behaviors.empty();
+        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.COORDINATOR_ROLE), bind));
+        Coordinator.Finished f = done.join();
+        Thread.sleep(1000); // let the releases reach the workers
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().join();
+        files.close();
+        tensors.close();
+        System.out.println("run complete: " + f.steps() + " steps");
+        System.out.print(ClusterResults.table(run.dir().path()));
+        return 0;
+    }
+
+    /** A run's directory and resolved configuration (save_dir pointing at it, for the workers). */
+    record Prepared(RunDirectory dir, ScrlConfig cfg, String yaml) {}
+
+    static Prepared prepare(String config, List<String> overrides, Path top) throws Exception {
+        ScrlConfig first = ConfigLoader.load(config, overrides);
+        RunDirectory dir = first.saveDir() != null ? RunDirectory.at(Path.of(first.saveDir()))
+                : RunDirectory.createNext(top, RunDirectory.configName(config));
+        List<String> all = new ArrayList<>(overrides);
+        all.add("--save_dir=" + dir.path().toAbsolutePath());
+        ScrlConfig cfg = ConfigLoader.load(config, all);
+        String yaml = ConfigLoader.toYaml(cfg);
+        dir.writeConfig(yaml);
+        return new Prepared(dir, cfg, yaml);
+    }
+
+    static Map<Long, List<String>> drains(List<String> specs) {
+        Map<Long, List<String>> out = new HashMap<>();
+        for (String s : specs) {
+            String[] p = s.split(":", 2);
+            try {
+                out.computeIfAbsent(Long.parseLong(p[0]), k -> new ArrayList<>()).add(p.length > 1 ? p[1] : "0");
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--leave-at: '" + s + "' is not STEP[:WORKER]");
+            }
+        }
+        return out;
+    }
+}

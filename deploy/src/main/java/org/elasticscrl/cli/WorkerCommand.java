@@ -1,0 +1,80 @@
+package org.elasticscrl.cli;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.elasticscrl.node.ClusterNodes;
+import org.elasticscrl.protocol.TensorTransport;
+import org.elasticscrl.worker.WorkerActor;
+import org.elasticscrl.worker.WorkerSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code scrl worker --join host:port [--device cpu|gpu:N] [--threads N]}: a worker node. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Join a run's cluster as a worker; it may join or leave while the run goes on.")
+final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--join", required = true, description = "The coordinator's cluster address host:port.")
+    String join;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1:0", description = "This node's address (port 0: any).")
+    String bind;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--threads", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--loader-threads", defaultValue = "2", description = "Data loading threads.")
+    int loaderThreads;
+
+    @Option(names = "--memory", defaultValue = "8g", description = "Memory budget for leases, e.g. 8g, 512m.")
+    String memory;
+
+    @Option(names = "--throttle", defaultValue = "1.0", description = "Run at this fraction of full speed (heterogeneity tests).")
+    double throttle;
+
+    @Option(names = "--id", description = "Worker id (default: host-pid).")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+        String[] hp = ClusterNodes.hostPort(bind, "--bind");
+        ClusterNodes.hostPort(join, "--join");
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+        String workerId = id != null ? id
+                : InetAddress.getLocalHost().getHostName() + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+        WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle);
+        ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
+        TensorTransport tensors = TensorTransport.start(hp[0], "f32");
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
+            var coordinator = ClusterNodes.coordinatorProxy(ctx.getSystem());
+            ctx.spawn(WorkerActor.create(settings, coordinator, tensors, replicaThread,
+                    () -> ctx.getSystem().terminate()), "worker");
+            return Behaviors.empty();
+        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.WORKER_ROLE), join));
+        System.err.println("worker " + workerId + " (" + device + ", " + n + " threads) joining " + join);
+        system.getWhenTerminated().toCompletableFuture().join();
+        replicaThread.shutdown();
+        tensors.close();
+        return 0;
+    }
+
+    static long bytes(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = t.endsWith("g") ? 1L << 30 : t.endsWith("m") ? 1L << 20 : t.endsWith("k") ? 1L << 10 : 1;
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+        try {
+            return (long) (Double.parseDouble(digits) * unit);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--memory: '" + text + "' is not a size like 8g or 512m");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.elasticscrl.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.elasticscrl.protocol.CoordinatorProtocol;
+
+/**
+ * Starting scrl nodes: an ActorSystem per process with its role, address and seed node, and the
+ * coordinator singleton — run on the {@code coordinator} role, reached everywhere through its
+ * proxy.
+ */
+public final class ClusterNodes {
+    public static final String SYSTEM = "scrl";
+    public static final String COORDINATOR_ROLE = "coordinator";
+    public static final String WORKER_ROLE = "worker";
+
+    private ClusterNodes() {}
+
+    /** HOCON for a node at {@code host:port} with {@code roles}, joining {@code seed} ("host:port"). */
+    public static Config config(String host, int port, List<String> roles, String seed) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("pekko.remote.artery.canonical.hostname", host);
+        m.put("pekko.remote.artery.canonical.port", port);
+        m.put("pekko.cluster.roles", roles);
+        m.put("pekko.cluster.seed-nodes", List.of("pekko://" + SYSTEM + "@" + seed));
+        return ConfigFactory.parseMap(m).withFallback(ConfigFactory.load());
+    }
+
+    /**
+     * The coordinator singleton's proxy; on a {@code coordinator} node this also hosts the
+     * singleton (running {@code behavior} on the oldest such node).
+     */
+    public static ActorRef<CoordinatorProtocol.Command> coordinator(ActorSystem<?> system,
+            Behavior<CoordinatorProtocol.Command> behavior) {
+        return ClusterSingleton.get(system).init(SingletonActor.of(behavior, "coordinator")
+                .withSettings(ClusterSingletonSettings.create(system).withRole(COORDINATOR_ROLE)));
+    }
+
+    /** The proxy from a node that never hosts the coordinator. */
+    public static ActorRef<CoordinatorProtocol.Command> coordinatorProxy(ActorSystem<?> system) {
+        return coordinator(system, Behaviors.ignore());
+    }
+
+    /** "host:port" → parts, with a clear error. */
+    public static String[] hostPort(String value, String option) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0 || colon == value.length() - 1) {
+            throw new IllegalArgumentException(option + ": '" + value + "' is not host:port");
+        }
+        try {
+            Integer.parseInt(value.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": '" + value + "' has no numeric port");
+        }
+        return new String[] {value.substring(0, colon), value.substring(colon + 1)};
+    }
+}

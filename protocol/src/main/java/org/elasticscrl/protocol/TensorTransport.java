@@ -1,0 +1,67 @@
+package org.elasticscrl.protocol;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.elasticscrl.protocol.blob.BlobClient;
+import org.elasticscrl.protocol.blob.BlobServer;
+import org.elasticscrl.protocol.tensor.TensorCodec;
+
+/** {@link Tensors} over this node's blob server and client, payloads in {@link TensorCodec} format. */
+public final class TensorTransport implements Tensors {
+    private final BlobServer server;
+    private final BlobClient client;
+    private volatile TensorCodec.DType dtype;
+
+    private TensorTransport(BlobServer server, BlobClient client, TensorCodec.DType dtype) {
+        this.server = server;
+        this.client = client;
+        this.dtype = dtype;
+    }
+
+    /** Serves on {@code host} (an ephemeral port), advertising {@code host} in the refs it hands out. */
+    public static TensorTransport start(String host, String dtype) {
+        try {
+            return new TensorTransport(BlobServer.start(host, 0), new BlobClient(), parse(dtype));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the blob server on " + host, e);
+        }
+    }
+
+    @Override
+    public BlobRef publish(float[]... parts) {
+        return server.store().put(TensorCodec.encode(dtype, parts));
+    }
+
+    @Override
+    public CompletableFuture<ByteBuffer> fetch(BlobRef ref) {
+        return client.fetch(ref);
+    }
+
+    @Override
+    public float[][] decode(ByteBuffer payload) {
+        return TensorCodec.decode(payload.duplicate());
+    }
+
+    @Override
+    public void forget(BlobRef ref) {
+        server.store().remove(ref);
+    }
+
+    @Override
+    public void useDtype(String name) {
+        dtype = parse(name);
+    }
+
+    private static TensorCodec.DType parse(String name) {
+        return TensorCodec.DType.valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}

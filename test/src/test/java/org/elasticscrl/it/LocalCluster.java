@@ -1,0 +1,143 @@
+package org.elasticscrl.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Child JVMs of the product on loopback — a coordinator and workers started, stopped and killed
+ * like real processes — with the run directory's files to watch and check.
+ */
+final class LocalCluster implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private final List<Process> processes = new ArrayList<>();
+    private Process coordinator;
+
+    LocalCluster(Path dir) {
+        this.dir = dir;
+        this.port = freePort();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    String seed() {
+        return "127.0.0.1:" + port;
+    }
+
+    void startCoordinator(List<String> args) {
+        List<String> all = new ArrayList<>(List.of("coordinator", "--bind", seed(), "--save_dir=" + dir.toAbsolutePath()));
+        all.addAll(args);
+        coordinator = start(all, "coordinator.log");
+    }
+
+    Process startWorker(String id, String... extra) {
+        List<String> args = new ArrayList<>(List.of("worker", "--join", seed(), "--id", id, "--threads", "1"));
+        args.addAll(List.of(extra));
+        return start(args, id + ".log");
+    }
+
+    /**
+     * {@code scrl train} in a child JVM computing on one thread, like the cluster's workers (so the
+     * same floats), writing into {@code saveDir}; waits for it.
+     */
+    int runSingle(List<String> args, Path saveDir, long timeoutSeconds) throws InterruptedException {
+        List<String> all = new ArrayList<>(List.of("train"));
+        all.addAll(args);
+        all.add("--save_dir=" + saveDir.toAbsolutePath());
+        Process p = start(all, "single.log", "-Dai.djl.pytorch.num_threads=1");
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("scrl train did not finish in " + timeoutSeconds + " s; see " + dir.resolve("single.log"));
+        }
+        return p.exitValue();
+    }
+
+    private Process start(List<String> args, String log, String... jvmFlags) {
+        try {
+            Files.createDirectories(dir);
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xss4m", "-Xmx2g", "-Dai.djl.offline=true"));
+            cmd.addAll(List.of(jvmFlags));
+            cmd.addAll(List.of("-cp", classpath(), "org.elasticscrl.cli.Scrl"));
+            cmd.addAll(args);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
+            pb.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
+            pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+            Process p = pb.start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Steps committed so far (lines of commits.csv). */
+    long committed() {
+        Path f = dir.resolve("commits.csv");
+        try {
+            if (!Files.exists(f)) {
+                return 0;
+            }
+            try (var lines = Files.lines(f)) {
+                return Math.max(0, lines.count() - 1);
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Waits until {@code steps} are committed; fails naming the logs when the coordinator dies or time runs out. */
+    void awaitCommitted(long steps, long timeoutSeconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (committed() < steps) {
+            if (!coordinator.isAlive()) {
+                throw new AssertionError("coordinator exited (" + coordinator.exitValue() + ") at step " + committed()
+                        + "; see " + dir.resolve("coordinator.log"));
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("only " + committed() + " of " + steps + " steps after " + timeoutSeconds + " s; logs in " + dir);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits for the coordinator to finish the run; returns its exit code. */
+    int awaitCoordinator(long timeoutSeconds) throws InterruptedException {
+        if (!coordinator.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("run not finished after " + timeoutSeconds + " s (" + committed() + " steps); logs in " + dir);
+        }
+        return coordinator.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : processes) {
+            if (p.isAlive() && !p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static String classpath() {
+        try {
+            return Files.readString(Path.of("target/child-classpath.txt")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException("target/child-classpath.txt is written by the build (mvn verify)", e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

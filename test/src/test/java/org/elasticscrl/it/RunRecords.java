@@ -1,0 +1,78 @@
+package org.elasticscrl.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The coordinator's records of a run, parsed for the invariant checks. */
+final class RunRecords {
+    /** A committed step from commits.csv; {@code chunks} maps chunk number to worker. */
+    record Commit(long step, int epoch, int stepInEpoch, int membershipEpoch, int samples, double lr, double tau,
+            double loss, Map<Integer, String> chunks) {}
+
+    private final Path dir;
+
+    RunRecords(Path dir) {
+        this.dir = dir;
+    }
+
+    List<Commit> commits() {
+        List<Commit> out = new ArrayList<>();
+        for (String[] r : rows("commits.csv")) {
+            Map<Integer, String> chunks = new LinkedHashMap<>();
+            for (String pair : r[10].split(" ")) {
+                String[] p = pair.split(":", 2);
+                chunks.put(Integer.parseInt(p[0]), p[1]);
+            }
+            out.add(new Commit(Long.parseLong(r[0]), Integer.parseInt(r[1]), Integer.parseInt(r[2]),
+                    Integer.parseInt(r[3]), Integer.parseInt(r[4]), Double.parseDouble(r[5]), Double.parseDouble(r[6]),
+                    Double.parseDouble(r[8]), chunks));
+        }
+        return out;
+    }
+
+    /** step → (worker → checksum) */
+    Map<Long, Map<String, String>> checksums() {
+        Map<Long, Map<String, String>> out = new LinkedHashMap<>();
+        for (String[] r : rows("checksums.csv")) {
+            out.computeIfAbsent(Long.parseLong(r[0]), k -> new LinkedHashMap<>()).put(r[1], r[2]);
+        }
+        return out;
+    }
+
+    /** (worker, event) rows of membership.csv, in order. */
+    List<String[]> events() {
+        List<String[]> out = new ArrayList<>();
+        for (String[] r : rows("membership.csv")) {
+            out.add(new String[] {r[3], r[4], r[1], r[5]});
+        }
+        return out;
+    }
+
+    /** ssl_loss per global step from a metrics.csv (cluster or single process). */
+    static Map<Long, Double> losses(Path metricsCsv) {
+        Map<Long, Double> out = new LinkedHashMap<>();
+        for (String[] r : rows(metricsCsv)) {
+            out.put(Long.parseLong(r[0]), Double.parseDouble(r[2]));
+        }
+        return out;
+    }
+
+    private List<String[]> rows(String file) {
+        return rows(dir.resolve(file));
+    }
+
+    private static List<String[]> rows(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

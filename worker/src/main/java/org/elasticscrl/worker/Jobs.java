@@ -1,0 +1,253 @@
+package org.elasticscrl.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.elasticscrl.core.data.ChunkLoader;
+import org.elasticscrl.core.train.ChunkMetrics;
+import org.elasticscrl.core.train.Contribution;
+import org.elasticscrl.core.train.StepHyper;
+import org.elasticscrl.core.train.TrainingState;
+import org.elasticscrl.core.train.Update;
+import org.elasticscrl.protocol.BlobRef;
+import org.elasticscrl.protocol.CoordinatorProtocol;
+import org.elasticscrl.protocol.StepMetrics;
+import org.elasticscrl.protocol.Tensors;
+import org.elasticscrl.protocol.WorkerProtocol;
+
+/**
+ * The worker's units of work, each run on the replica's thread once its inputs (a fetched payload,
+ * loaded chunks) are there. Each reports its result to the coordinator itself.
+ */
+final class Jobs implements AutoCloseable {
+    /** One unit of work; {@link #run} starts it and completes when it is done. */
+    sealed interface Job permits Apply, Compute, Snapshot, Task, Restore {
+        CompletableFuture<?> run();
+
+        String describe();
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WorkerSettings settings;
+    private final Replica replica;
+    private final Tensors tensors;
+    private final ExecutorService thread;
+    private final ActorRef<CoordinatorProtocol.Command> coordinator;
+    /** Contributions served until their step is committed, with their step. */
+    private final Map<BlobRef, Long> published = new LinkedHashMap<>();
+    private BlobRef lastState;
+    private volatile long lastApplied = -1;
+
+    Jobs(WorkerSettings settings, Replica replica, Tensors tensors, ExecutorService thread,
+            ActorRef<CoordinatorProtocol.Command> coordinator) {
+        this.settings = settings;
+        this.replica = replica;
+        this.tensors = tensors;
+        this.thread = thread;
+        this.coordinator = coordinator;
+    }
+
+    long lastApplied() {
+        return lastApplied;
+    }
+
+    /** The replica's own state is the run's state after commit {@code step} (-1: the initial state). */
+    void startAt(long step) {
+        lastApplied = step;
+    }
+
+    /** Apply a committed update (fetched as soon as the commit arrives). */
+    record Apply(long step, Jobs jobs, WorkerProtocol.Commit commit, CompletableFuture<ByteBuffer> payload) implements Job {
+        @Override
+        public CompletableFuture<?> run() {
+            return payload.thenAcceptAsync(p -> jobs.applyNow(commit, p), jobs.thread);
+        }
+
+        @Override
+        public String describe() {
+            return "applying commit " + step;
+        }
+    }
+
+    Apply apply(WorkerProtocol.Commit m) {
+        return new Apply(m.step(), this, m, tensors.fetch(m.update()));
+    }
+
+    private void applyNow(WorkerProtocol.Commit m, ByteBuffer payload) {
+        if (m.step() != lastApplied + 1) {
+            throw new IllegalStateException("commit " + m.step() + " follows " + lastApplied + ": a commit is missing");
+        }
+        float[][] parts = tensors.decode(payload);
+        long checksum = replica.apply(new Update(parts[0], parts[1], new StepHyper(m.lr(), m.tau(), m.weightDecay())),
+                m.checksum());
+        lastApplied = m.step();
+        coordinator.tell(new CoordinatorProtocol.UpdateApplied(settings.workerId(), m.step(), checksum));
+        // the coordinator has every contribution of this step and before: stop serving them
+        published.entrySet().removeIf(e -> {
+            if (e.getValue() <= m.step()) {
+                tensors.forget(e.getKey());
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Compute a lease (its chunks start loading as soon as the lease arrives). */
+    record Compute(Jobs jobs, WorkerProtocol.Lease lease, CompletableFuture<List<ChunkLoader.Loaded>> chunks)
+            implements Job {
+        @Override
+        public CompletableFuture<?> run() {
+            return chunks.thenAcceptAsync(loaded -> jobs.computeNow(lease, loaded), jobs.thread);
+        }
+
+        @Override
+        public String describe() {
+            return "computing lease " + lease.leaseId() + " of step " + lease.step();
+        }
+    }
+
+    Compute compute(WorkerProtocol.Lease m) {
+        return new Compute(this, m, replica.load(m.epoch(), m.chunks()));
+    }
+
+    private void computeNow(WorkerProtocol.Lease m, List<ChunkLoader.Loaded> loaded) {
+        long t0 = System.nanoTime();
+        float[][] parts;
+        ChunkMetrics sum = null;
+        if (replica.config().cluster().canonicalSum()) {
+            // each chunk apart, in lease order; an unreadable chunk sends two empty parts
+            List<Contribution> each = replica.computeEach(loaded);
+            parts = new float[2 * each.size()][];
+            for (int i = 0; i < each.size(); i++) {
+                Contribution c = each.get(i);
+                parts[2 * i] = c == null ? new float[0] : c.gradientSum();
+                parts[2 * i + 1] = c == null ? new float[0] : c.statisticsSum();
+                sum = c == null ? sum : sum == null ? c.metrics() : sum.plus(c.metrics());
+            }
+        } else {
+            Contribution c = replica.compute(loaded);
+            parts = c == null ? null : new float[][] {c.gradientSum(), c.statisticsSum()};
+            sum = c == null ? null : c.metrics();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (settings.throttle() < 1) {
+            long sleep = (long) (seconds * (1 / settings.throttle() - 1) * 1000);
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            seconds = (System.nanoTime() - t0) / 1e9;
+        }
+        BlobRef blob = null;
+        StepMetrics metrics = StepMetrics.NONE;
+        if (sum != null) {
+            blob = tensors.publish(parts);
+            published.put(blob, m.step());
+            metrics = new StepMetrics(sum.samples(), sum.sslLossSum(), sum.ceLossSum(), sum.correct(), sum.evaluated(),
+                    sum.pairs(), sum.skippedImages(), sum.boxFallbacks());
+        }
+        coordinator.tell(new CoordinatorProtocol.ContributionReady(settings.workerId(), m.leaseId(), m.membershipEpoch(),
+                m.step(), m.chunks(), seconds, metrics, blob));
+    }
+
+    /** Snapshot the state after the current commit for a joining worker. */
+    record Snapshot(Jobs jobs, WorkerProtocol.ProvideState request) implements Job {
+        @Override
+        public CompletableFuture<?> run() {
+            return CompletableFuture.runAsync(() -> jobs.snapshotNow(request), jobs.thread);
+        }
+
+        @Override
+        public String describe() {
+            return "snapshotting the state for " + request.forWorker();
+        }
+    }
+
+    Snapshot snapshot(WorkerProtocol.ProvideState m) {
+        return new Snapshot(this, m);
+    }
+
+    private void snapshotNow(WorkerProtocol.ProvideState m) {
+        TrainingState s = replica.snapshot();
+        if (lastState != null) {
+            tensors.forget(lastState);
+        }
+        lastState = tensors.publish(s.online(), s.target(), s.momentum(), s.buffers());
+        coordinator.tell(new CoordinatorProtocol.StateOffered(settings.workerId(), m.forWorker(), lastApplied, lastState));
+    }
+
+    /** Load a peer's state (a joiner), fetched as soon as the offer arrives. */
+    record Restore(Jobs jobs, WorkerProtocol.SyncFrom sync, CompletableFuture<ByteBuffer> payload) implements Job {
+        @Override
+        public CompletableFuture<?> run() {
+            return payload.thenAcceptAsync(p -> jobs.restoreNow(sync, p), jobs.thread);
+        }
+
+        @Override
+        public String describe() {
+            return "loading the state of step " + sync.step();
+        }
+    }
+
+    Restore restore(WorkerProtocol.SyncFrom m) {
+        return new Restore(this, m, tensors.fetch(m.state()));
+    }
+
+    private void restoreNow(WorkerProtocol.SyncFrom m, ByteBuffer payload) {
+        float[][] p = tensors.decode(payload);
+        String layout = replica.core().stateLayout().id();
+        replica.restore(new TrainingState(layout, m.step() + 1, p[0], p[1], p[2], p[3]));
+        lastApplied = m.step();
+    }
+
+    /** A task between steps. */
+    record Task(Jobs jobs, WorkerProtocol.RunTask task) implements Job {
+        @Override
+        public CompletableFuture<?> run() {
+            return CompletableFuture.runAsync(() -> jobs.taskNow(task), jobs.thread);
+        }
+
+        @Override
+        public String describe() {
+            return "task " + task.task() + " of epoch " + task.epoch();
+        }
+    }
+
+    Task task(WorkerProtocol.RunTask m) {
+        return new Task(this, m);
+    }
+
+    private void taskNow(WorkerProtocol.RunTask m) {
+        try {
+            String result = switch (m.task()) {
+                case "online_eval" -> replica.onlineEval();
+                case "checkpoint" -> {
+                    String dir = replica.config().saveDir();
+                    if (dir == null) {
+                        throw new IllegalStateException("the run has no save_dir to write checkpoints to");
+                    }
+                    yield replica.checkpoint(m.epoch(), Path.of(dir));
+                }
+                case "final_eval" -> JSON.writeValueAsString(replica.finalEval());
+                default -> throw new IllegalArgumentException("unknown task " + m.task());
+            };
+            coordinator.tell(new CoordinatorProtocol.TaskCompleted(settings.workerId(), m.task(), m.epoch(), result));
+        } catch (Exception e) {
+            throw new IllegalStateException("task " + m.task() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        published.keySet().forEach(tensors::forget);
+        replica.close();
+    }
+}

@@ -1,0 +1,191 @@
+package org.elasticscrl.worker;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.elasticscrl.config.ConfigLoader;
+import org.elasticscrl.protocol.CoordinatorProtocol;
+import org.elasticscrl.protocol.Tensors;
+import org.elasticscrl.protocol.WorkerProtocol.Command;
+import org.elasticscrl.protocol.WorkerProtocol.Commit;
+import org.elasticscrl.protocol.WorkerProtocol.Lease;
+import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
+import org.elasticscrl.protocol.WorkerProtocol.Refused;
+import org.elasticscrl.protocol.WorkerProtocol.Release;
+import org.elasticscrl.protocol.WorkerProtocol.RunTask;
+import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
+import org.elasticscrl.protocol.WorkerProtocol.Welcome;
+
+/**
+ * A worker: registers with the coordinator, builds its {@link Replica} from the run's
+ * configuration, then works through what the coordinator sends in order — apply commits, compute
+ * leases, snapshot its state for joiners, run tasks — one job at a time on the replica's own
+ * thread ({@link Jobs}). Payloads are fetched and chunks loaded as soon as a message arrives, so
+ * they overlap with the job before. A job that fails is reported, never a stall.
+ */
+public final class WorkerActor extends AbstractBehavior<Command> {
+    private record RegisterTick() implements Command {}
+
+    private record Opened(Replica replica, Throwable error) implements Command {}
+
+    private record JobDone(String what, Throwable error) implements Command {}
+
+    private final WorkerSettings settings;
+    private final ActorRef<CoordinatorProtocol.Command> coordinator;
+    private final Tensors tensors;
+    private final ExecutorService thread;
+    private final Runnable onStop;
+    private final Deque<Jobs.Job> queue = new ArrayDeque<>();
+    private Jobs jobs;
+    private boolean running;
+    /** Nothing is applied before the coordinator says where this replica starts (SyncFrom). */
+    private boolean awaitingState = true;
+    /** Loading a peer's state: report SyncCompleted once every waiting commit is applied. */
+    private boolean joining;
+
+    public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
+            Tensors tensors, ExecutorService replicaThread, Runnable onStop) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new WorkerActor(ctx, timers, settings, coordinator, tensors, replicaThread, onStop)));
+    }
+
+    private WorkerActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, WorkerSettings settings,
+            ActorRef<CoordinatorProtocol.Command> coordinator, Tensors tensors, ExecutorService thread, Runnable onStop) {
+        super(ctx);
+        ctx.setLoggerName(WorkerActor.class);
+        this.settings = settings;
+        this.coordinator = coordinator;
+        this.tensors = tensors;
+        this.thread = thread;
+        this.onStop = onStop;
+        timers.startTimerWithFixedDelay("register", new RegisterTick(), Duration.ZERO, Duration.ofSeconds(2));
+        this.timers = timers;
+    }
+
+    private final TimerScheduler<Command> timers;
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(RegisterTick.class, m -> register())
+                .onMessage(Welcome.class, this::onWelcome)
+                .onMessage(Refused.class, m -> stop("refused: " + m.reason()))
+                .onMessage(Opened.class, this::onOpened)
+                .onMessage(Commit.class, m -> enqueue(jobs().apply(m)))
+                .onMessage(Lease.class, m -> enqueue(jobs().compute(m)))
+                .onMessage(ProvideState.class, m -> enqueue(jobs().snapshot(m)))
+                .onMessage(RunTask.class, m -> enqueue(jobs().task(m)))
+                .onMessage(SyncFrom.class, this::onSyncFrom)
+                .onMessage(JobDone.class, this::onJobDone)
+                .onMessage(Release.class, m -> stop("released: " + m.reason()))
+                .build();
+    }
+
+    private Behavior<Command> register() {
+        coordinator.tell(new CoordinatorProtocol.RegisterWorker(settings.workerId(), settings.device(),
+                settings.memoryBytes(), settings.threads(), getContext().getSelf()));
+        return this;
+    }
+
+    private Behavior<Command> onWelcome(Welcome m) {
+        if (jobs != null || opening) {
+            return this; // a repeated registration was welcomed twice
+        }
+        timers.cancel("register");
+        opening = true;
+        getContext().getLog().info("welcomed to run {} (join step {}), building the replica", m.runId(), m.joinStep());
+        var cfg = ConfigLoader.fromYaml(m.configYaml(), "run " + m.runId() + " configuration");
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> Replica.open(cfg, settings.loaderThreads()), thread),
+                Opened::new);
+        return this;
+    }
+
+    private boolean opening;
+
+    private Behavior<Command> onOpened(Opened m) {
+        if (m.error() != null) {
+            coordinator.tell(new CoordinatorProtocol.WorkerFailed(settings.workerId(), "replica", m.error().toString()));
+            return stop("could not build the replica: " + m.error());
+        }
+        tensors.useDtype(m.replica().config().cluster().wireDtype());
+        jobs = new Jobs(settings, m.replica(), tensors, thread, coordinator);
+        coordinator.tell(new CoordinatorProtocol.WorkerReady(settings.workerId(), m.replica().datasetSize()));
+        return this;
+    }
+
+    private Jobs jobs() {
+        if (jobs == null) {
+            throw new IllegalStateException("work arrived before the replica was built");
+        }
+        return jobs;
+    }
+
+    /**
+     * Where this replica starts: its own initial state (no blob: it was active from the start) or a
+     * peer's state after commit {@code step}, loaded before any commit that waited for it.
+     */
+    private Behavior<Command> onSyncFrom(SyncFrom m) {
+        if (!awaitingState) {
+            return this;
+        }
+        awaitingState = false;
+        queue.removeIf(j -> j instanceof Jobs.Apply a && a.step() <= m.step()); // already in that state
+        if (m.state() == null) {
+            jobs().startAt(m.step());
+        } else {
+            joining = true;
+            queue.addFirst(jobs().restore(m));
+        }
+        drainQueue();
+        return this;
+    }
+
+    private Behavior<Command> enqueue(Jobs.Job job) {
+        queue.addLast(job);
+        drainQueue();
+        return this;
+    }
+
+    /** Starts the next job when none runs; nothing runs before the replica knows its starting state. */
+    private void drainQueue() {
+        while (!running && !queue.isEmpty() && !awaitingState) {
+            Jobs.Job next = queue.removeFirst();
+            running = true;
+            getContext().pipeToSelf(next.run(), (ok, error) -> new JobDone(next.describe(), error));
+        }
+    }
+
+    private Behavior<Command> onJobDone(JobDone m) {
+        running = false;
+        if (m.error() != null) {
+            getContext().getLog().error("{} failed", m.what(), m.error());
+            coordinator.tell(new CoordinatorProtocol.WorkerFailed(settings.workerId(), m.what(), String.valueOf(m.error())));
+            return stop(m.what() + " failed: " + m.error());
+        }
+        // a joiner is caught up once its restored state has every commit that has arrived
+        if (joining && queue.stream().noneMatch(j -> j instanceof Jobs.Apply)) {
+            coordinator.tell(new CoordinatorProtocol.SyncCompleted(settings.workerId(), jobs.lastApplied()));
+            joining = false;
+        }
+        drainQueue();
+        return this;
+    }
+
+    private Behavior<Command> stop(String why) {
+        getContext().getLog().info("worker {} stops: {}", settings.workerId(), why);
+        if (jobs != null) {
+            thread.execute(jobs::close);
+        }
+        onStop.run();
+        return Behaviors.stopped();
+    }
+}

@@ -1,0 +1,21 @@
+package org.elasticscrl.worker;
+
+/**
+ * What a worker declares and how it runs: its id, device ({@code cpu} or {@code gpu:N}), memory
+ * budget, compute threads, loader threads, and a throttle for heterogeneity experiments (1 = full
+ * speed, 0.5 = takes twice as long).
+ */
+public record WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
+        double throttle) {
+    public WorkerSettings {
+        if (!(throttle > 0 && throttle <= 1)) {
+            throw new IllegalArgumentException("throttle must be in (0, 1], got " + throttle);
+        }
+        if (threads < 1 || loaderThreads < 1 || memoryBytes < 1) {
+            throw new IllegalArgumentException("threads, loader threads and memory must be positive");
+        }
+        if (!device.equals("cpu") && !device.matches("gpu:\\d+")) {
+            throw new IllegalArgumentException("device must be cpu or gpu:N, got " + device);
+        }
+    }
+}
