@@ -70,6 +70,26 @@ public final class RunFiles implements AutoCloseable {
                 stepInEpoch, membershipEpoch, samples, lr, tau, wd, loss, seconds, chunks));
     }
 
+    /** A step's row of metrics.csv. */
+    public void stepRow(long step, int epoch, org.elasticscrl.protocol.StepMetrics m, double lr, double tau, double seconds) {
+        try {
+            metrics.step(new MetricsLog.StepRow(step, epoch, m.sslLoss(),
+                    m.samples() == 0 ? Double.NaN : m.ceLossSum() / m.samples(),
+                    m.evaluated() == 0 ? Double.NaN : (double) m.correct() / m.evaluated(), lr, tau, m.samples() / seconds));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An epoch's row of epochs.csv. */
+    public void epochRow(int epoch, double loss, double onlineAccuracy, double seconds) {
+        try {
+            metrics.epoch(new MetricsLog.EpochRow(epoch, loss, onlineAccuracy, 0, seconds));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void checksum(long step, String worker, long checksum) {
         write(checksums, step + "," + worker + "," + Long.toHexString(checksum));
     }
@@ -79,11 +99,13 @@ public final class RunFiles implements AutoCloseable {
                 + "," + detail.replace(',', ';').replace('\n', ' '));
     }
 
-    public void writeFile(String name, String content) {
+    /** The end of a run: {@code results.json} and {@code curves.png}. */
+    public void finish(String resultsJson) {
         try {
-            Files.writeString(dir.resolve(name), content);
+            Files.writeString(dir.resolve("results.json"), resultsJson);
+            org.elasticscrl.report.Curves.write(dir.resolve("curves.png"), metrics);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot write the results into " + dir, e);
         }
     }
 

@@ -49,8 +49,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         RunFiles files = new RunFiles(run.dir().path());
         System.err.println("coordinator of " + run.dir() + " at " + bind + "; workers: scrl worker --join " + bind);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-            ClusterNodes.coordinator(ctx.getSystem(), Coordinator.create(run.cfg(), run.yaml(),
-                    run.dir().path().getFileName().toString(), files, tensors, drains, done::complete));
+            ClusterNodes.coordinator(ctx.getSystem(), Coordinator.create(new Coordinator.Setup(run.cfg(), run.yaml(),
+                    run.dir().path().getFileName().toString(), files, tensors, drains, done::complete)));
             return Behaviors.empty();
         }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.COORDINATOR_ROLE), bind));
         Coordinator.Finished f = done.join();

@@ -1,0 +1,293 @@
+package org.elasticscrl.coordinator;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.elasticscrl.config.ScrlConfig;
+import org.elasticscrl.coordinator.Membership.Status;
+import org.elasticscrl.protocol.BlobRef;
+import org.elasticscrl.protocol.CoordinatorProtocol.Command;
+import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
+import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
+import org.elasticscrl.protocol.StepMetrics;
+import org.elasticscrl.protocol.WorkerProtocol;
+
+/**
+ * The step side of the coordinator: leasing a step's chunks by speed, accepting contributions of
+ * current leases, re-leasing on deadline, committing (mean update broadcast with the step's LR, τ
+ * and weight decay), then the next step, the epoch's tasks and the end of the run. It runs inside
+ * the coordinator actor (its context, timers and membership), which hands it the step messages.
+ */
+final class StepCycle {
+    /** A contribution's payload arrived (or failed to); {@code payload} null: nothing to fetch. */
+    record Fetched(String workerId, long lease, long step, ByteBuffer payload, StepMetrics metrics, String error)
+            implements Command {}
+
+    /** A lease's deadline passed. */
+    record LeaseExpired(long lease, long step) implements Command {}
+
+    /** What the step side asks of the membership side. */
+    interface Roster {
+        void drain(String workerSpec, String why);
+
+        void release(String workerId, String reason);
+
+        void event(String worker, String what, String detail);
+    }
+
+    private final Coordinator.Setup setup;
+    private final ScrlConfig cfg;
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final Membership<ActorRef<WorkerProtocol.Command>> members;
+    private final Roster roster;
+    private final DeadlinePolicy deadlines;
+    private final EpochTasks tasks;
+    private final Deque<BlobRef> replay = new ArrayDeque<>();
+    /** Epoch losses waiting for their online evaluation before the epoch row is written. */
+    private final Map<Integer, Double> epochLoss = new HashMap<>();
+    private final long runStartNanos = System.nanoTime();
+    private RunPlan plan;
+    private StepRun step;
+    private long nextLease = 1;
+    private long stepStartNanos;
+    private String finalEval = "";
+    private boolean finishing;
+
+    StepCycle(Coordinator.Setup setup, ActorContext<Command> ctx, TimerScheduler<Command> timers,
+            Membership<ActorRef<WorkerProtocol.Command>> members, Roster roster) {
+        this.setup = setup;
+        this.cfg = setup.cfg();
+        this.ctx = ctx;
+        this.timers = timers;
+        this.members = members;
+        this.roster = roster;
+        var c = cfg.cluster();
+        this.deadlines = new DeadlinePolicy(c.deadlineFloorS(), c.deadlineCapS(), c.deadlineFactor());
+        this.tasks = new EpochTasks(cfg);
+    }
+
+    DeadlinePolicy deadlines() {
+        return deadlines;
+    }
+
+    /** The run's plan, fixed by the first worker's data; null before. */
+    RunPlan plan() {
+        return plan;
+    }
+
+    void plan(RunPlan p) {
+        plan = p;
+    }
+
+    boolean started() {
+        return step != null || finishing;
+    }
+
+    boolean finishing() {
+        return finishing;
+    }
+
+    /** The current global step, or -1. */
+    long current() {
+        return step == null ? -1 : step.step();
+    }
+
+    void start(long global) {
+        step = plan.step(global);
+        stepStartNanos = System.nanoTime();
+        for (String id : setup.drainAt().getOrDefault(global, List.of())) {
+            roster.drain(id, "scripted at step " + global);
+        }
+        leasePending();
+    }
+
+    /** Leases the step's pending chunks to the workers free now, in proportion to their speed. */
+    void leasePending() {
+        if (step == null || finishing) {
+            return;
+        }
+        List<Integer> pending = step.ledger().pending();
+        if (pending.isEmpty()) {
+            return;
+        }
+        long chunkBytes = cfg.cluster().memoryPerChunkMb() * (1L << 20);
+        List<LeasePlanner.Candidate> candidates = members.available().stream()
+                .map(w -> new LeasePlanner.Candidate(w.id, w.speed(), (int) Math.max(1, w.memoryBytes / chunkBytes)))
+                .toList();
+        int from = 0;
+        for (Map.Entry<String, Integer> e : LeasePlanner.split(pending.size(), candidates).entrySet()) {
+            List<Integer> chunks = pending.subList(from, from + e.getValue());
+            from += e.getValue();
+            var w = members.get(e.getKey()).orElseThrow();
+            long lease = nextLease++;
+            long millis = (long) (deadlines.seconds(step.samples(chunks), w.speed()) * 1000);
+            step.lease(lease, w.id, chunks);
+            members.leased(w.id, lease);
+            w.ref.tell(new WorkerProtocol.Lease(lease, members.epoch(), step.step(), step.epoch(), List.copyOf(chunks),
+                    System.currentTimeMillis() + millis));
+            timers.startSingleTimer(lease, new LeaseExpired(lease, step.step()), Duration.ofMillis(millis));
+        }
+    }
+
+    void contribution(ContributionReady m) {
+        members.leaseDone(m.workerId(), m.metrics().samples(), m.computeSeconds());
+        timers.cancel(m.leaseId());
+        String why = step == null || m.step() != step.step() ? "step " + m.step() + " is not the current step"
+                : step.ledger().accept(m.leaseId(), m.chunks());
+        if (why != null) {
+            ctx.getLog().info("refused contribution of {} (lease {}, membership epoch {}, step {}): {}",
+                    m.workerId(), m.leaseId(), m.membershipEpoch(), m.step(), why);
+            roster.event(m.workerId(), "refused-contribution", why);
+        } else if (m.blob() == null) {
+            ctx.getSelf().tell(new Fetched(m.workerId(), m.leaseId(), m.step(), null, m.metrics(), null));
+        } else {
+            ctx.pipeToSelf(setup.blobs().fetch(m.blob()), (payload, error) -> new Fetched(m.workerId(), m.leaseId(),
+                    m.step(), payload, m.metrics(), error == null ? null : error.toString()));
+        }
+        leasePending();
+    }
+
+    void fetched(Fetched m) {
+        if (step == null || m.step() != step.step()) {
+            return;
+        }
+        if (m.error() != null) {
+            step.ledger().release(m.lease());
+            roster.event(m.workerId(), "transfer-failed", m.error());
+            leasePending();
+            return;
+        }
+        step.add(m.lease(), m.payload(), m.metrics());
+        if (step.ledger().isComplete()) {
+            commit();
+        }
+    }
+
+    void expired(LeaseExpired m) {
+        if (step != null && m.step() == step.step() && !step.ledger().release(m.lease()).isEmpty()) {
+            roster.event(step.workerOf(m.lease()), "deadline-missed", "lease " + m.lease() + " re-leased");
+            leasePending();
+        }
+    }
+
+    /** A worker left or died: its lease's chunks go back to pending. */
+    void releaseLease(long lease) {
+        if (step != null && lease != 0) {
+            timers.cancel(lease);
+            step.ledger().release(lease);
+        }
+    }
+
+    private void commit() {
+        long s = step.step();
+        StepMetrics metrics = step.metrics();
+        double lr = plan.lr().valueAt(s);
+        double tau = plan.tau().valueAt(s);
+        double wd = cfg.train().optim().weightDecay();
+        BlobRef update = step.hasSamples() ? setup.blobs().publish(step.mean()) : null;
+        double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
+        if (update != null) {
+            var commit = new WorkerProtocol.Commit(s, members.epoch(), lr, tau, wd, metrics.samples(),
+                    s % cfg.cluster().checksumInterval() == 0, update);
+            members.withStatus(Status.ACTIVE, Status.SYNCING, Status.DRAINING).forEach(w -> w.ref.tell(commit));
+            replay.addLast(update);
+            while (replay.size() > cfg.cluster().replaySteps()) {
+                setup.blobs().forget(replay.removeFirst());
+            }
+        }
+        setup.files().commit(s, step.epoch(), step.inEpoch(), members.epoch(), metrics.samples(), lr, tau, wd,
+                metrics.sslLoss(), seconds, step.answers());
+        setup.files().stepRow(s, step.epoch(), metrics, lr, tau, seconds);
+        tasks.addStep(metrics.sslLossSum(), metrics.samples());
+        for (var w : members.withStatus(Status.DRAINING)) {
+            if (w.lease() == 0) {
+                roster.release(w.id, "drained");
+            }
+        }
+        long next = s + 1;
+        int epoch = step.epoch();
+        step = null;
+        if (next % plan.stepsPerEpoch() == 0) {
+            endEpoch(epoch, next == plan.totalSteps());
+        }
+        if (next < plan.totalSteps()) {
+            start(next);
+        }
+    }
+
+    private void endEpoch(int epoch, boolean last) {
+        double loss = tasks.closeEpoch();
+        List<String> todo = tasks.after(epoch, last);
+        finishing |= last;
+        var designated = members.withStatus(Status.ACTIVE).stream().findFirst();
+        if (!todo.contains("online_eval") || designated.isEmpty()) {
+            setup.files().epochRow(epoch, loss, Double.NaN, (System.nanoTime() - runStartNanos) / 1e9);
+        } else {
+            epochLoss.put(epoch, loss);
+        }
+        if (designated.isEmpty() || todo.isEmpty()) {
+            if (last) {
+                finish();
+            }
+            return;
+        }
+        assign(designated.get(), todo, epoch);
+    }
+
+    private void assign(Membership.Worker<ActorRef<WorkerProtocol.Command>> w, List<String> todo, int epoch) {
+        members.task(w.id, String.join("+", todo));
+        tasks.assign(w.id, todo);
+        todo.forEach(task -> w.ref.tell(new WorkerProtocol.RunTask(task, epoch)));
+    }
+
+    void taskCompleted(TaskCompleted m) {
+        roster.event(m.workerId(), "task", m.task() + " epoch " + m.epoch() + ": " + m.result());
+        if (m.task().equals("online_eval")) {
+            Double loss = epochLoss.remove(m.epoch());
+            setup.files().epochRow(m.epoch(), loss == null ? Double.NaN : loss, Json.number(m.result(), "online_accuracy"),
+                    (System.nanoTime() - runStartNanos) / 1e9);
+        } else if (m.task().equals("final_eval")) {
+            finalEval = m.result();
+        }
+        if (tasks.done(m.workerId(), m.task())) {
+            members.get(m.workerId()).ifPresent(w -> members.task(w.id, null));
+            if (finishing && tasks.idle()) {
+                finish();
+                return;
+            }
+            leasePending();
+        }
+    }
+
+    /** A departing worker's unfinished tasks go to another active worker. */
+    void reassignTasks(String workerId) {
+        List<String> left = tasks.takeFrom(workerId);
+        if (left.isEmpty()) {
+            return;
+        }
+        var other = members.withStatus(Status.ACTIVE).stream().findFirst();
+        if (other.isEmpty()) {
+            ctx.getLog().error("tasks {} lost with worker {}: no other active worker", left, workerId);
+            return;
+        }
+        assign(other.get(), left, step == null ? cfg.train().maxEpochs() : Math.max(1, step.epoch() - 1));
+    }
+
+    private void finish() {
+        long steps = plan.totalSteps();
+        setup.files().finish(Json.results(setup.runId(), steps, setup.files().metrics(), finalEval));
+        for (var w : members.all()) {
+            w.ref.tell(new WorkerProtocol.Release("run complete"));
+        }
+        ctx.getLog().info("run {} complete: {} steps", setup.runId(), steps);
+        setup.onFinished().accept(new Coordinator.Finished(steps, finalEval));
+    }
+}
