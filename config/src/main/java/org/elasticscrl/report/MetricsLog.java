@@ -15,9 +15,12 @@ import java.util.Locale;
  * {@code epochs.csv} (so a resumed run continues the same files) and kept for the plots.
  */
 public final class MetricsLog implements AutoCloseable {
-    /** One optimizer step. */
+    /**
+     * One optimizer step: {@code imagesPerSecond} is the smoothed rate a progress bar shows,
+     * {@code stepSeconds} this step's own wall time (NaN in files written before it was recorded).
+     */
     public record StepRow(long globalStep, int epoch, double sslLoss, double ceLoss, double accuracy,
-            double lr, double tau, double imagesPerSecond) {}
+            double lr, double tau, double imagesPerSecond, double stepSeconds) {}
 
     /** One epoch; NaN where something was not measured. */
     public record EpochRow(int epoch, double sslLoss, double onlineAccuracy, int skipped, double seconds) {}
@@ -32,12 +35,15 @@ public final class MetricsLog implements AutoCloseable {
         Path stepFile = dir.resolve("metrics.csv");
         Path epochFile = dir.resolve("epochs.csv");
         for (double[] v : previous(stepFile)) {
-            stepRows.add(new StepRow((long) v[0], (int) v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
+            if (v.length >= 8) {
+                stepRows.add(new StepRow((long) v[0], (int) v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+                        v.length > 8 ? v[8] : Double.NaN));
+            }
         }
         for (double[] v : previous(epochFile)) {
             epochRows.add(new EpochRow((int) v[0], v[1], v[2], (int) v[3], v[4]));
         }
-        steps = open(stepFile, "global_step,epoch,ssl_loss,ce_loss,online_accuracy,lr,tau,images_per_s");
+        steps = open(stepFile, "global_step,epoch,ssl_loss,ce_loss,online_accuracy,lr,tau,images_per_s,step_seconds");
         epochs = open(epochFile, "epoch,ssl_loss,online_eval_accuracy,skipped_samples,seconds");
     }
 
@@ -71,8 +77,8 @@ public final class MetricsLog implements AutoCloseable {
 
     public void step(StepRow r) throws IOException {
         stepRows.add(r);
-        steps.write(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.4f,%.6g,%.6f,%.1f", r.globalStep(), r.epoch(),
-                r.sslLoss(), r.ceLoss(), r.accuracy(), r.lr(), r.tau(), r.imagesPerSecond()));
+        steps.write(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.4f,%.6g,%.6f,%.1f,%.4f", r.globalStep(),
+                r.epoch(), r.sslLoss(), r.ceLoss(), r.accuracy(), r.lr(), r.tau(), r.imagesPerSecond(), r.stepSeconds()));
         steps.newLine();
     }
 

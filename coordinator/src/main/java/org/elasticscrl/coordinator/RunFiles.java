@@ -75,7 +75,8 @@ public final class RunFiles implements AutoCloseable {
         try {
             metrics.step(new MetricsLog.StepRow(step, epoch, m.sslLoss(),
                     m.samples() == 0 ? Double.NaN : m.ceLossSum() / m.samples(),
-                    m.evaluated() == 0 ? Double.NaN : (double) m.correct() / m.evaluated(), lr, tau, m.samples() / seconds));
+                    m.evaluated() == 0 ? Double.NaN : (double) m.correct() / m.evaluated(), lr, tau, m.samples() / seconds,
+                    seconds));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,12 +14,13 @@ import picocli.CommandLine.Unmatched;
 /**
  * {@code scrl bench}: measured ratios, printed, never asserted. {@code step} times a full SCRL
  * step against the bare backbone forward + backward of the same batch, interleaved;
- * {@code augment} times the Java two-view augmentation against torchvision/PIL on the same images.
+ * {@code augment} times the Java two-view augmentation against torchvision/PIL on the same images;
+ * {@code heterogeneity} and {@code overhead} run local clusters ({@link ClusterBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks printed as ratios measured side by side in one run.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step or augment.")
+    @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step, augment, heterogeneity, overhead or cluster (the last two).")
     String what;
 
     @Option(names = "--images", defaultValue = "100", description = "augment: images per round.")
@@ -38,17 +39,40 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "5", description = "Measured iterations (augment: rounds).")
     int iterations;
 
+    @Option(names = "--steps", defaultValue = "24", description = "cluster benchmarks: steps per run.")
+    int steps;
+
+    @Option(names = "--throttle", defaultValue = "0.5", description = "heterogeneity: the slow worker's speed fraction.")
+    double throttle;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "overhead: interleaved rounds.")
+    int rounds;
+
+    @Option(names = "--top_dir", defaultValue = ".", description = "cluster benchmarks: where runs/ is created.")
+    java.nio.file.Path topDir;
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         if (what.equals("augment")) {
             AugmentBenchmark.run(images, iterations).forEach(System.out::println);
             return 0;
         }
+        if (what.equals("heterogeneity") || what.equals("overhead") || what.equals("cluster")) {
+            ClusterBench bench = new ClusterBench(topDir, steps, Math.min(10, steps / 3), overrides);
+            if (!what.equals("overhead")) {
+                bench.heterogeneity(throttle);
+            }
+            if (!what.equals("heterogeneity")) {
+                bench.overhead(rounds);
+            }
+            return 0;
+        }
         if (!what.equals("step")) {
-            System.err.println("scrl bench: unknown benchmark '" + what + "'; available: step, augment");
+            System.err.println("scrl bench: unknown benchmark '" + what
+                    + "'; available: step, augment, heterogeneity, overhead, cluster (both)");
             return 2;
         }
         List<String> args = new ArrayList<>(List.of("--train/batch_size_train=" + batch, "--train/chunk_size=" + batch));

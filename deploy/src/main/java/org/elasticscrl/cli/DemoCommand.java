@@ -1,5 +1,6 @@
 package org.elasticscrl.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
@@ -12,21 +13,22 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
-import org.elasticscrl.core.eval.LinearProbe;
-import org.elasticscrl.report.Table;
 import org.elasticscrl.core.run.RunDirectory;
 import org.elasticscrl.core.run.TrainResult;
+import org.elasticscrl.report.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code scrl demo}: on fashion-scenes (canvases composed from real Fashion-MNIST items), evaluate
- * a randomly initialised backbone, pretrain BYOL and SCRL with the CPU presets, and print the
+ * a randomly initialised backbone, then pretrain each method on an elastic local cluster — two
+ * worker JVMs, a third joining a quarter of the way in, the first draining later — and print the
  * comparison: global linear accuracy (Fashion-MNIST items) and RoI linear accuracy on the scenes'
- * ground-truth boxes (the paper's Table 10 protocol). Sized to finish in minutes on two cores.
+ * ground-truth boxes (the paper's Table 10 protocol), with who took part when and whether the
+ * replicas stayed identical. {@code --workers 0} trains in this process instead.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Random init vs BYOL vs SCRL on fashion-scenes, at CPU scale, with the evaluation table.")
+        description = "Random init vs BYOL vs SCRL on fashion-scenes, pretrained on an elastic local cluster, with the evaluation table.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "1800",
             description = "Scenes in the pretraining set (default: ${DEFAULT-VALUE}).")
@@ -39,16 +41,33 @@ final class DemoCommand implements Callable<Integer> {
             description = "Test images (and scenes) per evaluation; twice as many train the probes (default: ${DEFAULT-VALUE}).")
     int evalImages;
 
+    @Option(names = "--methods", defaultValue = "byol,scrl", split = ",",
+            description = "Objectives to pretrain, each with its CPU preset (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--workers", defaultValue = "2",
+            description = "Worker JVMs at the start of each run; 0 trains in this process (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--join-at", description = "Step at which one more worker joins (default: a quarter of the run; -1: none).")
+    Long joinAt;
+
+    @Option(names = "--leave-at", description = "Step at which worker-0 drains and leaves (default: 5/8 of the run; -1: none).")
+    Long leaveAt;
+
     @Option(names = "--top_dir", defaultValue = ".", description = "Where runs/demo_NNN is created.")
     Path topDir;
 
     @Option(names = "--root", description = "Fashion-MNIST directory (default: the Debian package's).")
     String root;
 
+    /** One line of the table. */
+    private record Row(String name, long images, double finalLoss, Double global, Double roi, double seconds,
+            String runDir, String membership, String checksums) {}
+
     @Override
     public Integer call() throws Exception {
         RunDirectory dir = RunDirectory.createNext(topDir, "demo");
-        System.err.printf("scrl demo: %d scenes x %d epochs per method, results in %s%n", images, epochs, dir);
         List<String> common = new ArrayList<>(List.of(
                 "--dataset/train_size=" + images, "--train/max_epochs=" + epochs,
                 "--train/warmup_epochs=" + Math.max(0, Math.min(1, epochs - 1)), "--train/snapshot_interval=" + epochs,
@@ -59,34 +78,85 @@ final class DemoCommand implements Callable<Integer> {
         if (root != null) {
             common.add("--dataset/root=" + root);
         }
-        Map<String, TrainResult> rows = new LinkedHashMap<>();
-        rows.put("random init", TrainCommand.run(load("scrl_cpu", common, dir.resolve("random"), "--train/enabled=false"),
-                "random", topDir));
-        rows.put("BYOL", TrainCommand.run(load("byol_cpu", common, dir.resolve("byol")), "byol", topDir));
-        rows.put("SCRL", TrainCommand.run(load("scrl_cpu", common, dir.resolve("scrl")), "scrl", topDir));
+        long steps = LocalCommand.totalSteps(load("scrl_cpu", common, dir.resolve("plan")));
+        long join = joinAt != null ? joinAt : steps / 4;
+        long leave = leaveAt != null ? leaveAt : steps * 5 / 8;
+        System.err.printf("scrl demo: %d scenes x %d epochs (%d steps) per method, %s; results in %s%n", images, epochs,
+                steps, workers == 0 ? "in this process" : workers + " workers" + (join >= 0 ? ", one joins at step " + join : "")
+                        + (leave >= 0 ? ", worker-0 leaves at step " + leave : ""), dir);
 
+        List<Row> rows = new ArrayList<>();
+        rows.add(single("random init", load("scrl_cpu", common, dir.resolve("random"), "--train/enabled=false")));
+        for (String method : methods) {
+            String preset = method.trim() + "_cpu";
+            String name = method.trim().toUpperCase(Locale.ROOT);
+            Path save = dir.resolve(method.trim());
+            rows.add(workers == 0 ? single(name, load(preset, common, save))
+                    : clustered(name, preset, common, save, steps, join, leave));
+        }
+        print(dir.path(), rows);
+        return rows.stream().anyMatch(r -> r.global() == null) ? 1 : 0;
+    }
+
+    private Row single(String name, ScrlConfig cfg) throws Exception {
+        TrainResult r = TrainCommand.run(cfg, name, topDir);
+        return new Row(name, r.images(), r.finalLoss(), r.globalLinear() == null ? null : r.globalLinear().last(),
+                r.roiLinear() == null ? null : r.roiLinear().last(), r.trainSeconds(), r.runDir().toString(), "1 process", "-");
+    }
+
+    private Row clustered(String name, String preset, List<String> common, Path save, long steps, long join, long leave)
+            throws Exception {
+        List<String> args = new ArrayList<>(common);
+        args.add("--save_dir=" + save.toAbsolutePath());
+        args.add("--cluster/min_workers=" + workers); // the first step waits for every starting worker
+        CoordinatorCommand.Prepared run = CoordinatorCommand.prepare(preset, args, topDir);
+        LocalRun.Script script = new LocalRun.Script(workers, join >= 0 ? List.of(join) : List.of(),
+                leave >= 0 ? List.of(leave + ":0") : List.of(), List.of(), null);
+        LocalRun.Outcome out = LocalRun.run(run, script, 0, steps, name);
+        JsonNode r = ClusterResults.results(out.dir());
+        if (out.exitCode() != 0 || r == null) {
+            System.err.printf("%s: the cluster run failed (exit %d); see %s/coordinator.log and worker-N.log%n", name,
+                    out.exitCode(), out.dir());
+            return new Row(name, 0, Double.NaN, null, null, out.seconds(), out.dir().toString(), "failed", "-");
+        }
+        JsonNode eval = r.path("final_eval");
+        return new Row(name, ClusterResults.samples(out.dir()), r.path("final_ssl_loss").asDouble(Double.NaN),
+                number(eval.path("global_linear").path("last")), number(eval.path("roi_linear").path("last")),
+                out.seconds(), out.dir().toString(), ClusterResults.membership(out.dir()), ClusterResults.checksums(out.dir()));
+    }
+
+    private static void print(Path dir, List<Row> rows) throws Exception {
         Table t = new Table("backbone", "pretraining images", "final SSL loss", "global linear acc", "RoI linear acc",
-                "train time");
+                "wall time");
         Map<String, Object> json = new LinkedHashMap<>();
-        rows.forEach((name, r) -> {
-            t.row(name, Long.toString(r.images()), num(r.finalLoss()), pct(r.globalLinear()), pct(r.roiLinear()),
-                    String.format(Locale.ROOT, "%.0f s", r.trainSeconds()));
+        StringBuilder notes = new StringBuilder();
+        for (Row r : rows) {
+            t.row(r.name(), Long.toString(r.images()), num(r.finalLoss()), pct(r.global()), pct(r.roi()),
+                    r.seconds() > 0 ? String.format(Locale.ROOT, "%.0f s", r.seconds()) : "-");
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("run", r.runDir().toString());
+            m.put("run", r.runDir());
             m.put("images", r.images());
-            m.put("global_linear_accuracy", r.globalLinear() == null ? null : r.globalLinear().last());
-            m.put("roi_linear_accuracy", r.roiLinear() == null ? null : r.roiLinear().last());
-            m.put("train_seconds", r.trainSeconds());
-            json.put(name, m);
-        });
+            m.put("final_ssl_loss", Double.isFinite(r.finalLoss()) ? r.finalLoss() : null);
+            m.put("global_linear_accuracy", r.global());
+            m.put("roi_linear_accuracy", r.roi());
+            m.put("seconds", r.seconds());
+            m.put("membership", r.membership());
+            m.put("replica_checksums", r.checksums());
+            json.put(r.name(), m);
+            if (!r.checksums().equals("-")) {
+                notes.append(String.format("%s: %s%n%s  replicas: %s%n", r.name(), r.membership(),
+                        " ".repeat(r.name().length()), r.checksums()));
+            }
+        }
         String table = t.toString();
         System.out.println();
         System.out.println("fashion-scenes (composed from Fashion-MNIST), frozen backbones, linear probes (last epoch):");
         System.out.print(table);
-        Files.writeString(dir.resolve("results.txt"), table);
+        System.out.print(notes);
+        Files.writeString(dir.resolve("results.txt"), table + notes);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
-        System.out.println("details: " + dir + " (each method's run directory has curves.png and results.json)");
-        return 0;
+        System.out.println("details: " + dir + " (each method's run directory has curves.png, results.json and the"
+                + " cluster's commits.csv, checksums.csv, membership.csv and logs)");
     }
 
     private static ScrlConfig load(String preset, List<String> common, Path saveDir, String... extra) {
@@ -96,11 +166,15 @@ final class DemoCommand implements Callable<Integer> {
         return ConfigLoader.load(preset, args);
     }
 
+    private static Double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : null;
+    }
+
     private static String num(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "-";
     }
 
-    private static String pct(LinearProbe.Result r) {
-        return r == null ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * r.last());
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * v);
     }
 }

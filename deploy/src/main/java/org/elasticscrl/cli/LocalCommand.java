@@ -1,12 +1,11 @@
 package org.elasticscrl.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.elasticscrl.config.ScrlConfig;
+import org.elasticscrl.plan.EpochPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -25,7 +24,7 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "Preset or YAML file.")
     String config;
 
-    @Option(names = "--port", defaultValue = "25520", description = "The coordinator's port on 127.0.0.1.")
+    @Option(names = "--port", defaultValue = "25520", description = "The coordinator's port on 127.0.0.1 (0: any free port).")
     int port;
 
     @Option(names = "--join-at", description = "Start one more worker when the run reaches STEP (repeatable).")
@@ -49,87 +48,18 @@ final class LocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CoordinatorCommand.Prepared run = CoordinatorCommand.prepare(config, overrides, topDir);
-        Path dir = run.dir().path();
-        String seed = "127.0.0.1:" + port;
-        List<String> coord = new ArrayList<>(List.of("coordinator", "--config", dir.resolve("config.yaml").toString(),
-                "--bind", seed));
-        // workers are named worker-i here: a bare index means that name, not the join order
-        leaveAt.forEach(l -> coord.addAll(List.of("--leave-at", l.matches("\\d+:\\d+") ? l.replace(":", ":worker-") : l)));
-        List<Process> procs = new ArrayList<>();
-        Process coordinator = start(coord, dir.resolve("coordinator.log"));
-        procs.add(coordinator);
-        int perWorker = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
-        int started = 0;
-        for (; started < workers; started++) {
-            procs.add(start(worker(started, seed, perWorker), dir.resolve("worker-" + started + ".log")));
-        }
-        ScrlConfig cfg = run.cfg();
-        long total = Math.max(1, cfg.train().maxEpochs() * stepsPerEpochGuess(cfg));
-        Progress bar = new Progress("cluster", total);
-        List<Long> joins = new ArrayList<>(joinAt);
-        joins.sort(null);
-        while (coordinator.isAlive()) {
-            long steps = committedSteps(dir);
-            while (!joins.isEmpty() && steps >= joins.get(0)) {
-                joins.remove(0);
-                System.err.printf("%nstep %d: starting worker-%d%n", steps, started);
-                procs.add(start(worker(started, seed, perWorker), dir.resolve("worker-" + started + ".log")));
-                started++;
-            }
-            bar.update(Math.min(steps, total), String.format(Locale.ROOT, "%d workers started", started));
-            Thread.sleep(500);
-        }
-        bar.done();
-        for (Process p : procs) {
-            if (!p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-        System.out.print(ClusterResults.table(dir));
-        System.out.println("logs and files: " + dir + " (coordinator.log, worker-N.log, commits.csv, checksums.csv,"
+        LocalRun.Script script = new LocalRun.Script(workers, joinAt, leaveAt, throttles, threads);
+        LocalRun.Outcome out = LocalRun.run(run, script, port, totalSteps(run.cfg()), "cluster");
+        System.out.print(ClusterResults.table(out.dir()));
+        System.out.println("logs and files: " + out.dir() + " (coordinator.log, worker-N.log, commits.csv, checksums.csv,"
                 + " membership.csv, metrics.csv, curves.png)");
-        return coordinator.exitValue() == 0 ? 0 : 1;
+        return out.exitCode() == 0 ? 0 : 1;
     }
 
-    private List<String> worker(int i, String seed, int n) {
-        List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--id", "worker-" + i, "--threads",
-                Integer.toString(n)));
-        for (String t : throttles) {
-            String[] p = t.split(":", 2);
-            if (p.length == 2 && p[0].equals(Integer.toString(i))) {
-                args.addAll(List.of("--throttle", p[1]));
-            }
-        }
-        return args;
-    }
-
-    /** A child JVM running {@code scrl args…} with this JVM's classpath, output to {@code log}. */
-    static Process start(List<String> args, Path log) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xss4m", "-XX:+UseParallelGC", "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), Scrl.class.getName()));
-        cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** Steps per epoch when the data size is configured (fashion-scenes); else a bar in epochs' worth of 1. */
-    private static long stepsPerEpochGuess(ScrlConfig cfg) {
-        int size = cfg.dataset().trainSize() > 0 ? cfg.dataset().trainSize() : 1;
-        return (size + cfg.train().batchSizeTrain() - 1) / cfg.train().batchSizeTrain();
-    }
-
-    /** Steps committed so far: lines of the coordinator's commits.csv. */
-    static long committedSteps(Path dir) {
-        try {
-            Path f = dir.resolve("commits.csv");
-            if (!Files.exists(f)) {
-                return 0;
-            }
-            try (var lines = Files.lines(f)) {
-                return Math.max(0, lines.count() - 1);
-            }
-        } catch (Exception e) {
-            return 0;
-        }
+    /** The run's steps when the data size is configured (fashion-scenes); else one per epoch, for the bar. */
+    static long totalSteps(ScrlConfig cfg) {
+        int size = cfg.dataset().trainSize();
+        long perEpoch = size > 0 ? EpochPlan.stepsPerEpoch(size, cfg.train().batchSizeTrain()) : 1;
+        return Math.max(1, perEpoch * cfg.train().maxEpochs());
     }
 }

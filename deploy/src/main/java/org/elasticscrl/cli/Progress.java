@@ -10,6 +10,7 @@ final class Progress {
     private final PrintStream out = System.err;
     private final boolean terminal = System.console() != null;
     private final long start = System.nanoTime();
+    private long lastDone = -1;
 
     Progress(String label, long total) {
         this.label = label;
@@ -21,6 +22,10 @@ final class Progress {
     }
 
     void update(long done, String status) {
+        if (!terminal && done == lastDone) {
+            return; // a log file gets a line per change, not per poll
+        }
+        lastDone = done;
         double f = total == 0 ? 1 : Math.min(1.0, (double) done / total);
         int filled = (int) Math.round(f * WIDTH);
         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -32,6 +37,12 @@ final class Progress {
         } else {
             out.println(line);
         }
+        out.flush();
+    }
+
+    /** A line of its own above the bar. */
+    void note(String line) {
+        out.print(terminal ? "\r" + line + "\u001b[K\n" : line + "\n");
         out.flush();
     }
 

@@ -170,7 +170,7 @@ public final class Trainer {
                         long remaining = lr.totalSteps() - global - 1;
                         double eta = remaining * (System.nanoTime() - started) / 1e9 / stepsDone;
                         log.step(new MetricsLog.StepRow(global, epoch, m.sslLoss(), m.ceLoss(), m.accuracy(),
-                                h.lr(), h.tau(), rate));
+                                h.lr(), h.tau(), rate, secs));
                         listener.step(new TrainListener.StepEvent(epoch, t.maxEpochs(), s + 1, plan.steps(), global,
                                 lr.totalSteps(), m.sslLoss(), m.ceLoss(), m.accuracy(), h.lr(), h.tau(), rate, eta));
                     }

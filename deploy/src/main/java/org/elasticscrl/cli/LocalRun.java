@@ -1,0 +1,130 @@
+package org.elasticscrl.cli;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A coordinator and worker JVMs on loopback, driven through a membership script: workers started
+ * at the beginning, more started when the run reaches given steps, drains scripted on the
+ * coordinator. What {@code scrl local}, the demo and the benchmarks run.
+ */
+final class LocalRun {
+    /**
+     * Who takes part when: {@code workers} at the start, one more at each {@code joinAt} step,
+     * {@code leaveAt} entries {@code STEP[:i]} drain worker-i, {@code throttles} {@code i:F} run
+     * worker-i at fraction F of full speed; {@code threads} per worker (null: cores / workers).
+     */
+    record Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads) {
+        static Script of(int workers) {
+            return new Script(workers, List.of(), List.of(), List.of(), null);
+        }
+    }
+
+    /** How a run ended: its directory, the coordinator's exit code and wall time. */
+    record Outcome(Path dir, int exitCode, double seconds, int workersStarted) {}
+
+    private LocalRun() {}
+
+    /**
+     * Runs {@code run} (a prepared run directory) to its end. {@code port} 0 picks a free one.
+     * {@code totalSteps} sizes the progress bar.
+     */
+    static Outcome run(CoordinatorCommand.Prepared run, Script script, int port, long totalSteps, String label)
+            throws Exception {
+        Path dir = run.dir().path();
+        String seed = "127.0.0.1:" + (port == 0 ? freePort() : port);
+        List<String> coord = new ArrayList<>(List.of("coordinator", "--config", dir.resolve("config.yaml").toString(),
+                "--bind", seed));
+        // workers are named worker-i here: a bare index means that name, not the join order
+        script.leaveAt().forEach(l -> coord.addAll(List.of("--leave-at",
+                l.matches("\\d+:\\d+") ? l.replace(":", ":worker-") : l.matches("\\d+") ? l + ":worker-0" : l)));
+        long start = System.nanoTime();
+        List<Process> procs = new ArrayList<>();
+        Process coordinator = start(coord, dir.resolve("coordinator.log"));
+        procs.add(coordinator);
+        int perWorker = script.threads() != null ? script.threads()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, script.workers()));
+        int started = 0;
+        try {
+            for (; started < script.workers(); started++) {
+                procs.add(start(worker(started, seed, perWorker, script.throttles()), workerLog(dir, started)));
+            }
+            Progress bar = new Progress(label, Math.max(1, totalSteps));
+            List<Long> joins = new ArrayList<>(script.joinAt());
+            joins.sort(null);
+            while (coordinator.isAlive()) {
+                long steps = committedSteps(dir);
+                while (!joins.isEmpty() && steps >= joins.get(0)) {
+                    joins.remove(0);
+                    bar.note(String.format(Locale.ROOT, "step %d: starting worker-%d", steps, started));
+                    procs.add(start(worker(started, seed, perWorker, script.throttles()), workerLog(dir, started)));
+                    started++;
+                }
+                bar.update(Math.min(steps, totalSteps), started + " workers started");
+                coordinator.waitFor(500, TimeUnit.MILLISECONDS);
+            }
+            bar.done();
+        } finally {
+            for (Process p : procs) {
+                if (!p.waitFor(coordinator.isAlive() ? 0 : 15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        return new Outcome(dir, coordinator.exitValue(), (System.nanoTime() - start) / 1e9, started);
+    }
+
+    private static Path workerLog(Path dir, int i) {
+        return dir.resolve("worker-" + i + ".log");
+    }
+
+    private static List<String> worker(int i, String seed, int threads, List<String> throttles) {
+        List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--id", "worker-" + i, "--threads",
+                Integer.toString(threads)));
+        for (String t : throttles) {
+            String[] p = t.split(":", 2);
+            if (p.length != 2 || !p[0].matches("\\d+")) {
+                throw new IllegalArgumentException("--throttle: '" + t + "' is not i:F (worker index : speed fraction)");
+            }
+            if (p[0].equals(Integer.toString(i))) {
+                args.addAll(List.of("--throttle", p[1]));
+            }
+        }
+        return args;
+    }
+
+    /** A child JVM running {@code scrl args…} with this JVM's classpath, output to {@code log}. */
+    static Process start(List<String> args, Path log, String... jvmFlags) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xss4m", "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
+        cmd.addAll(List.of(jvmFlags));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Scrl.class.getName()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Steps committed so far: lines of the coordinator's commits.csv. */
+    static long committedSteps(Path dir) {
+        Path f = dir.resolve("commits.csv");
+        if (!Files.exists(f)) {
+            return 0;
+        }
+        try (var lines = Files.lines(f)) {
+            return Math.max(0, lines.count() - 1);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0; // being written: read again on the next poll
+        }
+    }
+}
