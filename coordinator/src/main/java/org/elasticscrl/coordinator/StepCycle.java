@@ -129,7 +129,7 @@ final class StepCycle {
             var w = members.get(e.getKey()).orElseThrow();
             long lease = nextLease++;
             long millis = (long) (deadlines.seconds(step.samples(chunks), w.speed()) * 1000);
-            step.lease(lease, w.id, chunks);
+            step.lease(lease, w.id, members.epoch(), chunks);
             members.leased(w.id, lease);
             w.ref.tell(new WorkerProtocol.Lease(lease, members.epoch(), step.step(), step.epoch(), List.copyOf(chunks),
                     System.currentTimeMillis() + millis));
@@ -138,19 +138,31 @@ final class StepCycle {
     }
 
     void contribution(ContributionReady m) {
-        members.leaseDone(m.workerId(), m.metrics().samples(), m.computeSeconds());
-        timers.cancel(m.leaseId());
+        // Only the answer to the sender's outstanding lease frees it and measures its speed: a stray
+        // one (an old step's, a copy, another worker's lease) must not touch the leases in flight.
+        boolean own = members.get(m.workerId()).filter(w -> w.lease() == m.leaseId()).isPresent();
+        if (own) {
+            members.leaseDone(m.workerId(), m.metrics().samples(), m.computeSeconds());
+        }
         String why = step == null || m.step() != step.step() ? "step " + m.step() + " is not the current step"
-                : step.ledger().accept(m.leaseId(), m.chunks());
+                : step.refusal(m.workerId(), m.leaseId(), m.membershipEpoch(), m.chunks());
         if (why != null) {
             ctx.getLog().info("refused contribution of {} (lease {}, membership epoch {}, step {}): {}",
                     m.workerId(), m.leaseId(), m.membershipEpoch(), m.step(), why);
             roster.event(m.workerId(), "refused-contribution", why);
-        } else if (m.blob() == null) {
-            ctx.getSelf().tell(new Fetched(m.workerId(), m.leaseId(), m.step(), null, m.metrics(), null));
+            if (own && step != null) {
+                // its worker is done with the lease: what it still holds is leased again now
+                timers.cancel(m.leaseId());
+                step.ledger().release(m.leaseId());
+            }
         } else {
-            ctx.pipeToSelf(setup.blobs().fetch(m.blob()), (payload, error) -> new Fetched(m.workerId(), m.leaseId(),
-                    m.step(), payload, m.metrics(), error == null ? null : error.toString()));
+            timers.cancel(m.leaseId());
+            if (m.blob() == null) {
+                ctx.getSelf().tell(new Fetched(m.workerId(), m.leaseId(), m.step(), null, m.metrics(), null));
+            } else {
+                ctx.pipeToSelf(setup.blobs().fetch(m.blob()), (payload, error) -> new Fetched(m.workerId(),
+                        m.leaseId(), m.step(), payload, m.metrics(), error == null ? null : error.toString()));
+            }
         }
         leasePending();
     }

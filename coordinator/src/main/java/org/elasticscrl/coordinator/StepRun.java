@@ -19,6 +19,7 @@ final class StepRun {
     private final ChunkLedger ledger;
     private final IntUnaryOperator samplesOfChunk;
     private final Map<Long, String> leaseWorker = new HashMap<>();
+    private final Map<Long, Integer> leaseEpoch = new HashMap<>();
     private final Map<Long, List<Integer>> leaseChunks = new HashMap<>();
     private final StepAggregate sums;
 
@@ -52,14 +53,31 @@ final class StepRun {
         return chunks.stream().mapToInt(samplesOfChunk::applyAsInt).sum();
     }
 
-    void lease(long lease, String worker, List<Integer> chunks) {
+    void lease(long lease, String worker, int membershipEpoch, List<Integer> chunks) {
         ledger.lease(lease, chunks);
         leaseWorker.put(lease, worker);
+        leaseEpoch.put(lease, membershipEpoch);
         leaseChunks.put(lease, List.copyOf(chunks));
     }
 
     String workerOf(long lease) {
         return leaseWorker.getOrDefault(lease, "?");
+    }
+
+    /**
+     * Why a contribution tagged ({@code worker}, {@code lease}, {@code membershipEpoch}) for
+     * {@code chunks} cannot count, or null: it must answer a lease of this step given to that
+     * worker in that membership epoch, and the lease must still hold exactly those chunks.
+     */
+    String refusal(String worker, long lease, int membershipEpoch, List<Integer> chunks) {
+        if (!worker.equals(leaseWorker.get(lease))) {
+            return "lease " + lease + " of step " + step + " is not " + worker + "'s";
+        }
+        if (membershipEpoch != leaseEpoch.get(lease)) {
+            return "membership epoch " + membershipEpoch + ", lease " + lease + " was given in epoch "
+                    + leaseEpoch.get(lease);
+        }
+        return ledger.accept(lease, chunks);
     }
 
     /** Sums an accepted contribution (payload may be null: no readable sample) and completes its chunks. */

@@ -1,0 +1,280 @@
+package org.elasticscrl.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.elasticscrl.config.ConfigLoader;
+import org.elasticscrl.config.ScrlConfig;
+import org.elasticscrl.plan.EpochPlan;
+import org.elasticscrl.protocol.CoordinatorProtocol;
+import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
+import org.elasticscrl.protocol.StepMetrics;
+import org.elasticscrl.protocol.WorkerProtocol;
+import org.elasticscrl.protocol.WorkerProtocol.Commit;
+import org.elasticscrl.protocol.WorkerProtocol.Lease;
+
+/**
+ * One coordinator under test, its run directory and in-memory tensors, and fake workers: scripted
+ * ones (a {@link TestProbe} the test answers for) and automatic ones (an actor that answers
+ * leases at once, watched by a probe). A fake gradient of chunk {@code c} with {@code n} samples
+ * is {@code [n, n·c]} with statistics {@code [n]}, so the committed mean tells which chunks were
+ * summed and how often.
+ */
+final class CoordinatorHarness implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(5);
+    /** Enough memory that only speed bounds a lease. */
+    static final long MEMORY = 1L << 40;
+
+    /** A scripted worker. */
+    record Fake(String id, TestProbe<WorkerProtocol.Command> probe) {
+        <T extends WorkerProtocol.Command> T expect(Class<T> type) {
+            return probe.expectMessageClass(type, WAIT);
+        }
+
+        Lease lease() {
+            return expect(Lease.class);
+        }
+
+        Commit commit() {
+            return expect(Commit.class);
+        }
+    }
+
+    /** A row of commits.csv: the ledger audit of one committed step. */
+    record CommitRow(long step, int epoch, int stepInEpoch, int membershipEpoch, int samples, double lr,
+            Map<Integer, String> chunks) {}
+
+    final ActorTestKit kit;
+    final ScrlConfig cfg;
+    final int datasetSize;
+    final MemoryTensors tensors = new MemoryTensors();
+    final RunFiles files;
+    final TestProbe<Coordinator.Finished> finished;
+    final ActorRef<CoordinatorProtocol.Command> coordinator;
+
+    /** {@code overrides} as on the command line; online and final evaluations are off unless turned on. */
+    CoordinatorHarness(ActorTestKit kit, Path dir, int datasetSize, String... overrides) {
+        List<String> args = new ArrayList<>(List.of("--train/online_eval=false", "--eval/enabled=false"));
+        args.addAll(List.of(overrides));
+        this.kit = kit;
+        this.cfg = ConfigLoader.load("scrl_cpu", args);
+        this.datasetSize = datasetSize;
+        this.files = new RunFiles(dir);
+        this.finished = kit.createTestProbe();
+        this.coordinator = kit.spawn(Coordinator.create(new Coordinator.Setup(cfg, "yaml", "run", files, tensors,
+                Map.of(), f -> finished.ref().tell(f))));
+    }
+
+    void send(CoordinatorProtocol.Command m) {
+        coordinator.tell(m);
+    }
+
+    /** Registers a scripted worker and takes its welcome. */
+    Fake register(String id) {
+        TestProbe<WorkerProtocol.Command> probe = kit.createTestProbe();
+        send(new CoordinatorProtocol.RegisterWorker(id, "cpu", MEMORY, 1, probe.ref()));
+        Fake w = new Fake(id, probe);
+        w.expect(WorkerProtocol.Welcome.class);
+        return w;
+    }
+
+    void ready(Fake w) {
+        send(new CoordinatorProtocol.WorkerReady(w.id(), datasetSize));
+    }
+
+    EpochPlan plan(int epoch) {
+        var t = cfg.train();
+        return EpochPlan.of(cfg.seed(), epoch, datasetSize, t.chunkSize(), t.chunksPerStep());
+    }
+
+    int samples(int epoch, List<Integer> chunks) {
+        EpochPlan p = plan(epoch);
+        return chunks.stream().mapToInt(c -> p.chunk(c).length).sum();
+    }
+
+    /** What a worker computing {@code l} at {@code speed} samples/s sends. */
+    ContributionReady answer(String worker, Lease l, double speed) {
+        return contribution(worker, l.leaseId(), l.membershipEpoch(), l.step(), l.epoch(), l.chunks(),
+                samples(l.epoch(), l.chunks()) / speed);
+    }
+
+    ContributionReady answer(Fake w, Lease l) {
+        return answer(w.id(), l, 100);
+    }
+
+    /** A contribution with a real payload (per chunk or summed, as the run's canonical_sum says). */
+    ContributionReady contribution(String worker, long lease, int membershipEpoch, long step, int epoch,
+            List<Integer> chunks, double seconds) {
+        EpochPlan p = plan(epoch);
+        boolean canonical = cfg.cluster().canonicalSum();
+        float[][] parts = new float[canonical ? 2 * chunks.size() : 2][];
+        float[] g = {0, 0};
+        float[] s = {0};
+        int n = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            int c = chunks.get(i);
+            int k = p.chunk(c).length;
+            n += k;
+            if (canonical) {
+                parts[2 * i] = new float[] {k, (float) k * c};
+                parts[2 * i + 1] = new float[] {k};
+            }
+            g[0] += k;
+            g[1] += (float) k * c;
+            s[0] += k;
+        }
+        if (!canonical) {
+            parts[0] = g;
+            parts[1] = s;
+        }
+        var metrics = new StepMetrics(n, 0.5 * n, 0, 0, 0, 0, 0, 0);
+        return new ContributionReady(worker, lease, membershipEpoch, step, chunks, seconds, metrics,
+                tensors.publish(parts));
+    }
+
+    /** The commit's update is the sample-weighted mean of exactly {@code chunks}' fake gradients. */
+    void checkUpdate(Commit commit, int epoch, List<Integer> chunks) {
+        EpochPlan p = plan(epoch);
+        double n = 0;
+        double weighted = 0;
+        for (int c : chunks) {
+            n += p.chunk(c).length;
+            weighted += (double) p.chunk(c).length * c;
+        }
+        assertEquals((int) n, commit.samples(), "samples of step " + commit.step());
+        float[][] update = tensors.read(commit.update());
+        assertArrayEquals(new float[] {1f, (float) (weighted / n)}, update[0], 1e-5f, "mean gradient");
+        assertArrayEquals(new float[] {1f}, update[1], 1e-6f, "mean statistics");
+    }
+
+    /** An automatic worker: answers leases at {@code speed} (reported, not slept), hangs or crashes when told. */
+    ActorRef<WorkerProtocol.Command> autoWorker(String id, double speed, TestProbe<WorkerProtocol.Command> monitor,
+            Predicate<Lease> hangOn, Predicate<Lease> crashOn) {
+        long[] lastCommit = {-1};
+        Behavior<WorkerProtocol.Command> b = Behaviors.receive(WorkerProtocol.Command.class)
+                .onMessage(WorkerProtocol.Welcome.class, m -> {
+                    send(new CoordinatorProtocol.WorkerReady(id, datasetSize));
+                    return Behaviors.same();
+                })
+                .onMessage(Lease.class, l -> {
+                    if (crashOn.test(l)) {
+                        return Behaviors.stopped();
+                    }
+                    if (!hangOn.test(l)) {
+                        send(answer(id, l, speed));
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(Commit.class, c -> {
+                    lastCommit[0] = c.step();
+                    return Behaviors.same();
+                })
+                .onMessage(WorkerProtocol.ProvideState.class, m -> {
+                    var state = tensors.publish(new float[] {0});
+                    send(new CoordinatorProtocol.StateOffered(id, m.forWorker(), lastCommit[0], state));
+                    return Behaviors.same();
+                })
+                .onMessage(WorkerProtocol.SyncFrom.class, m -> {
+                    if (m.step() >= 0) {
+                        send(new CoordinatorProtocol.SyncCompleted(id, m.step()));
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(WorkerProtocol.RunTask.class, m -> {
+                    send(new CoordinatorProtocol.TaskCompleted(id, m.task(), m.epoch(), "{}"));
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+        var ref = kit.spawn(Behaviors.monitor(WorkerProtocol.Command.class, monitor.ref(), b));
+        send(new CoordinatorProtocol.RegisterWorker(id, "cpu", MEMORY, 1, ref));
+        return ref;
+    }
+
+    /** The first {@code n} rows of commits.csv, waiting for the coordinator to write them. */
+    List<CommitRow> commits(int n) {
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<CommitRow> rows = readCommits();
+            if (rows.size() >= n) {
+                return rows.subList(0, n);
+            }
+            if (System.nanoTime() > until) {
+                fail("commits.csv has " + rows.size() + " rows, expected " + n);
+            }
+            pause();
+        }
+    }
+
+    List<CommitRow> readCommits() {
+        List<CommitRow> rows = new ArrayList<>();
+        for (String line : lines("commits.csv")) {
+            String[] f = line.split(",");
+            Map<Integer, String> chunks = new LinkedHashMap<>();
+            for (String cw : f[10].split(" ")) {
+                String[] kv = cw.split(":");
+                if (chunks.put(Integer.parseInt(kv[0]), kv[1]) != null) {
+                    fail("chunk " + kv[0] + " twice in one commit: " + line);
+                }
+            }
+            rows.add(new CommitRow(Long.parseLong(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                    Integer.parseInt(f[3]), Integer.parseInt(f[4]), Double.parseDouble(f[5]), chunks));
+        }
+        return rows;
+    }
+
+    /** Lines of membership.csv recording {@code event}, waiting until there are at least {@code n}. */
+    List<String> events(String event, int n) {
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            List<String> hits = lines("membership.csv").stream().filter(l -> l.split(",")[4].equals(event)).toList();
+            if (hits.size() >= n) {
+                return hits;
+            }
+            if (System.nanoTime() > until) {
+                fail("membership.csv has " + hits.size() + " '" + event + "' events, expected " + n);
+            }
+            pause();
+        }
+    }
+
+    private List<String> lines(String file) {
+        try {
+            List<String> all = Files.readAllLines(files.dir().resolve(file));
+            return all.subList(1, all.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        kit.stop(coordinator, WAIT);
+        files.close();
+    }
+}
