@@ -2,9 +2,11 @@ package org.elasticscrl.coordinator;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -12,6 +14,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.coordinator.Membership.Status;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
@@ -50,6 +55,12 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
 
     private record WorkerGone(String workerId) implements Command {}
 
+    /** A cluster member stopped (or resumed) answering heartbeats. */
+    private record Reachability(Address address, boolean reachable) implements Command {}
+
+    /** Workers excluded while unreachable, kept to tell them to resynchronise if they come back. */
+    private static final int DEPARTED_KEPT = 256;
+
     private final Setup setup;
     private final ScrlConfig cfg;
     private final Membership<ActorRef<WorkerProtocol.Command>> members;
@@ -58,6 +69,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     private final List<String> joinOrder = new ArrayList<>();
     /** Joiner → the peer it copies its state from ("" while none is available). */
     private final Map<String, String> syncSources = new HashMap<>();
+    private final Map<String, ActorRef<WorkerProtocol.Command>> departed = new LinkedHashMap<>();
 
     public static Behavior<Command> create(Setup setup) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, setup)));
@@ -71,6 +83,11 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         this.members = new Membership<>(cfg.cluster().speedEwma());
         this.steps = new StepCycle(setup, ctx, timers, members, this);
         this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
+        if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
+            var adapter = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
+                    e -> new Reachability(e.member().address(), e instanceof ClusterEvent.ReachableMember));
+            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(adapter, ClusterEvent.ReachabilityEvent.class));
+        }
         ctx.getLog().info("coordinator of run {} up: {} chunks of {} per step, {}", setup.runId(),
                 cfg.train().chunksPerStep(), cfg.train().chunkSize(), steps.deadlines());
     }
@@ -82,14 +99,23 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
                 .onMessage(WorkerReady.class, this::onReady)
                 .onMessage(StateOffered.class, this::onStateOffered)
                 .onMessage(SyncCompleted.class, this::onSyncCompleted)
-                .onMessage(ContributionReady.class, m -> then(() -> steps.contribution(m)))
+                .onMessage(ContributionReady.class, m -> then(() -> {
+                    if (isMember(m.workerId(), "contribution for step " + m.step())) {
+                        steps.contribution(m);
+                    }
+                }))
                 .onMessage(StepCycle.Fetched.class, m -> then(() -> steps.fetched(m)))
                 .onMessage(StepCycle.LeaseExpired.class, m -> then(() -> steps.expired(m)))
-                .onMessage(TaskCompleted.class, m -> then(() -> steps.taskCompleted(m)))
+                .onMessage(TaskCompleted.class, m -> then(() -> {
+                    if (isMember(m.workerId(), "task " + m.task())) {
+                        steps.taskCompleted(m);
+                    }
+                }))
                 .onMessage(UpdateApplied.class, this::onUpdateApplied)
                 .onMessage(WorkerFailed.class, this::onWorkerFailed)
                 .onMessage(DrainWorker.class, m -> then(() -> drain(m.workerId(), "requested")))
                 .onMessage(WorkerGone.class, m -> gone(m.workerId(), "terminated"))
+                .onMessage(Reachability.class, this::onReachability)
                 .build();
     }
 
@@ -98,11 +124,47 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         return this;
     }
 
+    /**
+     * A member unreachable is excluded at once (its chunks are leased again, I5); one that comes
+     * back after being excluded is told to resynchronise before it sends anything stale.
+     */
+    private Behavior<Command> onReachability(Reachability m) {
+        if (!m.reachable()) {
+            members.all().stream().filter(w -> w.ref.path().address().equals(m.address())).map(w -> w.id).toList()
+                    .forEach(id -> gone(id, "unreachable"));
+        } else {
+            departed.forEach((id, ref) -> {
+                if (ref.path().address().equals(m.address()) && members.get(id).isEmpty()) {
+                    ref.tell(new WorkerProtocol.Resync("excluded while unreachable"));
+                    event(id, "resync", "reachable again after its exclusion");
+                }
+            });
+        }
+        return this;
+    }
+
+    /**
+     * Whether {@code workerId} is a member; a departed worker's message (it was frozen or cut off
+     * while the run went on) is refused and the worker told to resynchronise.
+     */
+    private boolean isMember(String workerId, String what) {
+        if (members.get(workerId).isPresent()) {
+            return true;
+        }
+        var ref = departed.get(workerId);
+        if (ref != null) {
+            ref.tell(new WorkerProtocol.Resync("not a member any more; refused its " + what));
+            event(workerId, "refused-stale", what + ": not a member, told to resynchronise");
+        }
+        return false;
+    }
+
     private Behavior<Command> onRegister(RegisterWorker m) {
         if (steps.finishing()) {
             m.worker().tell(new WorkerProtocol.Refused("run " + setup.runId() + " is finishing"));
             return this;
         }
+        departed.remove(m.workerId());
         if (members.get(m.workerId()).isEmpty()) {
             members.add(m.workerId(), m.worker(), m.device(), m.memoryBytes(), m.threads());
             joinOrder.add(m.workerId());
@@ -175,7 +237,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     }
 
     private Behavior<Command> onUpdateApplied(UpdateApplied m) {
-        if (m.checksum() != 0) {
+        if (m.checksum() != 0 && isMember(m.workerId(), "checksum of step " + m.step())) {
             setup.files().checksum(m.step(), m.workerId(), m.checksum());
             Map<String, Long> disagree = checksums.record(m.step(), m.workerId(), m.checksum());
             if (disagree != null) {
@@ -222,6 +284,10 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     private Behavior<Command> gone(String workerId, String why) {
         if (members.get(workerId).isEmpty()) {
             return this;
+        }
+        departed.put(workerId, members.get(workerId).orElseThrow().ref);
+        if (departed.size() > DEPARTED_KEPT) {
+            departed.remove(departed.keySet().iterator().next());
         }
         long lease = members.remove(workerId);
         event(workerId, "gone", why);

@@ -22,6 +22,7 @@ import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
 import org.elasticscrl.protocol.WorkerProtocol.Refused;
 import org.elasticscrl.protocol.WorkerProtocol.Release;
+import org.elasticscrl.protocol.WorkerProtocol.Resync;
 import org.elasticscrl.protocol.WorkerProtocol.RunTask;
 import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
 import org.elasticscrl.protocol.WorkerProtocol.Welcome;
@@ -80,6 +81,10 @@ final class WireFormats {
                     (r, refs) -> ScrlProto.Release.newBuilder().setReason(r.reason())
                             .setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new Release(p.getReason())),
+            new Format<>("RS", Resync.class, ScrlProto.Resync.parser(), ScrlProto.Resync::getProtocolVersion,
+                    (r, refs) -> ScrlProto.Resync.newBuilder().setReason(r.reason())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Resync(p.getReason())),
             // step
             new Format<>("L", Lease.class, ScrlProto.Lease.parser(), ScrlProto.Lease::getProtocolVersion,
                     (r, refs) -> ScrlProto.Lease.newBuilder().setLeaseId(r.leaseId())

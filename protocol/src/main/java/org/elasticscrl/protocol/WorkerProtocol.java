@@ -40,6 +40,12 @@ public interface WorkerProtocol {
     /** Run a task between steps: {@code online_eval}, {@code checkpoint} or {@code final_eval}. */
     record RunTask(String task, int epoch) implements Command {}
 
+    /**
+     * The worker is no longer a member — excluded while it was unreachable or silent — and what it
+     * sent was refused: drop queued work, register again and load a live peer's state.
+     */
+    record Resync(String reason) implements Command {}
+
     /** The worker's leased chunks are in and it is drained: leave the cluster. */
     record Release(String reason) implements Command {}
 }

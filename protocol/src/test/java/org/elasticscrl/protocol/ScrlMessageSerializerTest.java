@@ -37,6 +37,7 @@ import org.elasticscrl.protocol.WorkerProtocol.Commit;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
 import org.elasticscrl.protocol.WorkerProtocol.Refused;
+import org.elasticscrl.protocol.WorkerProtocol.Resync;
 import org.elasticscrl.protocol.WorkerProtocol.Release;
 import org.elasticscrl.protocol.WorkerProtocol.RunTask;
 import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
@@ -78,6 +79,7 @@ class ScrlMessageSerializerTest {
                 new Welcome("run-42", "optim:\n  lr: 0.1\nnote: \"ünïcode ✓\"\n", 3, -1),
                 new Welcome("run-42", "", 0, Long.MAX_VALUE),
                 new Refused("dataset size 59999 differs from the run's 60000"),
+                new Resync("excluded at step 12: unreachable"),
                 new DrainWorker("w-2"),
                 new Release("drained"),
                 new Lease(7, 3, 1_000_000_000_000L, 12, List.of(0, 5, Integer.MAX_VALUE, -1), 1_700_000_000_000L),
@@ -99,6 +101,7 @@ class ScrlMessageSerializerTest {
 
     static final Map<Class<?>, String> PINNED_MANIFESTS = Map.ofEntries(
             Map.entry(RegisterWorker.class, "RW"), Map.entry(WorkerReady.class, "WR"), Map.entry(Welcome.class, "W"), Map.entry(Refused.class, "RF"),
+            Map.entry(Resync.class, "RS"),
             Map.entry(DrainWorker.class, "DW"), Map.entry(Release.class, "RL"), Map.entry(Lease.class, "L"),
             Map.entry(ContributionReady.class, "CR"), Map.entry(Commit.class, "C"),
             Map.entry(UpdateApplied.class, "UA"), Map.entry(ProvideState.class, "PS"),

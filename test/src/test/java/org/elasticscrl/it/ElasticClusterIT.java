@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.elasticscrl.config.ConfigLoader;
-import org.elasticscrl.config.LrSchedule;
 import org.elasticscrl.config.ScrlConfig;
-import org.elasticscrl.config.TauSchedule;
-import org.elasticscrl.plan.EpochPlan;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,7 +51,7 @@ class ElasticClusterIT {
     }
 
     @Test
-    void workersJoinAndDrainWhileReplicasStayIdenticalAndEverySampleCountsOnce(@TempDir Path tmp) throws Exception {
+    void workersJoinAndDrainWhileReplicasStayIdenticalAndEverySampleCountsOnce(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
         Path dir = tmp.resolve("cluster");
         try (LocalCluster cluster = new LocalCluster(dir)) {
             List<String> args = new ArrayList<>(runArgs());
@@ -70,34 +66,9 @@ class ElasticClusterIT {
         RunRecords records = new RunRecords(dir);
         ScrlConfig cfg = config(dir);
         List<RunRecords.Commit> commits = records.commits();
-        assertEquals(STEPS, commits.size(), "every step committed");
-
-        // I2: every chunk (so every sample) of an epoch in exactly one committed step, as planned
-        long spe = EpochPlan.stepsPerEpoch(SCENES, BATCH);
-        for (int epoch = 1; epoch <= EPOCHS; epoch++) {
-            EpochPlan plan = EpochPlan.of(cfg.seed(), epoch, SCENES, CHUNK, BATCH / CHUNK);
-            Set<Integer> samples = new HashSet<>();
-            for (RunRecords.Commit c : commits) {
-                if (c.epoch() == epoch) {
-                    assertEquals(plan.chunksOfStep(c.stepInEpoch()), new ArrayList<>(c.chunks().keySet()), "step " + c.step());
-                    for (int chunk : c.chunks().keySet()) {
-                        for (int s : plan.chunk(chunk)) {
-                            assertTrue(samples.add(s), "sample " + s + " counted twice in epoch " + epoch);
-                        }
-                    }
-                }
-            }
-            assertEquals(SCENES, samples.size(), "every sample of epoch " + epoch);
-        }
-
-        // I3: LR, tau and global batch are functions of the global step only
-        LrSchedule lr = LrSchedule.pretraining(cfg.train(), spe);
-        TauSchedule tau = TauSchedule.of(cfg.train(), spe);
-        for (RunRecords.Commit c : commits) {
-            assertEquals(lr.valueAt(c.step()), c.lr(), 1e-12, "lr at " + c.step());
-            assertEquals(tau.valueAt(c.step()), c.tau(), 1e-12, "tau at " + c.step());
-            assertEquals(BATCH, c.samples(), "global batch at " + c.step());
-        }
+        Invariants.everyStepCommittedOnce(commits, STEPS);
+        Invariants.everySampleOnce(cfg, commits, SCENES); // I2
+        Invariants.schedulesByStep(cfg, commits, SCENES); // I3
 
         // membership really changed: worker-2 computed chunks after joining, worker-0 none after draining
         assertTrue(commits.stream().anyMatch(c -> c.chunks().containsValue("worker-2")), "worker-2 contributed");
@@ -108,15 +79,8 @@ class ElasticClusterIT {
 
         // I1: every replica's state checksum agrees at every commit
         Map<Long, Map<String, String>> sums = records.checksums();
-        int compared = 0;
-        int three = 0;
-        for (var e : sums.entrySet()) {
-            assertEquals(1, e.getValue().values().stream().distinct().count(), "replicas differ after step " + e.getKey()
-                    + ": " + e.getValue());
-            compared += e.getValue().size() > 1 ? 1 : 0;
-            three += e.getValue().size() > 2 ? 1 : 0;
-        }
-        assertEquals(STEPS, sums.size(), "a checksum at every commit");
+        int compared = Invariants.replicasAgree(sums, STEPS);
+        long three = sums.values().stream().filter(v -> v.size() > 2).count();
         assertTrue(compared >= STEPS / 2 && three > 0, "several replicas compared at " + compared + " steps, three at "
                 + three);
         assertTrue(sums.entrySet().stream().anyMatch(e -> e.getValue().containsKey("worker-2")), "the joiner reports too");

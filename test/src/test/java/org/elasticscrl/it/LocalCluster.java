@@ -17,11 +17,14 @@ final class LocalCluster implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<Process> processes = new ArrayList<>();
+    private final List<String> nodeFlags;
     private Process coordinator;
 
-    LocalCluster(Path dir) {
+    /** {@code nodeFlags}: JVM flags of every node, e.g. {@code -Dscrl.cluster.stable-after=8s}. */
+    LocalCluster(Path dir, String... nodeFlags) {
         this.dir = dir;
         this.port = freePort();
+        this.nodeFlags = List.of(nodeFlags);
     }
 
     Path dir() {
@@ -35,13 +38,21 @@ final class LocalCluster implements AutoCloseable {
     void startCoordinator(List<String> args) {
         List<String> all = new ArrayList<>(List.of("coordinator", "--bind", seed(), "--save_dir=" + dir.toAbsolutePath()));
         all.addAll(args);
-        coordinator = start(all, "coordinator.log");
+        coordinator = start(all, "coordinator.log", nodeFlags.toArray(String[]::new));
     }
 
     Process startWorker(String id, String... extra) {
         List<String> args = new ArrayList<>(List.of("worker", "--join", seed(), "--id", id, "--threads", "1"));
         args.addAll(List.of(extra));
-        return start(args, id + ".log");
+        return start(args, id + ".log", nodeFlags.toArray(String[]::new));
+    }
+
+    /** Sends a POSIX signal ({@code KILL}, {@code STOP}, {@code CONT}) to a node. */
+    static void signal(Process p, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -" + signal + " " + p.pid() + " failed");
+        }
     }
 
     /**
@@ -119,6 +130,13 @@ final class LocalCluster implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         for (Process p : processes) {
+            if (p.isAlive()) {
+                try {
+                    signal(p, "CONT"); // a stopped node would never exit
+                } catch (IOException | AssertionError e) {
+                    // exited meanwhile
+                }
+            }
             if (p.isAlive() && !p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }

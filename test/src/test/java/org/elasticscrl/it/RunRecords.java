@@ -45,13 +45,27 @@ final class RunRecords {
         return out;
     }
 
-    /** (worker, event) rows of membership.csv, in order. */
+    /** (worker, event, step, detail, unix millis) rows of membership.csv, in order. */
     List<String[]> events() {
         List<String[]> out = new ArrayList<>();
         for (String[] r : rows("membership.csv")) {
-            out.add(new String[] {r[3], r[4], r[1], r[5]});
+            out.add(new String[] {r[3], r[4], r[1], r[5], r[0]});
         }
         return out;
+    }
+
+    /** membership.csv's rows, one per line, for failure messages. */
+    String eventLines() {
+        StringBuilder b = new StringBuilder();
+        events().forEach(e -> b.append('\n').append(String.join(" ", e)));
+        return b.toString();
+    }
+
+    /** The first event of {@code worker} whose name is one of {@code names}, at or after {@code sinceMillis}. */
+    java.util.Optional<String[]> firstEvent(String worker, long sinceMillis, String... names) {
+        List<String> wanted = List.of(names);
+        return events().stream().filter(e -> e[0].equals(worker) && wanted.contains(e[1])
+                && Long.parseLong(e[4]) >= sinceMillis).findFirst();
     }
 
     /** ssl_loss per global step from a metrics.csv (cluster or single process). */

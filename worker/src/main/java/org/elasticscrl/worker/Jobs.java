@@ -42,7 +42,9 @@ final class Jobs implements AutoCloseable {
     private final ActorRef<CoordinatorProtocol.Command> coordinator;
     /** Contributions served until their step is committed, with their step. */
     private final Map<BlobRef, Long> published = new LinkedHashMap<>();
-    private BlobRef lastState;
+    /** Snapshots offered to joiners, by joiner: several may be fetching at once (bounded). */
+    private final Map<String, BlobRef> offered = new LinkedHashMap<>();
+    private static final int OFFERS_KEPT = 4;
     private volatile long lastApplied = -1;
 
     Jobs(WorkerSettings settings, Replica replica, Tensors tensors, ExecutorService thread,
@@ -56,6 +58,10 @@ final class Jobs implements AutoCloseable {
 
     long lastApplied() {
         return lastApplied;
+    }
+
+    int datasetSize() {
+        return replica.datasetSize();
     }
 
     /** The replica's own state is the run's state after commit {@code step} (-1: the initial state). */
@@ -177,11 +183,17 @@ final class Jobs implements AutoCloseable {
 
     private void snapshotNow(WorkerProtocol.ProvideState m) {
         TrainingState s = replica.snapshot();
-        if (lastState != null) {
-            tensors.forget(lastState);
+        BlobRef previous = offered.remove(m.forWorker());
+        if (previous != null) {
+            tensors.forget(previous);
         }
-        lastState = tensors.publish(s.online(), s.target(), s.momentum(), s.buffers());
-        coordinator.tell(new CoordinatorProtocol.StateOffered(settings.workerId(), m.forWorker(), lastApplied, lastState));
+        if (offered.size() >= OFFERS_KEPT) {
+            var oldest = offered.keySet().iterator().next();
+            tensors.forget(offered.remove(oldest));
+        }
+        BlobRef state = tensors.publish(s.online(), s.target(), s.momentum(), s.buffers());
+        offered.put(m.forWorker(), state);
+        coordinator.tell(new CoordinatorProtocol.StateOffered(settings.workerId(), m.forWorker(), lastApplied, state));
     }
 
     /** Load a peer's state (a joiner), fetched as soon as the offer arrives. */
@@ -248,6 +260,7 @@ final class Jobs implements AutoCloseable {
     @Override
     public void close() {
         published.keySet().forEach(tensors::forget);
+        offered.values().forEach(tensors::forget);
         replica.close();
     }
 }

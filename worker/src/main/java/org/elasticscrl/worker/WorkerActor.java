@@ -21,6 +21,7 @@ import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
 import org.elasticscrl.protocol.WorkerProtocol.Refused;
 import org.elasticscrl.protocol.WorkerProtocol.Release;
+import org.elasticscrl.protocol.WorkerProtocol.Resync;
 import org.elasticscrl.protocol.WorkerProtocol.RunTask;
 import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
 import org.elasticscrl.protocol.WorkerProtocol.Welcome;
@@ -51,6 +52,8 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     private boolean awaitingState = true;
     /** Loading a peer's state: report SyncCompleted once every waiting commit is applied. */
     private boolean joining;
+    /** Told to resynchronise: registering again with the replica already built. */
+    private boolean resyncing;
 
     public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
             Tensors tensors, ExecutorService replicaThread, Runnable onStop) {
@@ -86,6 +89,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 .onMessage(RunTask.class, m -> enqueue(jobs().task(m)))
                 .onMessage(SyncFrom.class, this::onSyncFrom)
                 .onMessage(JobDone.class, this::onJobDone)
+                .onMessage(Resync.class, this::onResync)
                 .onMessage(Release.class, m -> stop("released: " + m.reason()))
                 .build();
     }
@@ -97,6 +101,13 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onWelcome(Welcome m) {
+        if (resyncing) {
+            timers.cancel("register");
+            resyncing = false;
+            getContext().getLog().info("welcomed back to run {}: waiting for a live peer's state", m.runId());
+            coordinator.tell(new CoordinatorProtocol.WorkerReady(settings.workerId(), jobs.datasetSize()));
+            return this;
+        }
         if (jobs != null || opening) {
             return this; // a repeated registration was welcomed twice
         }
@@ -146,6 +157,24 @@ public final class WorkerActor extends AbstractBehavior<Command> {
             queue.addFirst(jobs().restore(m));
         }
         drainQueue();
+        return this;
+    }
+
+    /**
+     * Excluded while frozen or cut off: what is queued is stale. Keep the replica (its data and
+     * model are built), register again and wait for a live peer's state, like a joiner.
+     */
+    private Behavior<Command> onResync(Resync m) {
+        if (jobs == null || resyncing) {
+            return this;
+        }
+        getContext().getLog().warn("worker {} excluded by the coordinator ({}): dropping {} queued jobs, registering"
+                + " again to load a live peer's state", settings.workerId(), m.reason(), queue.size());
+        resyncing = true;
+        awaitingState = true;
+        joining = false;
+        queue.clear();
+        timers.startTimerWithFixedDelay("register", new RegisterTick(), Duration.ZERO, Duration.ofSeconds(2));
         return this;
     }
 
