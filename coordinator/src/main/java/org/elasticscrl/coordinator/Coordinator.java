@@ -1,11 +1,13 @@
 package org.elasticscrl.coordinator;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -71,18 +73,57 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     private final Map<String, String> syncSources = new HashMap<>();
     private final Map<String, ActorRef<WorkerProtocol.Command>> departed = new LinkedHashMap<>();
 
+    /** Set when this coordinator took over a run another one was running. */
+    private Takeover takeover;
+
+    /**
+     * The coordinator first reads the replicated run state (messages meanwhile are stashed): a
+     * state of this run means another coordinator ran it and died — take it over.
+     */
     public static Behavior<Command> create(Setup setup) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Coordinator(ctx, timers, setup)));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
+            Replication replication = Replication.of(ctx, Duration.ofSeconds(3));
+            replication.load(false);
+            return Behaviors.receive(Command.class)
+                    .onMessage(Replication.Loaded.class, m -> {
+                        if (m.problem() != null && replication.clustered()) {
+                            ctx.getLog().warn("run state not read from a majority ({}): using this node's copy", m.problem());
+                            replication.load(true);
+                            return Behaviors.same();
+                        }
+                        return stash.unstashAll(new Coordinator(ctx, timers, setup, replication, m.state()));
+                    })
+                    .onAnyMessage(m -> {
+                        stash.stash(m);
+                        return Behaviors.same();
+                    })
+                    .build();
+        })));
     }
 
-    private Coordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Setup setup) {
+    private Coordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Setup setup, Replication replication,
+            RunState previous) {
         super(ctx);
         ctx.setLoggerName(Coordinator.class);
         this.setup = setup;
         this.cfg = setup.cfg();
         this.members = new Membership<>(cfg.cluster().speedEwma());
-        this.steps = new StepCycle(setup, ctx, timers, members, this);
+        this.steps = new StepCycle(setup, ctx, timers, members, this, replication);
         this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
+        if (previous != null && !previous.runId().equals(setup.runId())) {
+            ctx.getLog().warn("replicated state of run {} ignored: this coordinator runs {}", previous.runId(),
+                    setup.runId());
+        } else if (previous != null && previous.finished()) {
+            ctx.getLog().info("run {} already complete ({} steps): nothing to take over", previous.runId(),
+                    previous.committedStep() + 1);
+            setup.onFinished().accept(new Finished(previous.committedStep() + 1, ""));
+        } else if (previous != null) {
+            steps.resume(previous);
+            members.continueAfter(previous.membershipEpoch());
+            takeover = new Takeover(ctx, timers);
+            event("coordinator", "took-over", "run state after step " + previous.committedStep() + ", generation "
+                    + (previous.generation() + 1) + "; asking the workers to register again");
+        }
         if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
             var adapter = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
                     e -> new Reachability(e.member().address(), e instanceof ClusterEvent.ReachableMember));
@@ -116,6 +157,13 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
                 .onMessage(DrainWorker.class, m -> then(() -> drain(m.workerId(), "requested")))
                 .onMessage(WorkerGone.class, m -> gone(m.workerId(), "terminated"))
                 .onMessage(Reachability.class, this::onReachability)
+                .onMessage(Replication.Stored.class, m -> then(() -> steps.stored(m)))
+                .onMessage(Takeover.Listed.class, m -> then(() -> {
+                    if (takeover != null) {
+                        takeover.listed(m, members);
+                    }
+                }))
+                .onMessage(Takeover.GraceOver.class, m -> then(this::onGraceOver))
                 .build();
     }
 
@@ -189,18 +237,54 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
             event(m.workerId(), "refused", "dataset size " + m.datasetSize());
             return this;
         }
-        if (!steps.started()) {
-            members.setStatus(m.workerId(), Status.ACTIVE);
-            w.ref.tell(new WorkerProtocol.SyncFrom(-1, null)); // start from the seeded initial state
-            event(m.workerId(), "active", "initial replica");
-            if (members.withStatus(Status.ACTIVE).size() >= cfg.cluster().minWorkers()) {
+        if (m.appliedStep() == steps.lastCommitted()) {
+            // its own replica is the run's state: the seeded initial one, or (registering again)
+            // the state after the last commit
+            activate(w.id, m.appliedStep());
+            if (steps.resuming()) {
+                steps.continueResumed();
+            } else if (!steps.started() && members.withStatus(Status.ACTIVE).size() >= cfg.cluster().minWorkers()) {
                 steps.start(0);
             }
         } else {
             members.setStatus(m.workerId(), Status.SYNCING);
+            if (takeover != null) {
+                takeover.ready(w.id, m.appliedStep());
+            }
             requestState(m.workerId());
         }
         return this;
+    }
+
+    private void activate(String workerId, long step) {
+        members.get(workerId).ifPresent(w -> {
+            members.setStatus(workerId, Status.ACTIVE);
+            syncSources.remove(workerId);
+            w.ref.tell(new WorkerProtocol.SyncFrom(step, null));
+            event(workerId, "active", step < 0 ? "initial replica" : "own replica at step " + step);
+        });
+        retryWaiting();
+    }
+
+    /** Joiners that found no live replica to copy ask again. */
+    private void retryWaiting() {
+        syncSources.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList()
+                .forEach(this::requestState);
+    }
+
+    /** Taken over, and no replica holds the recorded step: go on from the newest one held. */
+    private void onGraceOver() {
+        if (takeover == null || !steps.resuming()) {
+            return;
+        }
+        var waiting = members.withStatus(Status.SYNCING).stream().map(w -> w.id).collect(Collectors.toSet());
+        takeover.newestHeld(waiting).ifPresent(newest -> {
+            event("coordinator", "resumed-at", "no replica holds step " + steps.lastCommitted()
+                    + "; the newest held is step " + newest);
+            steps.rollBack(newest);
+            waiting.stream().filter(id -> takeover.heldBy(id) == newest).forEach(id -> activate(id, newest));
+            steps.continueResumed();
+        });
     }
 
     /** Asks a live peer for its state on behalf of a joining worker. */
@@ -229,8 +313,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
             syncSources.remove(m.workerId());
             members.setStatus(m.workerId(), Status.ACTIVE);
             event(m.workerId(), "active", "synced at step " + m.step());
-            syncSources.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList()
-                    .forEach(this::requestState);
+            retryWaiting();
             steps.leasePending();
         });
         return this;

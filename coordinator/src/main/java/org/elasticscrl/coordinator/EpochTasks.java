@@ -21,9 +21,18 @@ final class EpochTasks {
         this.cfg = cfg;
     }
 
-    void addStep(double sslLossSum, int stepSamples) {
+    void addStep(double sslLossSum, long stepSamples) {
         lossSum += sslLossSum;
         samples += stepSamples;
+    }
+
+    /** The running epoch's loss sum and samples so far (replicated with the run state). */
+    double lossSum() {
+        return lossSum;
+    }
+
+    long samples() {
+        return samples;
     }
 
     /** The epoch's mean loss (and a fresh start for the next). */

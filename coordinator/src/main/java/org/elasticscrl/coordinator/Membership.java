@@ -71,6 +71,11 @@ public final class Membership<R> {
         return epoch;
     }
 
+    /** A coordinator taking over continues the membership epochs after {@code previous}. */
+    public void continueAfter(int previous) {
+        epoch = Math.max(epoch, previous + 1);
+    }
+
     public Worker<R> add(String id, R ref, String device, long memoryBytes, int threads) {
         if (workers.containsKey(id)) {
             throw new IllegalStateException("worker " + id + " is already registered");

@@ -25,12 +25,15 @@ public final class RunFiles implements AutoCloseable {
     private final BufferedWriter commits;
     private final BufferedWriter checksums;
     private final BufferedWriter membership;
+    /** The last step in commits.csv: a coordinator that took over never writes a step twice. */
+    private long lastCommit;
 
     public RunFiles(Path dir) {
         this.dir = dir;
         try {
             Files.createDirectories(dir);
             metrics = new MetricsLog(dir);
+            lastCommit = lastStep(dir.resolve("commits.csv"));
             commits = open("commits.csv", "global_step,epoch,step_in_epoch,membership_epoch,samples,lr,tau,"
                     + "weight_decay,ssl_loss,seconds,chunks");
             checksums = open("checksums.csv", "global_step,worker,checksum");
@@ -61,13 +64,36 @@ public final class RunFiles implements AutoCloseable {
         return metrics;
     }
 
-    /** A committed step; {@code answers} maps each chunk to the worker that computed it. */
-    public void commit(long step, int epoch, int stepInEpoch, int membershipEpoch, int samples, double lr, double tau,
+    private static long lastStep(Path csv) throws IOException {
+        if (!Files.exists(csv)) {
+            return -1;
+        }
+        long last = -1;
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+            try {
+                last = Math.max(last, Long.parseLong(line.substring(0, Math.max(0, line.indexOf(',')))));
+            } catch (NumberFormatException e) {
+                // the header, or a line cut short by a crash
+            }
+        }
+        return last;
+    }
+
+    /**
+     * A committed step; {@code answers} maps each chunk to the worker that computed it. False (and
+     * nothing written) when the step is already recorded: a coordinator that took over recomputed it.
+     */
+    public boolean commit(long step, int epoch, int stepInEpoch, int membershipEpoch, int samples, double lr, double tau,
             double wd, double loss, double seconds, Map<Integer, String> answers) {
+        if (step <= lastCommit) {
+            return false;
+        }
+        lastCommit = step;
         String chunks = answers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                 .collect(Collectors.joining(" "));
         write(commits, String.format(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%.17g,%.17g,%.6g,%.9f,%.3f,%s", step, epoch,
                 stepInEpoch, membershipEpoch, samples, lr, tau, wd, loss, seconds, chunks));
+        return true;
     }
 
     /** A step's row of metrics.csv. */

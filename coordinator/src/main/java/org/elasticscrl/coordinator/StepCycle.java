@@ -60,10 +60,20 @@ final class StepCycle {
     private long stepStartNanos;
     private String finalEval = "";
     private boolean finishing;
+    private final Replication replication;
+    /** The last committed (announced) step; -1 before the first. */
+    private long committed = -1;
+    /** Takeovers so far: lease ids of one coordinator never collide with an earlier one's. */
+    private int generation;
+    /** Took over a run: waiting for a replica that holds the last committed step. */
+    private boolean resuming;
+    /** The state is being replicated; then this runs (the commit's announcement, or the end). */
+    private Runnable afterStore;
 
     StepCycle(Coordinator.Setup setup, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-            Membership<ActorRef<WorkerProtocol.Command>> members, Roster roster) {
+            Membership<ActorRef<WorkerProtocol.Command>> members, Roster roster, Replication replication) {
         this.setup = setup;
+        this.replication = replication;
         this.cfg = setup.cfg();
         this.ctx = ctx;
         this.timers = timers;
@@ -87,8 +97,66 @@ final class StepCycle {
         plan = p;
     }
 
+    /** Whether the run has begun (or was resumed): a worker joining now needs the live state. */
     boolean started() {
-        return step != null || finishing;
+        return step != null || finishing || resuming || committed >= 0;
+    }
+
+    /** The last committed step (-1: none): a replica that applied it may go on from its own state. */
+    long lastCommitted() {
+        return committed;
+    }
+
+    boolean resuming() {
+        return resuming;
+    }
+
+    /** Continue a run another coordinator was running: its replicated state, no step in flight. */
+    void resume(RunState s) {
+        plan = RunPlan.of(cfg, s.datasetSize());
+        committed = s.committedStep();
+        generation = s.generation() + 1;
+        nextLease = ((long) generation << 40) + 1;
+        tasks.addStep(s.epochLossSum(), s.epochSamples());
+        resuming = true;
+    }
+
+    /** While resuming: no replica holds the recorded step (its commit reached no worker); go on from {@code step}. */
+    void rollBack(long step) {
+        committed = step;
+    }
+
+    /** A replica holds the last committed step: the epoch's tasks if it ended one, then the next step. */
+    void continueResumed() {
+        if (!resuming) {
+            return;
+        }
+        resuming = false;
+        long next = committed + 1;
+        if (next % plan.stepsPerEpoch() == 0) { // the old coordinator may not have seen its tasks through
+            endEpoch(plan.epochOf(committed), next == plan.totalSteps());
+        }
+        if (next < plan.totalSteps()) {
+            start(next);
+        }
+    }
+
+    private RunState state(boolean finished) {
+        return new RunState(setup.runId(), committed, members.epoch(), plan.datasetSize(), generation,
+                tasks.lossSum(), tasks.samples(), finished);
+    }
+
+    /** The state is replicated (or could not be, within the timeout): do what waited for it. */
+    void stored(Replication.Stored m) {
+        if (!m.ok()) {
+            ctx.getLog().warn("run state after step {} not acknowledged by a majority of coordinator nodes ({});"
+                    + " going on: the workers' replicas hold it", committed, m.detail());
+        }
+        Runnable next = afterStore;
+        afterStore = null;
+        if (next != null) {
+            next.run();
+        }
     }
 
     boolean finishing() {
@@ -168,7 +236,7 @@ final class StepCycle {
     }
 
     void fetched(Fetched m) {
-        if (step == null || m.step() != step.step()) {
+        if (step == null || m.step() != step.step() || afterStore != null) {
             return;
         }
         if (m.error() != null) {
@@ -198,14 +266,22 @@ final class StepCycle {
         }
     }
 
+    /** Every chunk is in: replicate the state after this step, then announce the commit. */
     private void commit() {
-        long s = step.step();
         StepMetrics metrics = step.metrics();
+        BlobRef update = step.hasSamples() ? setup.blobs().publish(step.mean()) : null;
+        double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
+        committed = step.step();
+        tasks.addStep(metrics.sslLossSum(), metrics.samples());
+        afterStore = () -> announce(metrics, update, seconds);
+        replication.store(state(false));
+    }
+
+    private void announce(StepMetrics metrics, BlobRef update, double seconds) {
+        long s = step.step();
         double lr = plan.lr().valueAt(s);
         double tau = plan.tau().valueAt(s);
         double wd = cfg.train().optim().weightDecay();
-        BlobRef update = step.hasSamples() ? setup.blobs().publish(step.mean()) : null;
-        double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
         if (update != null) {
             var commit = new WorkerProtocol.Commit(s, members.epoch(), lr, tau, wd, metrics.samples(),
                     s % cfg.cluster().checksumInterval() == 0, update);
@@ -215,10 +291,10 @@ final class StepCycle {
                 setup.blobs().forget(replay.removeFirst());
             }
         }
-        setup.files().commit(s, step.epoch(), step.inEpoch(), members.epoch(), metrics.samples(), lr, tau, wd,
-                metrics.sslLoss(), seconds, step.answers());
-        setup.files().stepRow(s, step.epoch(), metrics, lr, tau, seconds);
-        tasks.addStep(metrics.sslLossSum(), metrics.samples());
+        if (setup.files().commit(s, step.epoch(), step.inEpoch(), members.epoch(), metrics.samples(), lr, tau, wd,
+                metrics.sslLoss(), seconds, step.answers())) {
+            setup.files().stepRow(s, step.epoch(), metrics, lr, tau, seconds);
+        }
         for (var w : members.withStatus(Status.DRAINING)) {
             if (w.lease() == 0) {
                 roster.release(w.id, "drained");
@@ -300,6 +376,8 @@ final class StepCycle {
             w.ref.tell(new WorkerProtocol.Release("run complete"));
         }
         ctx.getLog().info("run {} complete: {} steps", setup.runId(), steps);
-        setup.onFinished().accept(new Coordinator.Finished(steps, finalEval));
+        // standby coordinators learn from the replicated state that there is nothing to take over
+        afterStore = () -> setup.onFinished().accept(new Coordinator.Finished(steps, finalEval));
+        replication.store(state(true));
     }
 }

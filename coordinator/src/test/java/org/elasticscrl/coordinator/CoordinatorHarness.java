@@ -95,7 +95,7 @@ final class CoordinatorHarness implements AutoCloseable {
     }
 
     void ready(Fake w) {
-        send(new CoordinatorProtocol.WorkerReady(w.id(), datasetSize));
+        send(new CoordinatorProtocol.WorkerReady(w.id(), datasetSize, -1));
     }
 
     EpochPlan plan(int epoch) {
@@ -169,7 +169,7 @@ final class CoordinatorHarness implements AutoCloseable {
         long[] lastCommit = {-1};
         Behavior<WorkerProtocol.Command> b = Behaviors.receive(WorkerProtocol.Command.class)
                 .onMessage(WorkerProtocol.Welcome.class, m -> {
-                    send(new CoordinatorProtocol.WorkerReady(id, datasetSize));
+                    send(new CoordinatorProtocol.WorkerReady(id, datasetSize, -1));
                     return Behaviors.same();
                 })
                 .onMessage(Lease.class, l -> {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.elasticscrl.config.ConfigLoader;
@@ -33,6 +34,10 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--top_dir", defaultValue = ".", description = "Where runs/ is created.")
     Path topDir;
 
+    @Option(names = "--join", description = "Join the cluster of the coordinator at host:port as a standby: it takes"
+            + " over the run if that one dies (give both the same --config and --save_dir).")
+    String join;
+
     @Option(names = "--leave-at", description = "STEP[:WORKER]: drain a worker (index in join order, default 0) at a step.")
     List<String> leaveAt = new ArrayList<>();
 
@@ -45,19 +50,30 @@ final class CoordinatorCommand implements Callable<Integer> {
         Prepared run = prepare(config, overrides, topDir);
         Map<Long, List<String>> drains = drains(leaveAt);
         CompletableFuture<Coordinator.Finished> done = new CompletableFuture<>();
+        if (join != null) {
+            ClusterNodes.hostPort(join, "--join");
+        }
         TensorTransport tensors = TensorTransport.start(hp[0], run.cfg().cluster().wireDtype());
-        RunFiles files = new RunFiles(run.dir().path());
-        System.err.println("coordinator of " + run.dir() + " at " + bind + "; workers: scrl worker --join " + bind);
+        // opened when the coordinator runs here: a standby reads the files as they are when it takes over
+        AtomicReference<RunFiles> files = new AtomicReference<>();
+        System.err.println((join == null ? "coordinator" : "standby coordinator") + " of " + run.dir() + " at " + bind
+                + "; workers: scrl worker --join " + (join == null ? bind : join));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-            ClusterNodes.coordinator(ctx.getSystem(), Coordinator.create(new Coordinator.Setup(run.cfg(), run.yaml(),
-                    run.dir().path().getFileName().toString(), files, tensors, drains, done::complete)));
+            ClusterNodes.coordinator(ctx.getSystem(), Behaviors.setup(c -> {
+                files.set(new RunFiles(run.dir().path()));
+                return Coordinator.create(new Coordinator.Setup(run.cfg(), run.yaml(),
+                        run.dir().path().getFileName().toString(), files.get(), tensors, drains, done::complete));
+            }));
             return Behaviors.empty();
-        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.COORDINATOR_ROLE), bind));
+        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.COORDINATOR_ROLE),
+                join == null ? bind : join));
         Coordinator.Finished f = done.join();
         Thread.sleep(1000); // let the releases reach the workers
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().join();
-        files.close();
+        if (files.get() != null) {
+            files.get().close();
+        }
         tensors.close();
         System.out.println("run complete: " + f.steps() + " steps");
         System.out.print(ClusterResults.table(run.dir().path()));

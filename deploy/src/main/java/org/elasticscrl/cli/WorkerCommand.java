@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Join a run's cluster as a worker; it may join or leave while the run goes on.")
 final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--join", required = true, description = "The coordinator's cluster address host:port.")
+    @Option(names = "--join", required = true, description = "The coordinator's cluster address host:port (several, comma-separated: with standbys).")
     String join;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1:0", description = "This node's address (port 0: any).")
@@ -46,7 +46,9 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String[] hp = ClusterNodes.hostPort(bind, "--bind");
-        ClusterNodes.hostPort(join, "--join");
+        for (String seed : join.split(",")) {
+            ClusterNodes.hostPort(seed.trim(), "--join");
+        }
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
         String workerId = id != null ? id

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -26,13 +27,17 @@ public final class ClusterNodes {
 
     private ClusterNodes() {}
 
-    /** HOCON for a node at {@code host:port} with {@code roles}, joining {@code seed} ("host:port"). */
+    /**
+     * HOCON for a node at {@code host:port} with {@code roles}, joining {@code seed}: "host:port",
+     * or several separated by commas (the coordinator and its standbys), tried in turn.
+     */
     public static Config config(String host, int port, List<String> roles, String seed) {
         Map<String, Object> m = new HashMap<>();
         m.put("pekko.remote.artery.canonical.hostname", host);
         m.put("pekko.remote.artery.canonical.port", port);
         m.put("pekko.cluster.roles", roles);
-        m.put("pekko.cluster.seed-nodes", List.of("pekko://" + SYSTEM + "@" + seed));
+        m.put("pekko.cluster.seed-nodes", java.util.Arrays.stream(seed.split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).map(x -> "pekko://" + SYSTEM + "@" + x).toList());
         return ConfigFactory.parseMap(m).withFallback(ConfigFactory.load());
     }
 
@@ -42,6 +47,10 @@ public final class ClusterNodes {
      */
     public static ActorRef<CoordinatorProtocol.Command> coordinator(ActorSystem<?> system,
             Behavior<CoordinatorProtocol.Command> behavior) {
+        if (system.settings().config().getStringList("pekko.cluster.roles").contains(COORDINATOR_ROLE)) {
+            // a standby's replicator must run before it hosts the coordinator: it holds the run state
+            DistributedData.get(system);
+        }
         return ClusterSingleton.get(system).init(SingletonActor.of(behavior, "coordinator")
                 .withSettings(ClusterSingletonSettings.create(system).withRole(COORDINATOR_ROLE)));
     }

@@ -15,9 +15,11 @@ public interface CoordinatorProtocol {
     /**
      * The welcomed worker opened its data and built its replica. {@code datasetSize} is what its
      * copy of the training data holds: the coordinator plans with it and refuses workers whose
-     * data differs.
+     * data differs. {@code appliedStep}: its replica holds the run's state after that commit (-1:
+     * the initial state) — a worker registering again after a fault or a coordinator move may
+     * continue from its own state when that is the last committed step.
      */
-    record WorkerReady(String workerId, int datasetSize) implements Command {}
+    record WorkerReady(String workerId, int datasetSize, long appliedStep) implements Command {}
 
     /**
      * A lease's chunks are computed: their summed gradient and BatchNorm statistics wait at

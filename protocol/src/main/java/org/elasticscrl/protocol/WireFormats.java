@@ -60,8 +60,9 @@ final class WireFormats {
             new Format<>("WR", WorkerReady.class, ScrlProto.WorkerReady.parser(),
                     ScrlProto.WorkerReady::getProtocolVersion,
                     (r, refs) -> ScrlProto.WorkerReady.newBuilder().setWorkerId(r.workerId())
-                            .setDatasetSize(r.datasetSize()).setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new WorkerReady(p.getWorkerId(), p.getDatasetSize())),
+                            .setDatasetSize(r.datasetSize()).setAppliedStep(r.appliedStep())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new WorkerReady(p.getWorkerId(), p.getDatasetSize(), p.getAppliedStep())),
             new Format<>("W", Welcome.class, ScrlProto.Welcome.parser(), ScrlProto.Welcome::getProtocolVersion,
                     (r, refs) -> ScrlProto.Welcome.newBuilder().setRunId(r.runId()).setConfigYaml(r.configYaml())
                             .setMembershipEpoch(r.membershipEpoch()).setJoinStep(r.joinStep())

@@ -1,11 +1,15 @@
 package org.elasticscrl.protocol;
 
 import java.util.List;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /** What the coordinator (and peers, through it) send to a worker. */
 public interface WorkerProtocol {
     /** Root of the worker's messages; its private ones implement it too. */
     interface Command extends WireMessage {}
+
+    /** Workers list themselves under this key, so a coordinator that takes over finds them. */
+    ServiceKey<Command> WORKERS = ServiceKey.create(Command.class, "scrl-workers");
 
     /**
      * Registration accepted. The worker builds its replica from {@code configYaml} (the run's single

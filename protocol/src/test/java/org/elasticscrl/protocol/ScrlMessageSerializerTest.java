@@ -75,7 +75,7 @@ class ScrlMessageSerializerTest {
     static Stream<WireMessage> samples() {
         return Stream.of(
                 new RegisterWorker("w-1", "cpu", 16L << 30, 2, WORKER.getRef()),
-                new WorkerReady("w-1", 60_000),
+                new WorkerReady("w-1", 60_000, 41),
                 new Welcome("run-42", "optim:\n  lr: 0.1\nnote: \"ünïcode ✓\"\n", 3, -1),
                 new Welcome("run-42", "", 0, Long.MAX_VALUE),
                 new Refused("dataset size 59999 differs from the run's 60000"),

@@ -59,13 +59,21 @@ final class Invariants {
 
     /** I1: at every commit all reporting replicas have the same checksum; returns steps with ≥ 2 replicas. */
     static int replicasAgree(Map<Long, Map<String, String>> sums, long total) {
+        return replicasAgree(sums, total, 0);
+    }
+
+    /**
+     * I1, where up to {@code unreported} commits may lack checksums (replicas report to the
+     * coordinator that committed: one killed right after a commit takes those reports with it).
+     */
+    static int replicasAgree(Map<Long, Map<String, String>> sums, long total, int unreported) {
         int compared = 0;
         for (var e : sums.entrySet()) {
             assertEquals(1, e.getValue().values().stream().distinct().count(), "replicas differ after step " + e.getKey()
                     + ": " + e.getValue());
             compared += e.getValue().size() > 1 ? 1 : 0;
         }
-        assertEquals(total, sums.size(), "a checksum at every commit");
+        assertTrue(sums.size() >= total - unreported, "checksums at " + sums.size() + " of " + total + " commits");
         return compared;
     }
 }

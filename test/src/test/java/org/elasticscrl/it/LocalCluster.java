@@ -19,6 +19,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<String> nodeFlags;
     private Process coordinator;
+    private final List<Process> coordinators = new ArrayList<>();
 
     /** {@code nodeFlags}: JVM flags of every node, e.g. {@code -Dscrl.cluster.stable-after=8s}. */
     LocalCluster(Path dir, String... nodeFlags) {
@@ -39,6 +40,21 @@ final class LocalCluster implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("coordinator", "--bind", seed(), "--save_dir=" + dir.toAbsolutePath()));
         all.addAll(args);
         coordinator = start(all, "coordinator.log", nodeFlags.toArray(String[]::new));
+        coordinators.add(coordinator);
+    }
+
+    /**
+     * A standby coordinator on its own port, joining the first; the run's end is then awaited on
+     * it (it takes over if the first dies, and exits after it otherwise). Returns the first.
+     */
+    Process startStandby(List<String> args) {
+        Process first = coordinator;
+        List<String> all = new ArrayList<>(List.of("coordinator", "--bind", "127.0.0.1:" + freePort(), "--join", seed(),
+                "--save_dir=" + dir.toAbsolutePath()));
+        all.addAll(args);
+        coordinator = start(all, "standby.log", nodeFlags.toArray(String[]::new));
+        coordinators.add(coordinator);
+        return first;
     }
 
     Process startWorker(String id, String... extra) {
@@ -108,7 +124,7 @@ final class LocalCluster implements AutoCloseable {
     void awaitCommitted(long steps, long timeoutSeconds) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (committed() < steps) {
-            if (!coordinator.isAlive()) {
+            if (coordinators.stream().noneMatch(Process::isAlive)) {
                 throw new AssertionError("coordinator exited (" + coordinator.exitValue() + ") at step " + committed()
                         + "; see " + dir.resolve("coordinator.log"));
             }

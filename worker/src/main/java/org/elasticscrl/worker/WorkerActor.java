@@ -13,7 +13,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.elasticscrl.config.ConfigLoader;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.elasticscrl.protocol.CoordinatorProtocol;
+import org.elasticscrl.protocol.WorkerProtocol;
+import org.elasticscrl.protocol.blob.BlobFetchException;
 import org.elasticscrl.protocol.Tensors;
 import org.elasticscrl.protocol.WorkerProtocol.Command;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
@@ -54,6 +57,8 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     private boolean joining;
     /** Told to resynchronise: registering again with the replica already built. */
     private boolean resyncing;
+    /** Welcomed: report WorkerReady once the running job (if any) is done. */
+    private boolean readyPending;
 
     public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
             Tensors tensors, ExecutorService replicaThread, Runnable onStop) {
@@ -72,6 +77,8 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         this.onStop = onStop;
         timers.startTimerWithFixedDelay("register", new RegisterTick(), Duration.ZERO, Duration.ofSeconds(2));
         this.timers = timers;
+        // a coordinator that takes over finds the workers here
+        ctx.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.WORKERS, ctx.getSelf()));
     }
 
     private final TimerScheduler<Command> timers;
@@ -104,8 +111,9 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         if (resyncing) {
             timers.cancel("register");
             resyncing = false;
-            getContext().getLog().info("welcomed back to run {}: waiting for a live peer's state", m.runId());
-            coordinator.tell(new CoordinatorProtocol.WorkerReady(settings.workerId(), jobs.datasetSize()));
+            readyPending = true;
+            getContext().getLog().info("welcomed back to run {}", m.runId());
+            reportReady();
             return this;
         }
         if (jobs != null || opening) {
@@ -129,8 +137,20 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         }
         tensors.useDtype(m.replica().config().cluster().wireDtype());
         jobs = new Jobs(settings, m.replica(), tensors, thread, coordinator);
-        coordinator.tell(new CoordinatorProtocol.WorkerReady(settings.workerId(), m.replica().datasetSize()));
+        readyPending = true;
+        reportReady();
         return this;
+    }
+
+    /**
+     * Tells the coordinator the replica is ready and which commit it holds — once no job runs, so
+     * that the step reported is the one the replica will have.
+     */
+    private void reportReady() {
+        if (readyPending && !running) {
+            readyPending = false;
+            coordinator.tell(new CoordinatorProtocol.WorkerReady(settings.workerId(), jobs.datasetSize(), jobs.lastApplied()));
+        }
     }
 
     private Jobs jobs() {
@@ -195,6 +215,14 @@ public final class WorkerActor extends AbstractBehavior<Command> {
 
     private Behavior<Command> onJobDone(JobDone m) {
         running = false;
+        if (m.error() != null && (awaitingState || unreachablePayload(m.error()))) {
+            // work for a coordinator that is gone, or a payload whose node is gone: not a fault of
+            // this replica — register again and let the coordinator say where to continue
+            getContext().getLog().warn("{} abandoned: {}", m.what(), m.error().toString());
+            onResync(new Resync(m.what() + " could not fetch its payload"));
+            reportReady();
+            return this;
+        }
         if (m.error() != null) {
             getContext().getLog().error("{} failed", m.what(), m.error());
             coordinator.tell(new CoordinatorProtocol.WorkerFailed(settings.workerId(), m.what(), String.valueOf(m.error())));
@@ -206,7 +234,17 @@ public final class WorkerActor extends AbstractBehavior<Command> {
             joining = false;
         }
         drainQueue();
+        reportReady();
         return this;
+    }
+
+    private static boolean unreachablePayload(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof BlobFetchException || t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Behavior<Command> stop(String why) {

@@ -1,0 +1,73 @@
+package org.elasticscrl.coordinator;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.elasticscrl.protocol.CoordinatorProtocol.Command;
+import org.elasticscrl.protocol.WorkerProtocol;
+
+/**
+ * What a coordinator does when it takes over a run from one that died: find the workers (they list
+ * themselves with the receptionist), tell each to register again, and collect the step their
+ * replicas hold. The run goes on from the recorded last commit as soon as one replica holds it;
+ * if none does after a grace period (that commit reached no worker, or was announced without its
+ * replication), it goes on from the newest step a replica holds. Nothing committed is lost: every
+ * commit any worker applied is kept.
+ */
+final class Takeover {
+    /** The workers listed with the receptionist. */
+    record Listed(Set<ActorRef<WorkerProtocol.Command>> workers) implements Command {}
+
+    /** Time to decide without a replica of the recorded step. */
+    record GraceOver() implements Command {}
+
+    static final Duration GRACE = Duration.ofSeconds(5);
+
+    private final Set<ActorRef<WorkerProtocol.Command>> told = new HashSet<>();
+    private final Map<String, Long> applied = new HashMap<>();
+    private final TimerScheduler<Command> timers;
+
+    Takeover(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
+        this.timers = timers;
+        var adapter = ctx.messageAdapter(Receptionist.Listing.class,
+                l -> new Listed(l.getServiceInstances(WorkerProtocol.WORKERS)));
+        ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.WORKERS, adapter));
+        timers.startSingleTimer("takeover-grace", new GraceOver(), GRACE);
+    }
+
+    /** Workers not registered with this coordinator yet: tell them (once) to register again. */
+    void listed(Listed m, Membership<ActorRef<WorkerProtocol.Command>> members) {
+        for (var ref : m.workers()) {
+            if (members.byRef(ref).isEmpty() && told.add(ref)) {
+                ref.tell(new WorkerProtocol.Resync("the coordinator moved: register again"));
+            }
+        }
+    }
+
+    /** A worker is ready with its replica at {@code step}, not the recorded one. */
+    void ready(String workerId, long step) {
+        applied.put(workerId, step);
+    }
+
+    /** The newest step a still-waiting replica holds, if any; otherwise wait another grace period. */
+    OptionalLong newestHeld(Set<String> waiting) {
+        // a fresh replica (-1) cannot continue a run that has committed steps
+        OptionalLong best = applied.entrySet().stream().filter(e -> waiting.contains(e.getKey()) && e.getValue() >= 0)
+                .mapToLong(Map.Entry::getValue).max();
+        if (best.isEmpty()) {
+            timers.startSingleTimer("takeover-grace", new GraceOver(), GRACE);
+        }
+        return best;
+    }
+
+    long heldBy(String workerId) {
+        return applied.getOrDefault(workerId, Long.MIN_VALUE);
+    }
+}

@@ -1,0 +1,58 @@
+package org.elasticscrl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.elasticscrl.config.ScrlConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's JVM killed (SIGKILL) in the middle of a run, with a standby coordinator in the
+ * cluster: the singleton moves, the new coordinator reads the replicated run state, the workers
+ * register again with their replicas, and the run completes with no committed step lost, every
+ * sample once (I2), the schedules by step (I3) and identical replicas (I1).
+ */
+class CoordinatorFailoverIT {
+    static final int FAULT_AT = 6;
+    /** Kill → the standby coordinator has taken over (DESIGN I5), with slack for a loaded CI machine. */
+    static final long DECISION_MILLIS = 15_000;
+
+    @Test
+    void killingTheCoordinatorLosesNoCommittedStep(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+        Path dir = tmp.resolve("failover");
+        long killedAt;
+        try (LocalCluster cluster = new LocalCluster(dir)) {
+            cluster.startCoordinator(WorkerFaultIT.runArgs());
+            Process active = cluster.startStandby(WorkerFaultIT.runArgs());
+            cluster.startWorker("worker-0");
+            cluster.startWorker("worker-1");
+            cluster.awaitCommitted(FAULT_AT, 240);
+            killedAt = System.currentTimeMillis();
+            LocalCluster.signal(active, "KILL");
+            assertEquals(0, cluster.awaitCoordinator(300), "the standby's exit code");
+        }
+        RunRecords records = new RunRecords(dir);
+        ScrlConfig cfg = WorkerFaultIT.config(dir);
+        List<RunRecords.Commit> commits = records.commits();
+        Invariants.everyStepCommittedOnce(commits, WorkerFaultIT.STEPS);
+        Invariants.everySampleOnce(cfg, commits, WorkerFaultIT.SCENES);
+        Invariants.schedulesByStep(cfg, commits, WorkerFaultIT.SCENES);
+        int compared = Invariants.replicasAgree(records.checksums(), WorkerFaultIT.STEPS, 2);
+        assertTrue(compared >= WorkerFaultIT.STEPS - 2, "two replicas compared at " + compared + " steps");
+
+        String[] took = records.firstEvent("coordinator", killedAt, "took-over")
+                .orElseThrow(() -> new AssertionError("no coordinator took over: " + records.eventLines()));
+        long decided = Long.parseLong(took[4]) - killedAt;
+        assertTrue(decided <= DECISION_MILLIS, "took over " + decided + " ms after the kill");
+        long resumedFrom = Long.parseLong(took[3].replaceAll(".*after step (\\d+).*", "$1"));
+        assertTrue(resumedFrom >= FAULT_AT - 1, "resumed from step " + resumedFrom + ", killed after " + FAULT_AT);
+        assertTrue(commits.stream().anyMatch(c -> c.step() > resumedFrom + 1 && c.chunks().containsValue("worker-0"))
+                && commits.stream().anyMatch(c -> c.step() > resumedFrom + 1 && c.chunks().containsValue("worker-1")),
+                "both workers compute for the new coordinator");
+        System.out.printf("coordinator killed: the standby took over after %d ms, from step %d%n", decided, resumedFrom);
+    }
+}
