@@ -28,7 +28,8 @@ import java.util.List;
 public final class ConfigLoader {
     /** Presets shipped with the product, mirroring the reference's configs plus CPU-sized ones. */
     public static final List<String> PRESETS =
-            List.of("scrl_200ep", "scrl_1000ep", "byol_200ep", "byol_1000ep", "scrl_cpu", "byol_cpu");
+            List.of("scrl_200ep", "scrl_1000ep", "byol_200ep", "byol_1000ep", "byol_lc_400ep", "triplet_200ep",
+                    "scrl_cpu", "byol_cpu", "byol_lc_cpu", "triplet_cpu");
 
     private static final ConfigSchema SCHEMA = new ConfigSchema(ScrlConfig.class);
     private static final ObjectMapper MAPPER = new ObjectMapper(

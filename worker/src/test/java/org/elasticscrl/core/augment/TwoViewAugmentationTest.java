@@ -24,7 +24,7 @@ class TwoViewAugmentationTest {
     private static final int S = 32;
 
     static TwoViewAugmentation augmentation(String type) {
-        return TwoViewAugmentation.of(new AugmentConfig(type, S, Arrays.asList(0.2, 1.0)));
+        return TwoViewAugmentation.of(new AugmentConfig(type, S, Arrays.asList(0.2, 1.0), "random_resized_crop"));
     }
 
     /** Smooth random colours (the benchmark's) with extra grain that depends on {@code seed}. */
