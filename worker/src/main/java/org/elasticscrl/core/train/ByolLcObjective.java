@@ -41,7 +41,8 @@ public final class ByolLcObjective implements Objective {
             NDArray global = Losses.symmetricRegression(q, z);
             NDArray weights = views.getManager().create(resampling.weights(), resampling.shape());
             NDArray lc = local.loss(targetLocal, onlineLocal, weights);
-            return global.mul(1 - alpha).add(lc.mul(alpha));
+            // float scalars: a double would promote these 0-d float32 losses to float64
+            return global.mul((float) (1 - alpha)).add(lc.mul((float) alpha));
         });
         return new Loss(loss, resampling.pairs(), resampling.imagesWithoutPairs(), 0);
     }

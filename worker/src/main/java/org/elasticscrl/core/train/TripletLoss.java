@@ -61,7 +61,7 @@ public final class TripletLoss {
         NDArray positive = pn.mul(zn).sum(new int[] {1}).mul(-2);
         float[] selection = negativeWeights(distances.toFloatArray(), n, rankFrom, rankTo);
         NDArray negative = distances.mul(p.getManager().create(selection, new Shape(n, n))).sum(new int[] {1});
-        return positive.mul(gamma).sub(negative).add(margin).maximum(0).mean();
+        return positive.mul((float) gamma).sub(negative).add((float) margin).maximum(0f).mean();
     }
 
     /**
