@@ -122,6 +122,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void configurationsRecordedBeforeTheOtherObjectivesStillLoad() throws Exception {
+        ScrlConfig scrl = ConfigLoader.load("scrl_cpu", List.of());
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) readTree(ConfigLoader.toYaml(scrl));
+        var network = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("network");
+        network.remove(List.of("lc", "triplet"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) network.get("proj_head")).remove("output_bias");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("augment")).remove("view1_geometry");
+        ScrlConfig old = ConfigLoader.fromYaml(YAML.writeValueAsString(tree), "an older run");
+        assertEquals(scrl.network().projHead(), old.network().projHead());
+        assertEquals(scrl.augment(), old.augment());
+        assertFalse(old.network().projHead().outputBias());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.fromYaml("objective: scrl\n", "a partial file"));
+        assertTrue(e.getMessage().contains("missing key"), e.getMessage());
+    }
+
+    @Test
     void everyKeyCanBeOverridden() {
         ScrlConfig base = ConfigLoader.load("scrl_cpu", List.of());
         JsonNode tree = YAML.valueToTree(YAML.convertValue(
