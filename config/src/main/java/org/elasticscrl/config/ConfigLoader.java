@@ -28,7 +28,8 @@ import java.util.List;
 public final class ConfigLoader {
     /** Presets shipped with the product, mirroring the reference's configs plus CPU-sized ones. */
     public static final List<String> PRESETS =
-            List.of("scrl_200ep", "scrl_1000ep", "byol_200ep", "byol_1000ep", "scrl_cpu", "byol_cpu");
+            List.of("scrl_200ep", "scrl_1000ep", "byol_200ep", "byol_1000ep", "byol_lc_400ep", "triplet_200ep",
+                    "scrl_cpu", "byol_cpu", "byol_lc_cpu", "triplet_cpu");
 
     private static final ConfigSchema SCHEMA = new ConfigSchema(ScrlConfig.class);
     private static final ObjectMapper MAPPER = new ObjectMapper(
@@ -75,10 +76,29 @@ public final class ConfigLoader {
         }
     }
 
-    /** Parses YAML text that must give every key (e.g. a run directory's resolved config). */
+    /**
+     * Keys added after configurations were first recorded in run directories and checkpoints, with
+     * the value that reproduces what those runs did: {@link #fromYaml} fills them in when absent.
+     */
+    private static final String ADDED_KEYS = """
+            network:
+              proj_head: {output_bias: false}
+              lc: {output_size: 256, hidden_relu: false, alpha: 0.1, temperature: 0.2}
+              triplet: {margin: 100.0, gamma: 2.0, rank_from: 2, rank_to: 10}
+            augment: {view1_geometry: random_resized_crop}
+            """;
+
+    /**
+     * Parses YAML text that must give every key (e.g. a run directory's resolved config); keys
+     * added since older runs were recorded are filled in with their former behaviour.
+     */
     public static ScrlConfig fromYaml(String yaml, String source) {
         try {
-            return bind(SCHEMA.check(MAPPER.readTree(yaml), source));
+            JsonNode tree = MAPPER.readTree(yaml);
+            if (tree != null && tree.isObject()) {
+                fillAbsent((ObjectNode) tree, (ObjectNode) MAPPER.readTree(ADDED_KEYS));
+            }
+            return bind(SCHEMA.check(tree, source));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
@@ -127,6 +147,19 @@ public final class ConfigLoader {
         ObjectNode merged = resolve(base.asText(), chain);
         merge(merged, node);
         return merged;
+    }
+
+    /** Adds {@code defaults}' keys that {@code into} lacks, inside sections {@code into} has. */
+    private static void fillAbsent(ObjectNode into, ObjectNode defaults) {
+        for (Iterator<String> it = defaults.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            JsonNode existing = into.get(key);
+            if (existing == null) {
+                into.set(key, defaults.get(key));
+            } else if (existing.isObject() && defaults.get(key).isObject()) {
+                fillAbsent((ObjectNode) existing, (ObjectNode) defaults.get(key));
+            }
+        }
     }
 
     private static void merge(ObjectNode into, ObjectNode from) {

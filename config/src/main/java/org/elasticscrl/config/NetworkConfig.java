@@ -11,6 +11,8 @@ import java.util.List;
  *     (3x3/1 conv, no pool, total stride 8) for small images
  * @param targetInit {@code independent} (the SCRL code: the target keeps its own random init) or
  *     {@code copy} (BYOL: the target starts as a copy of the online network)
+ * @param lc the local contrastive loss of objective {@code byol_lc}
+ * @param triplet the truncated triplet loss of objective {@code triplet}
  */
 public record NetworkConfig(
         String name,
@@ -18,7 +20,9 @@ public record NetworkConfig(
         String stem,
         String targetInit,
         ProjHeadConfig projHead,
-        ScrlBoxConfig scrl) {
+        ScrlBoxConfig scrl,
+        LcConfig lc,
+        TripletConfig triplet) {
     public static final List<String> NAMES = List.of("resnet18", "resnet34", "resnet50", "resnet101");
     public static final List<String> STEMS = List.of("imagenet", "small");
     public static final List<String> TARGET_INITS = List.of("independent", "copy");
@@ -30,6 +34,8 @@ public record NetworkConfig(
         targetInit = Check.oneOf("network.target_init", targetInit, TARGET_INITS);
         Check.require(projHead != null, "network.proj_head: missing section");
         Check.require(scrl != null, "network.scrl: missing section");
+        Check.require(lc != null, "network.lc: missing section");
+        Check.require(triplet != null, "network.triplet: missing section");
         int featureDim = featureDim(name, width);
         if (projHead.inputSize() != featureDim) {
             throw new ConfigException(

@@ -6,8 +6,9 @@ import java.util.List;
  * The whole training configuration, immutable. Load it with {@link ConfigLoader}; print it with
  * {@link ConfigLoader#toYaml(ScrlConfig)}.
  *
- * @param objective {@code scrl} (RoI pairs only) or {@code byol} (global); replaces the
- *     reference's {@code network.scrl.enabled}
+ * @param objective {@code scrl} (RoI pairs only), {@code byol} (global), {@code byol_lc} (BYOL plus
+ *     the local contrastive loss, {@code network.lc}) or {@code triplet} (the truncated triplet
+ *     loss, {@code network.triplet}); replaces the reference's {@code network.scrl.enabled}
  * @param seed seeds every random choice: initialisation, data order, augmentation, boxes
  * @param loadDir resume from (or evaluate) this run directory; {@code null} for none
  * @param saveDir run directory; {@code null} picks {@code runs/{config}_{NNN}}
@@ -23,7 +24,7 @@ public record ScrlConfig(
         TrainConfig train,
         EvalConfig eval,
         ClusterConfig cluster) {
-    public static final List<String> OBJECTIVES = List.of("scrl", "byol");
+    public static final List<String> OBJECTIVES = List.of("scrl", "byol", "byol_lc", "triplet");
 
     public ScrlConfig {
         objective = Check.oneOf("objective", objective, OBJECTIVES);
@@ -46,6 +47,17 @@ public record ScrlConfig(
                     "network.scrl.spatial_scale: '" + scale + "' does not match the backbone;"
                             + " network.stem '" + network.stem() + "' has stride " + stride
                             + ", so expected " + (1.0 / stride));
+        }
+        if (objective.equals("byol_lc") && augment.inputSize() / stride < 2) {
+            throw new ConfigException("objective: 'byol_lc' needs a feature map of at least 2x2 for its"
+                    + " softmax over locations; augment.input_size " + augment.inputSize() + " / stride "
+                    + stride + " gives " + augment.inputSize() / stride);
+        }
+        int rankTo = network.triplet().rankTo();
+        if (objective.equals("triplet") && train.chunkSize() - 1 < rankTo) {
+            throw new ConfigException("network.triplet.rank_to: '" + rankTo + "' needs " + rankTo
+                    + " other images in each BatchNorm batch, but train.chunk_size " + train.chunkSize()
+                    + " gives " + (train.chunkSize() - 1) + "; raise train.chunk_size or lower rank_to");
         }
     }
 

@@ -21,7 +21,8 @@ class ConfigLoaderTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     @ParameterizedTest
-    @ValueSource(strings = {"scrl_200ep", "scrl_1000ep", "byol_200ep", "byol_1000ep", "scrl_cpu", "byol_cpu"})
+    @ValueSource(strings = {"scrl_200ep", "scrl_1000ep", "byol_200ep", "byol_1000ep", "byol_lc_400ep", "triplet_200ep",
+        "scrl_cpu", "byol_cpu", "byol_lc_cpu", "triplet_cpu"})
     void everyPresetLoadsAndRoundTrips(String preset) {
         ScrlConfig c = ConfigLoader.load(preset, List.of());
         assertEquals(c, ConfigLoader.fromYaml(ConfigLoader.toYaml(c), "round trip"));
@@ -56,6 +57,85 @@ class ConfigLoaderTest {
         ScrlConfig b1000 = ConfigLoader.load("byol_1000ep", List.of());
         assertEquals(0.996, b1000.train().m());
         assertEquals(0.05, b1000.eval().optim().lr());
+    }
+
+    @Test
+    void presetsOfTheOtherObjectivesCarryThePapersValues() {
+        ScrlConfig lc = ConfigLoader.load("byol_lc_400ep", List.of());
+        assertEquals("byol_lc", lc.objective());
+        assertEquals(400, lc.train().maxEpochs());
+        assertEquals(10, lc.train().warmupEpochs());
+        assertEquals(4.8, lc.train().scaledLr(), 1e-12);
+        assertEquals(1e-6, lc.train().optim().weightDecay());
+        assertEquals(0.996, lc.train().m());
+        assertEquals(0.1, lc.network().lc().alpha());
+        assertEquals(256, lc.network().lc().outputSize());
+        assertFalse(lc.network().lc().hiddenRelu());
+        assertTrue(lc.augment().plainFirstView());
+        assertEquals("copy", lc.network().targetInit());
+
+        ScrlConfig t = ConfigLoader.load("triplet_200ep", List.of());
+        assertEquals("triplet", t.objective());
+        assertEquals(200, t.train().maxEpochs());
+        assertEquals(4.8, t.train().scaledLr(), 1e-12);
+        assertEquals(0.99, t.train().m());
+        assertEquals("param_type", t.train().optim().excludeBy());
+        assertEquals(new TripletConfig(100, 2, 2, 10), t.network().triplet());
+        assertEquals("copy", t.network().targetInit());
+        assertTrue(t.network().projHead().outputBias());
+    }
+
+    @Test
+    void cpuPresetsChangeOnlyWhatTheirMethodDefines() {
+        ScrlConfig byol = ConfigLoader.load("byol_cpu", List.of());
+        assertEquals(ConfigLoader.load("byol_lc_cpu", List.of()), ConfigLoader.load("byol_cpu",
+                List.of("--objective=byol_lc", "--augment/view1_geometry=resize")));
+        assertEquals(ConfigLoader.load("triplet_cpu", List.of()), ConfigLoader.load("byol_cpu",
+                List.of("--objective=triplet", "--network/target_init=copy")));
+        assertFalse(byol.augment().plainFirstView());
+    }
+
+    @Test
+    void keysOfTheOtherObjectivesAreValidated() {
+        assertMessage("network.lc.alpha: '1.5'", "--network/lc/alpha=1.5");
+        assertMessage("network.lc.temperature: '0.0'", "--network/lc/temperature=0");
+        assertMessage("network.lc.output_size: '0'", "--network/lc/output_size=0");
+        assertMessage("network.triplet.margin: '-1.0'", "--network/triplet/margin=-1");
+        assertMessage("network.triplet.gamma: '0.0'", "--network/triplet/gamma=0");
+        assertMessage("network.triplet.rank_from: '0'", "--network/triplet/rank_from=0");
+        assertMessage("network.triplet.rank_to: '1'", "--network/triplet/rank_to=1");
+        assertMessage("network.triplet.rank_to: '10' needs 10 other images", "--objective=triplet",
+                "--train/chunk_size=8", "--train/batch_size_train=64");
+        assertMessage("augment.view1_geometry: 'crop'", "--augment/view1_geometry=crop");
+        assertMessage("augment.view1_geometry: 'resize' has no effect", "--augment/type=none",
+                "--augment/view1_geometry=resize");
+        assertMessage("objective: 'byol_lc' needs a feature map of at least 2x2", "--objective=byol_lc",
+                "--augment/input_size=8");
+        assertMessage("objective: 'simclr'", "--objective=simclr");
+        // a small chunk is fine for the objectives that do not draw negatives from it
+        assertEquals(8, ConfigLoader.load("scrl_cpu", List.of("--train/chunk_size=8")).train().chunkSize());
+    }
+
+    private static void assertMessage(String start, String... overrides) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load("scrl_cpu", List.of(overrides)));
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
+    }
+
+    @Test
+    void configurationsRecordedBeforeTheOtherObjectivesStillLoad() throws Exception {
+        ScrlConfig scrl = ConfigLoader.load("scrl_cpu", List.of());
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) readTree(ConfigLoader.toYaml(scrl));
+        var network = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("network");
+        network.remove(List.of("lc", "triplet"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) network.get("proj_head")).remove("output_bias");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("augment")).remove("view1_geometry");
+        ScrlConfig old = ConfigLoader.fromYaml(YAML.writeValueAsString(tree), "an older run");
+        assertEquals(scrl.network().projHead(), old.network().projHead());
+        assertEquals(scrl.augment(), old.augment());
+        assertFalse(old.network().projHead().outputBias());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.fromYaml("objective: scrl\n", "a partial file"));
+        assertTrue(e.getMessage().contains("missing key"), e.getMessage());
     }
 
     @Test

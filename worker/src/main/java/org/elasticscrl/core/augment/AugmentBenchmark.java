@@ -58,7 +58,7 @@ public final class AugmentBenchmark {
     private static void workload(String name, int width, int height, int size, int count, int rounds,
             List<String> out) {
         List<Image> images = images(count, width, height);
-        TwoViewAugmentation aug = TwoViewAugmentation.of(new AugmentConfig("simclr", size, Arrays.asList(0.2, 1.0)));
+        TwoViewAugmentation aug = TwoViewAugmentation.of(new AugmentConfig("simclr", size, Arrays.asList(0.2, 1.0), "random_resized_crop"));
         float[] dst = new float[2 * 3 * size * size];
         double[] java = new double[rounds];
         double[] python = new double[rounds];

@@ -16,6 +16,8 @@ import org.elasticscrl.core.roi.RandomResizedCrop;
  *   <li>{@code simple}: crop, flip, ToTensor, Normalize;
  *   <li>{@code none}: the centre-crop test transform for both views (no randomness).
  * </ul>
+ * With {@code augment.view1_geometry: resize} view 1 is the whole image resized to the view size,
+ * never flipped (colour stages only: the LC-loss paper's target image); view 2 is unchanged.
  * The random draws and their order are listed in {@link ViewPlan}. Thread-safe: scratch buffers are
  * per thread, so one instance can serve a whole loader pool.
  */
@@ -25,12 +27,14 @@ public final class TwoViewAugmentation {
     private final Kind kind;
     private final int size;
     private final RandomResizedCrop crop;
+    private final boolean plainFirstView;
     private final EvalTransform eval;
 
-    private TwoViewAugmentation(Kind kind, int size, RandomResizedCrop crop) {
+    private TwoViewAugmentation(Kind kind, int size, RandomResizedCrop crop, boolean plainFirstView) {
         this.kind = kind;
         this.size = size;
         this.crop = crop;
+        this.plainFirstView = plainFirstView;
         this.eval = EvalTransform.centerCrop(size);
     }
 
@@ -44,7 +48,7 @@ public final class TwoViewAugmentation {
                     + "' is not one of " + AugmentConfig.TYPES);
         }
         RandomResizedCrop crop = RandomResizedCrop.withScale(cfg.cropScale().get(0), cfg.cropScale().get(1));
-        return new TwoViewAugmentation(kind, cfg.inputSize(), crop);
+        return new TwoViewAugmentation(kind, cfg.inputSize(), crop, cfg.plainFirstView());
     }
 
     /** Side of each square view in pixels. */
@@ -89,14 +93,16 @@ public final class TwoViewAugmentation {
 
     /** The random choices {@link #render} makes for a {@code width x height} image. */
     ViewPlan plan(int width, int height, int view, RandomGenerator rng) {
-        return kind == Kind.SIMCLR
-                ? ViewPlan.full(crop, width, height, view, rng)
+        ViewPlan geometry = view == 0 && plainFirstView
+                ? ViewPlan.whole(width, height)
                 : ViewPlan.geometric(crop, width, height, rng);
+        return kind == Kind.SIMCLR ? ViewPlan.withColour(geometry, view, rng) : geometry;
     }
 
     @Override
     public String toString() {
         return "TwoViewAugmentation[" + kind.name().toLowerCase(java.util.Locale.ROOT) + ", " + size
-                + " px, crop scale " + crop.scaleLo() + ".." + crop.scaleHi() + "]";
+                + " px, crop scale " + crop.scaleLo() + ".." + crop.scaleHi()
+                + (plainFirstView ? ", view 1 resized whole" : "") + "]";
     }
 }

@@ -11,6 +11,7 @@ import org.elasticscrl.core.roi.RandomResizedCrop;
  * <ol>
  *   <li>the crop: {@link RandomResizedCrop#sample} (two doubles per attempt, then two ints);
  *   <li>flip: {@code nextDouble() < 0.5};
+ *   <li>(a {@link #whole} view draws neither crop nor flip and goes on with the colour draws);
  *   <li>then, for the full recipe only: jitter applied iff {@code nextDouble() <= 0.8}, and if so
  *       {@link ColorJitter#draw}; grayscale iff {@code nextDouble() < 0.2}; blur applied iff
  *       {@code nextDouble() <= pBlur}, and if so its level {@code nextInt(3)}; solarize iff
@@ -40,9 +41,16 @@ record ViewPlan(CropBox box, ColorJitter jitter, boolean grayscale, int blurLeve
         return new ViewPlan(box.withFlip(flip), null, false, -1, false);
     }
 
-    /** The full BYOL/SCRL recipe ({@code simclr}) for view 0 or 1. */
-    static ViewPlan full(RandomResizedCrop crop, int width, int height, int view, RandomGenerator rng) {
-        ViewPlan g = geometric(crop, width, height, rng);
+    /** The whole image, unflipped: a plain resize to the view size, with no random draw. */
+    static ViewPlan whole(int width, int height) {
+        return new ViewPlan(new CropBox(0, 0, height, width, false), null, false, -1, false);
+    }
+
+    /**
+     * The full BYOL/SCRL recipe ({@code simclr}) for view 0 or 1: {@code g}'s geometry with the
+     * colour stages drawn next from {@code rng}.
+     */
+    static ViewPlan withColour(ViewPlan g, int view, RandomGenerator rng) {
         ColorJitter jitter = applies(rng, P_JITTER) ? ColorJitter.draw(rng, 0.4, 0.4, 0.2, 0.1) : null;
         boolean gray = rng.nextDouble() < P_GRAYSCALE;
         int blur = applies(rng, P_BLUR[view]) ? rng.nextInt(ResizeBlur.FACTORS.length) : -1;

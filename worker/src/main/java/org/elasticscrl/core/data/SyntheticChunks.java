@@ -10,7 +10,8 @@ import org.elasticscrl.core.train.Chunk;
  * Procedural two-view chunks for tests and benchmarks: each sample is a smooth colour pattern
  * over a virtual {@code height × width} image, cut by RandomResizedCrop (with a random flip) and
  * rendered at {@code size} pixels by evaluating the pattern at each view pixel's source point, so
- * the two views really show the same content where their crops overlap.
+ * the two views really show the same content where their crops overlap. {@link #withPlainFirstView}
+ * makes view 1 the whole virtual image, unflipped (objective {@code byol_lc}'s target view).
  */
 public final class SyntheticChunks {
     private final long seed;
@@ -19,14 +20,26 @@ public final class SyntheticChunks {
     private final int size;
     private final int classes;
     private final RandomResizedCrop crop;
+    private final boolean plainFirstView;
 
     public SyntheticChunks(long seed, int height, int width, int size, int classes, double scaleLo) {
+        this(seed, height, width, size, classes, RandomResizedCrop.withScale(scaleLo, 1.0), false);
+    }
+
+    private SyntheticChunks(long seed, int height, int width, int size, int classes, RandomResizedCrop crop,
+            boolean plainFirstView) {
         this.seed = seed;
         this.height = height;
         this.width = width;
         this.size = size;
         this.classes = classes;
-        this.crop = RandomResizedCrop.withScale(scaleLo, 1.0);
+        this.crop = crop;
+        this.plainFirstView = plainFirstView;
+    }
+
+    /** The same data with view 1 the whole image, unflipped. */
+    public SyntheticChunks withPlainFirstView() {
+        return new SyntheticChunks(seed, height, width, size, classes, crop, true);
     }
 
     /** The chunk of samples {@code first .. first+n-1} of {@code epoch}. */
@@ -41,7 +54,9 @@ public final class SyntheticChunks {
             ids[i] = id;
             labels[i] = (int) Math.floorMod(id, classes);
             SplittableRandom rng = Rng.of(seed, Rng.key("synthetic"), epoch, id);
-            c1[i] = crop.sample(height, width, rng).withFlip(rng.nextBoolean());
+            c1[i] = plainFirstView
+                    ? new CropBox(0, 0, height, width, false)
+                    : crop.sample(height, width, rng).withFlip(rng.nextBoolean());
             c2[i] = crop.sample(height, width, rng).withFlip(rng.nextBoolean());
             double[] pattern = pattern(id);
             render(pattern, c1[i], pixels, i);

@@ -7,8 +7,10 @@ package org.elasticscrl.core.train;
  * @param ceLossSum online-evaluator cross-entropy × samples
  * @param correct online-evaluator hits (both views count)
  * @param evaluated online-evaluator predictions made
- * @param pairs RoI pairs (SCRL) or image pairs (BYOL) in the loss
- * @param skippedImages images without boxes (their crops did not overlap enough)
+ * @param pairs RoI pairs (SCRL), image pairs (BYOL, triplet) or LC-loss cell correspondences
+ *     inside view 2 (byol_lc) in the loss
+ * @param skippedImages images without boxes (their crops did not overlap enough), or, for
+ *     byol_lc, without any correspondence inside view 2 (they still count in the global loss)
  * @param boxFallbacks boxes kept after every try failed the IoU test
  */
 public record ChunkMetrics(int samples, double sslLossSum, double ceLossSum, long correct,

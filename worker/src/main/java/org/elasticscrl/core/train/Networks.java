@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import org.elasticscrl.plan.Rng;
 import org.elasticscrl.core.nn.BatchNorm;
 import org.elasticscrl.core.nn.LinearHead;
+import org.elasticscrl.core.nn.LocalProjectionHead;
 import org.elasticscrl.core.nn.MlpHead;
 import org.elasticscrl.core.nn.ResNet;
 import org.elasticscrl.core.nn.TorchModule;
@@ -17,10 +18,11 @@ import org.elasticscrl.core.nn.TorchModule.Named;
 
 /**
  * The modules of a BYOL-style learner and the flat slabs that hold their state: online backbone,
- * projector, predictor and evaluator (trainable, slab {@link #online}), the EMA target backbone
- * and projector (slab {@link #target}, same layout as the head of {@code online}), and every
- * BatchNorm's running statistics (slab {@link #buffers}) with a twin slab {@link #batchStats}
- * where training passes leave their batch statistics.
+ * projector, local projector (objective {@code byol_lc} only), predictor and evaluator (trainable,
+ * slab {@link #online}), the EMA target backbone, projector and local projector (slab
+ * {@link #target}, same layout as the head of {@code online}, which is why the local projector sits
+ * before the predictor), and every BatchNorm's running statistics (slab {@link #buffers}) with a
+ * twin slab {@link #batchStats} where training passes leave their batch statistics.
  */
 public final class Networks implements AutoCloseable {
     public final ResNet backbone;
@@ -29,6 +31,9 @@ public final class Networks implements AutoCloseable {
     public final LinearHead evaluator;
     public final ResNet targetBackbone;
     public final MlpHead targetProjector;
+    /** The local projection branch and its EMA twin, or {@code null} without one. */
+    public final LocalProjectionHead localProjector;
+    public final LocalProjectionHead targetLocalProjector;
     public final Slab online;
     public final Slab target;
     public final Slab buffers;
@@ -45,21 +50,31 @@ public final class Networks implements AutoCloseable {
             throw new IllegalArgumentException("projector input " + spec.projIn()
                     + " != backbone feature size " + backbone.featureDim());
         }
-        projector = new MlpHead(spec.projIn(), spec.hidden(), spec.projOut(), true);
-        predictor = new MlpHead(spec.projOut(), spec.hidden(), spec.projOut(), true);
+        projector = new MlpHead(spec.projIn(), spec.hidden(), spec.projOut(), spec.outputBias(), true);
+        predictor = new MlpHead(spec.projOut(), spec.hidden(), spec.projOut(), spec.outputBias(), true);
         evaluator = new LinearHead(spec.projIn(), spec.numClasses(), true);
         targetBackbone = ResNet.create(spec.depth(), spec.width(), spec.stem(), false);
-        targetProjector = new MlpHead(spec.projIn(), spec.hidden(), spec.projOut(), false);
+        targetProjector = new MlpHead(spec.projIn(), spec.hidden(), spec.projOut(), spec.outputBias(), false);
+        boolean local = spec.hasLocalBranch();
+        localProjector = local ? new LocalProjectionHead(spec.projIn(), spec.localOut(), spec.localRelu(), true) : null;
+        targetLocalProjector =
+                local ? new LocalProjectionHead(spec.projIn(), spec.localOut(), spec.localRelu(), false) : null;
 
-        online = Slab.allocate(manager, "", named(List.of(
-                part("backbone.", backbone), part("projector.", projector),
-                part("predictor.", predictor), part("evaluator.", evaluator)), false), true);
-        target = Slab.allocate(manager, "", named(List.of(
-                part("target.backbone.", targetBackbone), part("target.projector.", targetProjector)),
-                false), true);
-        List<Part> bnOwners = List.of(part("backbone.", backbone), part("projector.", projector),
-                part("predictor.", predictor), part("target.backbone.", targetBackbone),
-                part("target.projector.", targetProjector));
+        List<Part> onlineHead = new ArrayList<>(List.of(part("backbone.", backbone), part("projector.", projector)));
+        List<Part> targetHead = new ArrayList<>(List.of(
+                part("target.backbone.", targetBackbone), part("target.projector.", targetProjector)));
+        if (local) {
+            onlineHead.add(part("local_projector.", localProjector));
+            targetHead.add(part("target.local_projector.", targetLocalProjector));
+        }
+        List<Part> onlineAll = new ArrayList<>(onlineHead);
+        onlineAll.add(part("predictor.", predictor));
+        onlineAll.add(part("evaluator.", evaluator));
+        online = Slab.allocate(manager, "", named(onlineAll, false), true);
+        target = Slab.allocate(manager, "", named(targetHead, false), true);
+        List<Part> bnOwners = new ArrayList<>(onlineHead);
+        bnOwners.add(part("predictor.", predictor));
+        bnOwners.addAll(targetHead);
         buffers = Slab.allocate(manager, "", named(bnOwners, true), true);
         batchStats = Slab.allocate(manager, "", named(bnOwners, true), false);
         wireStatistics(bnOwners);
@@ -73,6 +88,11 @@ public final class Networks implements AutoCloseable {
             m.bind(manager, vector);
         }
         predictor.bind(manager, new Shape(2, spec.projOut()));
+        if (local) {
+            Shape map = new Shape(2, spec.projIn(), 2, 2);
+            localProjector.bind(manager, map);
+            targetLocalProjector.bind(manager, map);
+        }
     }
 
     /** Builds and initialises the networks in a sub-manager of {@code parent}. */
@@ -164,6 +184,25 @@ public final class Networks implements AutoCloseable {
         try (Autograd ignored = Autograd.pause()) {
             return targetProjector.apply(features, true);
         }
+    }
+
+    /** Online local projection of a pre-GAP map {@code [n, C, h, w]} → {@code [n, out, h, w]}. */
+    public NDArray localProject(NDArray map) {
+        return localBranch(localProjector).apply(map, true);
+    }
+
+    /** Target local projection (train-mode BatchNorm, like the target projector), without gradients. */
+    public NDArray targetLocalProject(NDArray map) {
+        try (Autograd ignored = Autograd.pause()) {
+            return localBranch(targetLocalProjector).apply(map, true);
+        }
+    }
+
+    private static LocalProjectionHead localBranch(LocalProjectionHead head) {
+        if (head == null) {
+            throw new IllegalStateException("these networks have no local projection branch (objective byol_lc)");
+        }
+        return head;
     }
 
     /**

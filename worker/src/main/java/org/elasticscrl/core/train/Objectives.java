@@ -15,6 +15,9 @@ public final class Objectives {
                         RoiAlign.of(cfg), cfg.seed());
             }
             case "byol" -> new ByolObjective();
+            case "byol_lc" -> new ByolLcObjective(new LocalContrastLoss(cfg.network().lc().temperature(),
+                    cfg.augment().inputSize(), cfg.featureMapSize()), cfg.network().lc().alpha());
+            case "triplet" -> new TripletObjective(TripletLoss.of(cfg.network().triplet()));
             default -> throw new IllegalArgumentException("objective: " + cfg.objective());
         };
     }

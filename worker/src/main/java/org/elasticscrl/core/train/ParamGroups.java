@@ -55,7 +55,8 @@ public final class ParamGroups {
     /**
      * The reference's name for one of our online tensors: the backbone is
      * {@code encoder = Sequential(*resnet.children()[:-1])} (conv1 → 0, bn1 → 1, layerK → 3+K),
-     * the projector keeps its name, the predictor and evaluator are separate modules.
+     * the projector (and the LC-loss local projector) keeps its name, the predictor and evaluator
+     * are separate modules.
      */
     public static String referenceName(String name) {
         if (name.startsWith("backbone.")) {
@@ -72,7 +73,9 @@ public final class ParamGroups {
             }
             throw new IllegalArgumentException("unknown backbone tensor " + name);
         }
-        if (name.startsWith("projector.")) {
+        if (name.startsWith("projector.") || name.startsWith("local_projector.")) {
+            // the local branch has no reference code: named like the projector, its BatchNorm
+            // weight (net.1.weight) stays in the LARS group as the projector's does
             return name;
         }
         if (name.startsWith("predictor.")) {

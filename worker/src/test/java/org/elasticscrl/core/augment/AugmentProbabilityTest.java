@@ -17,7 +17,7 @@ class AugmentProbabilityTest {
 
     @Test
     void eachOperationHappensAsOftenAsTheRecipeSays() {
-        TwoViewAugmentation aug = TwoViewAugmentation.of(new AugmentConfig("simclr", 224, Arrays.asList(0.2, 1.0)));
+        TwoViewAugmentation aug = TwoViewAugmentation.of(new AugmentConfig("simclr", 224, Arrays.asList(0.2, 1.0), "random_resized_crop"));
         double[][] expected = {
             // flip, jitter, grayscale, blur, solarize
             {0.5, 0.8, 0.2, 1.0, 0.0},
@@ -69,7 +69,7 @@ class AugmentProbabilityTest {
 
     @Test
     void simpleDrawsOnlyCropAndFlip() {
-        TwoViewAugmentation aug = TwoViewAugmentation.of(new AugmentConfig("simple", 224, Arrays.asList(0.2, 1.0)));
+        TwoViewAugmentation aug = TwoViewAugmentation.of(new AugmentConfig("simple", 224, Arrays.asList(0.2, 1.0), "random_resized_crop"));
         for (int i = 0; i < 1000; i++) {
             ViewPlan p = aug.plan(500, 375, i % 2, Rng.of(5, i));
             assertEquals(null, p.jitter());

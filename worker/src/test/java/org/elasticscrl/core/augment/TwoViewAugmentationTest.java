@@ -24,7 +24,7 @@ class TwoViewAugmentationTest {
     private static final int S = 32;
 
     static TwoViewAugmentation augmentation(String type) {
-        return TwoViewAugmentation.of(new AugmentConfig(type, S, Arrays.asList(0.2, 1.0)));
+        return TwoViewAugmentation.of(new AugmentConfig(type, S, Arrays.asList(0.2, 1.0), "random_resized_crop"));
     }
 
     /** Smooth random colours (the benchmark's) with extra grain that depends on {@code seed}. */
@@ -195,6 +195,36 @@ class TwoViewAugmentationTest {
         float[] expected = new float[3 * S * S];
         Normalize.toChw(px, S * S, expected, 0);
         assertArrayEquals(expected, dst);
+    }
+
+    @Test
+    void resizeGeometryMakesView1TheWholeImageWithColourStagesOnly() {
+        Image im = picture(90, 70, 9);
+        CropBox whole = new CropBox(0, 0, 70, 90, false);
+        AugmentConfig plain = new AugmentConfig("simple", S, Arrays.asList(0.2, 1.0), "resize");
+        SplittableRandom rng = Rng.of(5, 0);
+        float[] dst = new float[3 * S * S];
+        assertEquals(whole, TwoViewAugmentation.of(plain).render(im, 0, rng, dst, 0));
+        assertEquals(Rng.of(5, 0).nextLong(), rng.nextLong(), "no crop or flip drawn");
+        byte[] px = new byte[3 * S * S];
+        Bicubic.resize(im.rgb(), 90, 0, 0, 90, 70, S, S, false, px, Workspace.local());
+        float[] expected = new float[3 * S * S];
+        Normalize.toChw(px, S * S, expected, 0);
+        assertArrayEquals(expected, dst, "a plain bicubic resize of the whole image");
+
+        TwoViewAugmentation lc = TwoViewAugmentation.of(new AugmentConfig("simclr", S, Arrays.asList(0.2, 1.0), "resize"));
+        TwoViewAugmentation byol = augmentation("simclr");
+        int coloured = 0;
+        for (int seed = 0; seed < 20; seed++) {
+            float[] a = new float[3 * S * S];
+            float[] b = new float[3 * S * S];
+            assertEquals(whole, lc.render(im, 0, Rng.of(seed, 0), a, 0), "view 1 is never cropped or flipped");
+            coloured += Arrays.equals(a, expected) ? 0 : 1;
+            float[] c = new float[3 * S * S];
+            assertEquals(byol.render(im, 1, Rng.of(seed, 1), b, 0), lc.render(im, 1, Rng.of(seed, 1), c, 0));
+            assertArrayEquals(b, c, "view 2 is the usual crop, flip and colour");
+        }
+        assertTrue(coloured > 10, coloured + " of 20 view-1 renders were changed by the colour stages");
     }
 
     @Test

@@ -107,6 +107,22 @@ class ChunkLoaderTest {
     }
 
     @Test
+    void byolLcChunksHaveTheWholeImageAsView1AndTheUsualView2() {
+        ScrlConfig lc = Fixtures.tiny("byol_lc");
+        int[] idx = {3, 6, 8};
+        Dataset data = images(10);
+        Chunk usual = load(data, 2, idx);
+        try (ChunkLoader loader = new ChunkLoader(data, TwoViewAugmentation.of(lc.augment()), 11, 2)) {
+            Chunk chunk = loader.load(3, idx).join().chunk();
+            for (int i = 0; i < idx.length; i++) {
+                Image img = data.get(idx[i]).image();
+                assertEquals(new CropBox(0, 0, img.height(), img.width(), false), chunk.crops1()[i]);
+            }
+            assertArrayEquals(usual.crops2(), chunk.crops2());
+        }
+    }
+
+    @Test
     void unreadableSamplesAreSkippedAndNamed() {
         int[] idx = {0, 1, 2, 3};
         Chunk full = load(images(10), 2, idx);

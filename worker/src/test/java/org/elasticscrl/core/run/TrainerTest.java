@@ -14,24 +14,33 @@ import org.elasticscrl.core.Fixtures;
 import org.elasticscrl.core.io.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code scrl train} end to end on a few fashion-scenes: run directory contents, resume after an
- * interruption (same step count and bit-identical state as the uninterrupted run), refusal of a
- * corrupt checkpoint, and evaluation only.
+ * interruption (same step count and bit-identical state as the uninterrupted run, for SCRL and
+ * the two objectives with other state or loss), refusal of a corrupt checkpoint, and evaluation
+ * only.
  */
 class TrainerTest {
     private static ScrlConfig cfg(Path saveDir, String... extra) {
+        return cfg("scrl", saveDir, extra);
+    }
+
+    private static ScrlConfig cfg(String objective, Path saveDir, String... extra) {
         String[] base = {"dataset/train_size=48", "dataset/eval_size=24", "train/max_epochs=3",
             "train/warmup_epochs=1", "train/snapshot_interval=1", "train/num_workers=2", "eval/enabled=false",
             "save_dir=" + saveDir};
-        return Fixtures.tiny("scrl", Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));
+        return Fixtures.tiny(objective, Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));
     }
 
-    @Test
-    void interruptedRunResumesFromItsLastCheckpointIdentically(@TempDir Path top) throws Exception {
+    /** byol_lc adds the local branch (online, target, momentum, BatchNorm statistics) to the state. */
+    @ParameterizedTest
+    @ValueSource(strings = {"scrl", "byol_lc", "triplet"})
+    void interruptedRunResumesFromItsLastCheckpointIdentically(String objective, @TempDir Path top) throws Exception {
         Path full = top.resolve("full");
-        TrainResult a = new Trainer(cfg(full), RunDirectory.at(full), TrainListener.SILENT).run();
+        TrainResult a = new Trainer(cfg(objective, full), RunDirectory.at(full), TrainListener.SILENT).run();
         assertEquals(3, a.epochs());
         assertEquals(18, a.steps()); // 48 scenes / 8 per step x 3 epochs
         for (String f : List.of("config.yaml", "checkpoint_1.safetensors", "checkpoint_3.safetensors",
@@ -46,7 +55,7 @@ class TrainerTest {
             Files.copy(full.resolve(f), cut.resolve(f));
         }
         Files.createSymbolicLink(cut.resolve(Checkpoints.LAST), Path.of("checkpoint_2.safetensors"));
-        TrainResult b = new Trainer(cfg(cut), RunDirectory.at(cut), TrainListener.SILENT).run();
+        TrainResult b = new Trainer(cfg(objective, cut), RunDirectory.at(cut), TrainListener.SILENT).run();
         assertEquals(3, b.epochs());
         assertEquals(a.steps(), b.steps());
         assertEquals(crc(full.resolve("checkpoint_3.safetensors")), crc(cut.resolve("checkpoint_3.safetensors")),

@@ -22,7 +22,7 @@ class TrainingCoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"scrl", "byol"})
+    @ValueSource(strings = {"scrl", "byol", "byol_lc", "triplet"})
     void sameSeedGivesBitIdenticalStateAfterFiveSteps(String objective) {
         ScrlConfig cfg = Fixtures.tiny(objective);
         long a;
@@ -45,7 +45,7 @@ class TrainingCoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"scrl", "byol"})
+    @ValueSource(strings = {"scrl", "byol", "byol_lc", "triplet"})
     void computePlusApplyEqualsTheFusedStep(String objective) {
         ScrlConfig cfg = Fixtures.tiny(objective);
         SyntheticChunks d = data(cfg);
@@ -61,7 +61,7 @@ class TrainingCoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"scrl", "byol"})
+    @ValueSource(strings = {"scrl", "byol", "byol_lc", "triplet"})
     void chunksComputedByDifferentReplicasGiveTheSameUpdate(String objective) {
         // Two replicas each compute one chunk; their summed contributions equal one replica
         // computing both (the cluster's aggregation), and every replica ends identical.
@@ -95,7 +95,7 @@ class TrainingCoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"scrl", "byol"})
+    @ValueSource(strings = {"scrl", "byol", "byol_lc", "triplet"})
     void restoredReplicaContinuesIdentically(String objective) {
         ScrlConfig cfg = Fixtures.tiny(objective);
         SyntheticChunks d = data(cfg);
@@ -117,7 +117,7 @@ class TrainingCoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"scrl"})
+    @ValueSource(strings = {"scrl", "byol_lc"})
     void stateOfAnotherArchitectureIsRefused(String objective) {
         try (TrainingCore a = TrainingCore.create(Fixtures.tiny(objective), 10);
                 TrainingCore b = TrainingCore.create(Fixtures.tiny(objective, "network/width=16",
