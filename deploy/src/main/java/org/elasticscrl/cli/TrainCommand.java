@@ -26,7 +26,8 @@ import picocli.CommandLine.Unmatched;
         description = "Pretrain on one machine (resumes from --save_dir / --load_dir), then evaluate.")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true,
-            description = "Preset (scrl_200ep, scrl_1000ep, byol_200ep, byol_1000ep, scrl_cpu, byol_cpu) or YAML file.")
+            description = "Preset (scrl_200ep, scrl_1000ep, byol_200ep, byol_1000ep, byol_lc_400ep, triplet_200ep, scrl_cpu,"
+                    + " byol_cpu, byol_lc_cpu, triplet_cpu) or YAML file.")
     String config;
 
     @Option(names = "--top_dir", defaultValue = ".", description = "Where runs/ is created (default: ${DEFAULT-VALUE}).")
