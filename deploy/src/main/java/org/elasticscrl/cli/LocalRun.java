@@ -104,9 +104,21 @@ final class LocalRun {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xss4m", "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
         cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Scrl.class.getName()));
+        // tests run from a launcher jar: they name the product's classpath in scrl.child.classpath
+        String classpath = System.getProperty("scrl.child.classpath", System.getProperty("java.class.path"));
+        cmd.addAll(List.of("-cp", classpath, Scrl.class.getName()));
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Sends a POSIX signal ({@code KILL}, {@code STOP}, {@code CONT}, {@code TERM}) to a child JVM. */
+    static void signal(Process p, String signal) throws IOException, InterruptedException {
+        if (!p.isAlive()) {
+            return;
+        }
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).redirectErrorStream(true).start();
+        kill.getInputStream().readAllBytes();
+        kill.waitFor();
     }
 
     static int freePort() throws IOException {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "elastic-scrl 0.1.0",
         description = "SCRL / BYOL pretraining of vision backbones on an elastic cluster.",
-        subcommands = {DemoCommand.class, TrainCommand.class, LocalCommand.class, CoordinatorCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, LocalCommand.class, CoordinatorCommand.class, ChaosCommand.class,
                 WorkerCommand.class, ExportCommand.class, FeaturesCommand.class,
                 BenchCommand.class, ConfigCommand.class})
 public final class Scrl {

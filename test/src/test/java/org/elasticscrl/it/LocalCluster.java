@@ -86,6 +86,17 @@ final class LocalCluster implements AutoCloseable {
         return p.exitValue();
     }
 
+    /** Runs {@code scrl args…} in a child JVM to its end; returns its exit code. */
+    int runTool(List<String> args, String log, long timeoutSeconds) throws InterruptedException {
+        Process p = start(args, log);
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("scrl " + args.get(0) + " did not finish in " + timeoutSeconds + " s; see "
+                    + dir.resolve(log));
+        }
+        return p.exitValue();
+    }
+
     private Process start(List<String> args, String log, String... jvmFlags) {
         try {
             Files.createDirectories(dir);

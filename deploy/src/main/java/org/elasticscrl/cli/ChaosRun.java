@@ -1,0 +1,270 @@
+package org.elasticscrl.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local cluster (a coordinator, a standby, N workers) driven through a seeded random fault
+ * schedule: workers killed (SIGKILL), frozen (SIGSTOP for a few seconds, then SIGCONT), leaving
+ * (SIGTERM), joining, the active coordinator killed (a new standby is started after), and two
+ * faults close together. Afterwards the run's records are audited ({@link RunAudit}) and each
+ * fault's time to the coordinator's decision is read from membership.csv.
+ */
+final class ChaosRun {
+    enum Kind { KILL_WORKER, FREEZE_WORKER, LEAVE_WORKER, JOIN_WORKER, KILL_COORDINATOR }
+
+    /** An injected fault: what, on which node, when (unix millis) and after how many commits. */
+    record Fault(Kind kind, String target, long atMillis, long afterSteps) {}
+
+    /** The campaign's outcome; decision −1: none found. */
+    record Result(Path dir, List<Fault> faults, Map<Fault, Long> decisionMillis, RunAudit audit, long maxStallMillis,
+            int exitCode, double seconds) {}
+
+    static final long FREEZE_MILLIS = 3_000;
+
+    private final CoordinatorCommand.Prepared run;
+    private final int workers;
+    private final int faults;
+    private final double intervalSeconds;
+    private final SplittableRandom rng;
+    private final Map<String, Process> live = new LinkedHashMap<>();
+    private final List<Process> coordinators = new ArrayList<>();
+    private final List<String> coordinatorAddresses = new ArrayList<>();
+    private final List<Fault> injected = new ArrayList<>();
+    private int nextWorker;
+    private long lastCommits;
+    private long lastCommitAt;
+    private long maxStall;
+
+    ChaosRun(CoordinatorCommand.Prepared run, int workers, int faults, double intervalSeconds, long seed) {
+        this.run = run;
+        this.workers = workers;
+        this.faults = faults;
+        this.intervalSeconds = intervalSeconds;
+        this.rng = new SplittableRandom(seed);
+    }
+
+    Result run(long timeoutSeconds) throws Exception {
+        Path dir = run.dir().path();
+        long start = System.currentTimeMillis();
+        long deadline = start + TimeUnit.SECONDS.toMillis(timeoutSeconds);
+        try {
+            startCoordinator();
+            startCoordinator();
+            for (int i = 0; i < workers; i++) {
+                startWorker();
+            }
+            waitFor(() -> LocalRun.committedSteps(dir) >= 2, deadline);
+            lastCommitAt = System.currentTimeMillis();
+            while (injected.size() < faults && running() && System.currentTimeMillis() < deadline) {
+                long next = System.currentTimeMillis() + (long) (intervalSeconds * 1000 * (0.5 + rng.nextDouble()));
+                waitFor(() -> System.currentTimeMillis() >= next || !running(), deadline);
+                if (running()) {
+                    inject(pick());
+                    if (rng.nextDouble() < 0.25 && injected.size() < faults) {
+                        Thread.sleep(500); // two faults close together
+                        inject(pick());
+                    }
+                }
+            }
+            waitFor(() -> !running(), deadline);
+        } finally {
+            for (Process p : allProcesses()) {
+                if (p.isAlive()) {
+                    LocalRun.signal(p, "CONT");
+                }
+                if (!p.waitFor(p.isAlive() && running() ? 0 : 20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        // the coordinators killed on purpose exit with 137; the run's outcome is the last one's
+        int exit = coordinators.get(coordinators.size() - 1).isAlive() ? -1
+                : coordinators.get(coordinators.size() - 1).exitValue();
+        Map<Fault, Long> decisions = new LinkedHashMap<>();
+        for (Fault f : injected) {
+            decisions.put(f, decisionMillis(dir, f));
+        }
+        RunAudit audit = RunAudit.of(dir, run.cfg(), run.cfg().dataset().trainSize());
+        return new Result(dir, List.copyOf(injected), decisions, audit, maxStall, exit,
+                (System.currentTimeMillis() - start) / 1000.0);
+    }
+
+    /** A fault that keeps at least two workers computing and one coordinator up. */
+    private Kind pick() {
+        List<Kind> kinds = new ArrayList<>(List.of(Kind.JOIN_WORKER));
+        if (live.size() >= 3) {
+            kinds.addAll(List.of(Kind.KILL_WORKER, Kind.FREEZE_WORKER, Kind.LEAVE_WORKER));
+        } else if (live.size() == 2) {
+            kinds.add(Kind.FREEZE_WORKER);
+        }
+        if (coordinators.stream().filter(Process::isAlive).count() >= 2) {
+            kinds.add(Kind.KILL_COORDINATOR);
+        }
+        return kinds.get(rng.nextInt(kinds.size()));
+    }
+
+    private void inject(Kind kind) throws Exception {
+        long steps = LocalRun.committedSteps(run.dir().path());
+        String target;
+        switch (kind) {
+            case JOIN_WORKER -> target = startWorker();
+            case KILL_COORDINATOR -> {
+                int active = firstAlive();
+                target = "coordinator@" + coordinatorAddresses.get(active);
+                LocalRun.signal(coordinators.get(active), "KILL");
+                coordinators.get(active).waitFor(10, TimeUnit.SECONDS);
+                startCoordinator(); // the next standby, joining the survivors
+            }
+            default -> {
+                List<String> ids = active();
+                if (ids.size() < 2) {
+                    return; // nothing that may fail now: try again at the next tick
+                }
+                target = ids.get(rng.nextInt(ids.size()));
+                Process p = live.get(target);
+                if (kind == Kind.FREEZE_WORKER) {
+                    LocalRun.signal(p, "STOP");
+                    Thread.sleep(FREEZE_MILLIS);
+                    LocalRun.signal(p, "CONT");
+                } else {
+                    live.remove(target);
+                    LocalRun.signal(p, kind == Kind.KILL_WORKER ? "KILL" : "TERM");
+                }
+            }
+        }
+        Fault f = new Fault(kind, target, System.currentTimeMillis() - (kind == Kind.FREEZE_WORKER ? FREEZE_MILLIS : 0),
+                steps);
+        injected.add(f);
+        System.err.printf("chaos: %s %s after %d commits%n", kind.name().toLowerCase(), target, steps);
+        live.values().removeIf(p -> !p.isAlive()); // a frozen worker downed meanwhile has exited
+    }
+
+    private void startCoordinator() throws Exception {
+        String address = "127.0.0.1:" + LocalRun.freePort();
+        List<String> args = new ArrayList<>(List.of("coordinator", "--config", run.dir().path().resolve("config.yaml")
+                .toString(), "--bind", address));
+        List<String> seeds = aliveCoordinators();
+        if (!seeds.isEmpty()) {
+            args.addAll(List.of("--join", String.join(",", seeds)));
+        }
+        int n = coordinators.size();
+        coordinators.add(LocalRun.start(args, run.dir().path().resolve("coordinator-" + n + ".log")));
+        coordinatorAddresses.add(address);
+    }
+
+    private String startWorker() throws Exception {
+        String id = "worker-" + nextWorker++;
+        List<String> seeds = aliveCoordinators();
+        live.put(id, LocalRun.start(List.of("worker", "--join", String.join(",", seeds), "--id", id, "--threads", "1"),
+                run.dir().path().resolve(id + ".log")));
+        return id;
+    }
+
+    private List<String> aliveCoordinators() {
+        List<String> seeds = new ArrayList<>();
+        for (int i = 0; i < coordinators.size(); i++) {
+            if (coordinators.get(i).isAlive()) {
+                seeds.add(coordinatorAddresses.get(i));
+            }
+        }
+        return seeds;
+    }
+
+    /** Workers whose process runs and whose last membership event is "active" (they compute). */
+    private List<String> active() throws java.io.IOException {
+        Map<String, String> last = new LinkedHashMap<>();
+        for (String[] r : RunAudit.rows(run.dir().path().resolve("membership.csv"), 6)) {
+            if (List.of("active", "gone", "left", "draining", "syncing").contains(r[4])) {
+                last.put(r[3], r[4]);
+            }
+        }
+        return live.keySet().stream().filter(id -> "active".equals(last.get(id))).toList();
+    }
+
+    private int firstAlive() {
+        for (int i = 0; i < coordinators.size(); i++) {
+            if (coordinators.get(i).isAlive()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The run goes on while a coordinator is up (the last one exits when the run is over). */
+    private boolean running() {
+        return coordinators.stream().anyMatch(Process::isAlive);
+    }
+
+    private List<Process> allProcesses() {
+        List<Process> all = new ArrayList<>(coordinators);
+        all.addAll(live.values());
+        return all;
+    }
+
+    /** Polls every 100 ms until {@code done} or the deadline, tracking the longest wait between commits. */
+    private void waitFor(java.util.function.BooleanSupplier done, long deadline) throws InterruptedException {
+        while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            long commits = LocalRun.committedSteps(run.dir().path());
+            long now = System.currentTimeMillis();
+            if (commits >= run.cfg().train().maxEpochs() * stepsPerEpoch()) {
+                lastCommitAt = 0; // the run is over: waiting for exits is no stall
+            } else if (commits != lastCommits) {
+                lastCommits = commits;
+                lastCommitAt = now;
+            } else if (lastCommitAt > 0 && commits > 0) {
+                maxStall = Math.max(maxStall, now - lastCommitAt);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private long stepsPerEpoch() {
+        return org.elasticscrl.plan.EpochPlan.stepsPerEpoch(run.cfg().dataset().trainSize(),
+                run.cfg().train().batchSizeTrain());
+    }
+
+    /**
+     * Fault → the coordinator's first decision about it in membership.csv (ms); 0 when none was
+     * needed (a worker frozen while it held no lease, e.g. during a takeover, that computed again
+     * afterwards); −1 when none was made.
+     */
+    static long decisionMillis(Path dir, Fault f) throws java.io.IOException {
+        long decided = firstEvent(dir, f);
+        if (decided >= 0 || f.kind() != Kind.FREEZE_WORKER) {
+            return decided;
+        }
+        boolean computedAgain = RunAudit.rows(dir.resolve("commits.csv"), 11).stream()
+                .anyMatch(r -> Long.parseLong(r[0]) > f.afterSteps() && (r[10].trim() + " ").contains(":" + f.target() + " "));
+        return computedAgain ? 0 : -1;
+    }
+
+    private static long firstEvent(Path dir, Fault f) throws java.io.IOException {
+        List<String> events = switch (f.kind()) {
+            case KILL_COORDINATOR -> List.of("took-over");
+            case JOIN_WORKER -> List.of("active");
+            default -> List.of("gone", "deadline-missed", "left");
+        };
+        String who = f.kind() == Kind.KILL_COORDINATOR ? "coordinator" : f.target();
+        for (String[] r : RunAudit.rows(dir.resolve("membership.csv"), 6)) {
+            long at = Long.parseLong(r[0]);
+            if (at >= f.atMillis() && r[3].equals(who) && events.contains(r[4])) {
+                return at - f.atMillis();
+            }
+        }
+        return -1;
+    }
+
+    /** Faults injected, by kind. */
+    static Map<Kind, Integer> counts(List<Fault> faults) {
+        Map<Kind, Integer> m = new EnumMap<>(Kind.class);
+        faults.forEach(f -> m.merge(f.kind(), 1, Integer::sum));
+        return m;
+    }
+}

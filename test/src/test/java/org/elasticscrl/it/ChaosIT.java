@@ -1,0 +1,66 @@
+package org.elasticscrl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A CI-sized chaos campaign: {@code scrl chaos} drives a local cluster (two coordinators, three
+ * workers) through 6 seeded faults — kills, freezes, leaves, joins, a killed coordinator, faults
+ * close together — and audits the run: no committed step lost, no sample missed or counted twice,
+ * no replica checksum mismatch, every fault decided. (The longer campaign is the same command
+ * with {@code --faults 50}.)
+ */
+class ChaosIT {
+    static final int FAULTS = 6;
+
+    @Test
+    void sixMixedFaultsLoseNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+        campaign(tmp, FAULTS, 16, 600);
+    }
+
+    /** The long campaign (tagged: {@code -Dscrl.it.excluded=none -Dit.test=ChaosIT}). */
+    @Test
+    @Tag("long")
+    void fiftyFaultsLoseNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+        campaign(tmp, 50, 80, 3600);
+    }
+
+    private static void campaign(Path tmp, int faults, int epochs, int timeout) throws Exception {
+        Path dir = tmp.resolve("chaos");
+        List<String> args = new ArrayList<>(List.of("chaos", "--faults", Integer.toString(faults), "--seed", "7",
+                "--interval", "6", "--timeout", Integer.toString(timeout)));
+        List<String> run = new ArrayList<>(ElasticClusterIT.runArgs().subList(2, ElasticClusterIT.runArgs().size()));
+        run.removeIf(a -> a.startsWith("--train/max_epochs") || a.startsWith("--train/snapshot_interval"));
+        run.addAll(List.of("--train/max_epochs=" + epochs, "--train/snapshot_interval=" + epochs,
+                "--cluster/deadline_floor_s=1",
+                "--cluster/deadline_factor=2", "--save_dir=" + dir.toAbsolutePath()));
+        args.addAll(run);
+        int exit;
+        try (LocalCluster tools = new LocalCluster(tmp.resolve("logs"))) {
+            exit = tools.runTool(args, "chaos.log", timeout + 300);
+        }
+        String log = Files.readString(tmp.resolve("logs/chaos.log"));
+        JsonNode r = new ObjectMapper().readTree(dir.resolve("chaos.json").toFile());
+        JsonNode audit = r.path("audit");
+        assertEquals(faults, r.path("faults").size(), "faults injected\n" + log);
+        assertEquals(0, audit.path("lostSteps").asLong(), "committed steps lost\n" + log);
+        assertEquals(0, audit.path("repeatedSteps").asLong(), "steps committed twice\n" + log);
+        assertEquals(0, audit.path("missedSamples").asLong(), "samples missed\n" + log);
+        assertEquals(0, audit.path("duplicatedSamples").asLong(), "samples counted twice\n" + log);
+        assertEquals(0, audit.path("checksumMismatches").asLong(), "replica checksum mismatches\n" + log);
+        assertTrue(audit.path("commitsChecked").asLong() > audit.path("expectedSteps").asLong() / 2, log);
+        assertEquals(0, exit, "scrl chaos exit code (every fault decided, the run complete)\n" + log);
+        System.out.println(log.substring(Math.max(0, log.indexOf("+---"))));
+    }
+}
