@@ -17,6 +17,7 @@ import org.elasticscrl.core.run.RunDirectory;
 import org.elasticscrl.node.ClusterNodes;
 import org.elasticscrl.protocol.TensorTransport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -36,23 +37,30 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--leave-at", description = "STEP[:WORKER]: drain a worker (index in join order, default 0) at a step.")
     List<String> leaveAt = new ArrayList<>();
 
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         String[] hp = ClusterNodes.hostPort(bind, "--bind");
+        var secured = security.resolve();
         Prepared run = prepare(config, overrides, topDir);
         Map<Long, List<String>> drains = drains(leaveAt);
         CompletableFuture<Coordinator.Finished> done = new CompletableFuture<>();
         TensorTransport tensors = TensorTransport.start(hp[0], run.cfg().cluster().wireDtype());
         RunFiles files = new RunFiles(run.dir().path());
-        System.err.println("coordinator of " + run.dir() + " at " + bind + "; workers: scrl worker --join " + bind);
+        System.err.println("coordinator of " + run.dir() + " at " + bind + " (" + SecurityOptions.describe(secured)
+                + "); workers: scrl worker --join " + bind);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             ClusterNodes.coordinator(ctx.getSystem(), Coordinator.create(new Coordinator.Setup(run.cfg(), run.yaml(),
-                    run.dir().path().getFileName().toString(), files, tensors, drains, done::complete)));
+                    run.dir().path().getFileName().toString(), files, tensors, drains, done::complete,
+                    SecurityOptions.secret(secured))));
             return Behaviors.empty();
-        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.COORDINATOR_ROLE), bind));
+        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
+                List.of(ClusterNodes.COORDINATOR_ROLE), bind, secured));
         Coordinator.Finished f = done.join();
         Thread.sleep(1000); // let the releases reach the workers
         system.terminate();

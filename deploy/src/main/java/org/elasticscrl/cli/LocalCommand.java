@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.elasticscrl.config.ScrlConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -43,16 +44,21 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--top_dir", defaultValue = ".", description = "Where runs/ is created.")
     Path topDir;
 
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
+        security.resolve(); // a mistake stops here, not in every child
         CoordinatorCommand.Prepared run = CoordinatorCommand.prepare(config, overrides, topDir);
         Path dir = run.dir().path();
         String seed = "127.0.0.1:" + port;
         List<String> coord = new ArrayList<>(List.of("coordinator", "--config", dir.resolve("config.yaml").toString(),
                 "--bind", seed));
+        coord.addAll(security.args());
         // workers are named worker-i here: a bare index means that name, not the join order
         leaveAt.forEach(l -> coord.addAll(List.of("--leave-at", l.matches("\\d+:\\d+") ? l.replace(":", ":worker-") : l)));
         List<Process> procs = new ArrayList<>();
@@ -94,6 +100,7 @@ final class LocalCommand implements Callable<Integer> {
     private List<String> worker(int i, String seed, int n) {
         List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--id", "worker-" + i, "--threads",
                 Integer.toString(n)));
+        args.addAll(security.args());
         for (String t : throttles) {
             String[] p = t.split(":", 2);
             if (p.length == 2 && p[0].equals(Integer.toString(i))) {
