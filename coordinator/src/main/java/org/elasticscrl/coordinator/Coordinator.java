@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -21,6 +22,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.coordinator.Membership.Status;
+import org.elasticscrl.protocol.ClusterSecret;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
@@ -50,10 +52,17 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     /**
      * What a coordinator is given: the run's configuration (and its YAML, handed to every
      * worker), id and files, this node's tensor transport, scripted drains (step → worker ids or
-     * join-order indices) and what to call when the run is over.
+     * join-order indices), what to call when the run is over, and the cluster secret workers
+     * must prove they hold.
      */
     public record Setup(ScrlConfig cfg, String configYaml, String runId, RunFiles files, Tensors blobs,
-            Map<Long, List<String>> drainAt, Consumer<Finished> onFinished) {}
+            Map<Long, List<String>> drainAt, Consumer<Finished> onFinished, ClusterSecret secret) {
+        /** A cluster without a secret. */
+        public Setup(ScrlConfig cfg, String configYaml, String runId, RunFiles files, Tensors blobs,
+                Map<Long, List<String>> drainAt, Consumer<Finished> onFinished) {
+            this(cfg, configYaml, runId, files, blobs, drainAt, onFinished, ClusterSecret.NONE);
+        }
+    }
 
     private record WorkerGone(String workerId) implements Command {}
 
@@ -68,6 +77,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     private final Membership<ActorRef<WorkerProtocol.Command>> members;
     private final StepCycle steps;
     private final ChecksumBook checksums;
+    private final Admission admission;
     private final List<String> joinOrder = new ArrayList<>();
     /** Joiner → the peer it copies its state from ("" while none is available). */
     private final Map<String, String> syncSources = new HashMap<>();
@@ -129,6 +139,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
                     e -> new Reachability(e.member().address(), e instanceof ClusterEvent.ReachableMember));
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(adapter, ClusterEvent.ReachabilityEvent.class));
         }
+        this.admission = new Admission(setup.secret());
         ctx.getLog().info("coordinator of run {} up: {} chunks of {} per step, {}", setup.runId(),
                 cfg.train().chunksPerStep(), cfg.train().chunkSize(), steps.deadlines());
     }
@@ -208,6 +219,12 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     }
 
     private Behavior<Command> onRegister(RegisterWorker m) {
+        String ref = ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(m.worker());
+        String refusal = admission.refusal(m, ref);
+        if (refusal != null) {
+            refuse(m, ref, refusal);
+            return this;
+        }
         if (steps.finishing()) {
             m.worker().tell(new WorkerProtocol.Refused("run " + setup.runId() + " is finishing"));
             return this;
@@ -221,6 +238,16 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         }
         m.worker().tell(new WorkerProtocol.Welcome(setup.runId(), setup.configYaml(), members.epoch(), steps.current()));
         return this;
+    }
+
+    /** One log line (per node and reason) and a membership record; the node hears why and stops. */
+    private void refuse(RegisterWorker m, String ref, String reason) {
+        String id = Admission.printable(m.workerId());
+        if (admission.firstRefusal(ref, reason)) {
+            getContext().getLog().warn("refused worker '{}' at {}: {}", id, m.worker().path().address(), reason);
+            setup.files().event(steps.current(), members.epoch(), id.replace(',', ';'), "refused", reason);
+        }
+        m.worker().tell(new WorkerProtocol.Refused(reason));
     }
 
     private Behavior<Command> onReady(WorkerReady m) {

@@ -53,8 +53,8 @@ final class ClusterBench {
                 + " throttled to %.2f%n", steps, throttle);
         double fast = throughput(cluster("het_fast", a, LocalRun.Script.of(1)), 96);
         double slow = throughput(cluster("het_slow", a, new LocalRun.Script(1, List.of(), List.of(),
-                List.of("0:" + throttle), 1)), 96);
-        Path pair = cluster("het_pair", a, new LocalRun.Script(2, List.of(), List.of(), List.of("1:" + throttle), 1));
+                List.of("0:" + throttle), 1, List.of())), 96);
+        Path pair = cluster("het_pair", a, new LocalRun.Script(2, List.of(), List.of(), List.of("1:" + throttle), 1, List.of()));
         double both = throughput(pair, 96);
         double[] share = shares(pair, "worker-1");
         double expected = slow / (fast + slow);

@@ -18,6 +18,7 @@ import org.elasticscrl.core.run.RunDirectory;
 import org.elasticscrl.node.ClusterNodes;
 import org.elasticscrl.protocol.TensorTransport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -41,12 +42,16 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--leave-at", description = "STEP[:WORKER]: drain a worker (index in join order, default 0) at a step.")
     List<String> leaveAt = new ArrayList<>();
 
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         String[] hp = ClusterNodes.hostPort(bind, "--bind");
+        var secured = security.resolve();
         Prepared run = prepare(config, overrides, topDir);
         Map<Long, List<String>> drains = drains(leaveAt);
         CompletableFuture<Coordinator.Finished> done = new CompletableFuture<>();
@@ -57,16 +62,17 @@ final class CoordinatorCommand implements Callable<Integer> {
         // opened when the coordinator runs here: a standby reads the files as they are when it takes over
         AtomicReference<RunFiles> files = new AtomicReference<>();
         System.err.println((join == null ? "coordinator" : "standby coordinator") + " of " + run.dir() + " at " + bind
-                + "; workers: scrl worker --join " + (join == null ? bind : join));
+                + " (" + SecurityOptions.describe(secured) + "); workers: scrl worker --join " + (join == null ? bind : join));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             ClusterNodes.coordinator(ctx.getSystem(), Behaviors.setup(c -> {
                 files.set(new RunFiles(run.dir().path()));
                 return Coordinator.create(new Coordinator.Setup(run.cfg(), run.yaml(),
-                        run.dir().path().getFileName().toString(), files.get(), tensors, drains, done::complete));
+                        run.dir().path().getFileName().toString(), files.get(), tensors, drains, done::complete,
+                        SecurityOptions.secret(secured)));
             }));
             return Behaviors.empty();
-        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.COORDINATOR_ROLE),
-                join == null ? bind : join));
+        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
+                List.of(ClusterNodes.COORDINATOR_ROLE), join == null ? bind : join, secured));
         Coordinator.Finished f = done.join();
         Thread.sleep(1000); // let the releases reach the workers
         system.terminate();

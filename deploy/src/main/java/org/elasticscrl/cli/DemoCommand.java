@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         args.add("--cluster/min_workers=" + workers); // the first step waits for every starting worker
         CoordinatorCommand.Prepared run = CoordinatorCommand.prepare(preset, args, topDir);
         LocalRun.Script script = new LocalRun.Script(workers, join >= 0 ? List.of(join) : List.of(),
-                leave >= 0 ? List.of(leave + ":0") : List.of(), List.of(), null);
+                leave >= 0 ? List.of(leave + ":0") : List.of(), List.of(), null, List.of());
         LocalRun.Outcome out = LocalRun.run(run, script, 0, steps, name);
         JsonNode r = ClusterResults.results(out.dir());
         if (out.exitCode() != 0 || r == null) {

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.plan.EpochPlan;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -42,13 +43,17 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--top_dir", defaultValue = ".", description = "Where runs/ is created.")
     Path topDir;
 
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
+        security.resolve(); // a mistake stops here, not in every child
         CoordinatorCommand.Prepared run = CoordinatorCommand.prepare(config, overrides, topDir);
-        LocalRun.Script script = new LocalRun.Script(workers, joinAt, leaveAt, throttles, threads);
+        LocalRun.Script script = new LocalRun.Script(workers, joinAt, leaveAt, throttles, threads, security.args());
         LocalRun.Outcome out = LocalRun.run(run, script, port, totalSteps(run.cfg()), "cluster");
         System.out.print(ClusterResults.table(out.dir()));
         System.out.println("logs and files: " + out.dir() + " (coordinator.log, worker-N.log, commits.csv, checksums.csv,"

@@ -18,11 +18,13 @@ final class LocalRun {
     /**
      * Who takes part when: {@code workers} at the start, one more at each {@code joinAt} step,
      * {@code leaveAt} entries {@code STEP[:i]} drain worker-i, {@code throttles} {@code i:F} run
-     * worker-i at fraction F of full speed; {@code threads} per worker (null: cores / workers).
+     * worker-i at fraction F of full speed; {@code threads} per worker (null: cores / workers);
+     * {@code nodeArgs} go to every node (TLS and secret options).
      */
-    record Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads) {
+    record Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
+            List<String> nodeArgs) {
         static Script of(int workers) {
-            return new Script(workers, List.of(), List.of(), List.of(), null);
+            return new Script(workers, List.of(), List.of(), List.of(), null, List.of());
         }
     }
 
@@ -41,6 +43,7 @@ final class LocalRun {
         String seed = "127.0.0.1:" + (port == 0 ? freePort() : port);
         List<String> coord = new ArrayList<>(List.of("coordinator", "--config", dir.resolve("config.yaml").toString(),
                 "--bind", seed));
+        coord.addAll(script.nodeArgs());
         // workers are named worker-i here: a bare index means that name, not the join order
         script.leaveAt().forEach(l -> coord.addAll(List.of("--leave-at",
                 l.matches("\\d+:\\d+") ? l.replace(":", ":worker-") : l.matches("\\d+") ? l + ":worker-0" : l)));
@@ -53,7 +56,7 @@ final class LocalRun {
         int started = 0;
         try {
             for (; started < script.workers(); started++) {
-                procs.add(start(worker(started, seed, perWorker, script.throttles()), workerLog(dir, started)));
+                procs.add(start(worker(started, seed, perWorker, script), workerLog(dir, started)));
             }
             Progress bar = new Progress(label, Math.max(1, totalSteps));
             List<Long> joins = new ArrayList<>(script.joinAt());
@@ -63,7 +66,7 @@ final class LocalRun {
                 while (!joins.isEmpty() && steps >= joins.get(0)) {
                     joins.remove(0);
                     bar.note(String.format(Locale.ROOT, "step %d: starting worker-%d", steps, started));
-                    procs.add(start(worker(started, seed, perWorker, script.throttles()), workerLog(dir, started)));
+                    procs.add(start(worker(started, seed, perWorker, script), workerLog(dir, started)));
                     started++;
                 }
                 bar.update(Math.min(steps, totalSteps), started + " workers started");
@@ -84,10 +87,11 @@ final class LocalRun {
         return dir.resolve("worker-" + i + ".log");
     }
 
-    private static List<String> worker(int i, String seed, int threads, List<String> throttles) {
+    private static List<String> worker(int i, String seed, int threads, Script script) {
         List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--id", "worker-" + i, "--threads",
                 Integer.toString(threads)));
-        for (String t : throttles) {
+        args.addAll(script.nodeArgs());
+        for (String t : script.throttles()) {
             String[] p = t.split(":", 2);
             if (p.length != 2 || !p[0].matches("\\d+")) {
                 throw new IllegalArgumentException("--throttle: '" + t + "' is not i:F (worker index : speed fraction)");

@@ -13,6 +13,7 @@ import org.elasticscrl.protocol.TensorTransport;
 import org.elasticscrl.worker.WorkerActor;
 import org.elasticscrl.worker.WorkerSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code scrl worker --join host:port [--device cpu|gpu:N] [--threads N]}: a worker node. */
@@ -43,17 +44,22 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--id", description = "Worker id (default: host-pid).")
     String id;
 
+    @Mixin
+    SecurityOptions security = new SecurityOptions();
+
     @Override
     public Integer call() throws Exception {
         String[] hp = ClusterNodes.hostPort(bind, "--bind");
         for (String seed : join.split(",")) {
             ClusterNodes.hostPort(seed.trim(), "--join");
         }
+        var secured = security.resolve();
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
         String workerId = id != null ? id
                 : InetAddress.getLocalHost().getHostName() + "-" + ManagementFactory.getRuntimeMXBean().getPid();
-        WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle);
+        WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
+                SecurityOptions.secret(secured));
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
         TensorTransport tensors = TensorTransport.start(hp[0], "f32");
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
@@ -61,8 +67,10 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             ctx.spawn(WorkerActor.create(settings, coordinator, tensors, replicaThread,
                     () -> ctx.getSystem().terminate()), "worker");
             return Behaviors.empty();
-        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.WORKER_ROLE), join));
-        System.err.println("worker " + workerId + " (" + device + ", " + n + " threads) joining " + join);
+        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.WORKER_ROLE),
+                join, secured));
+        System.err.println("worker " + workerId + " (" + device + ", " + n + " threads) joining " + join + " ("
+                + SecurityOptions.describe(secured) + ")");
         system.getWhenTerminated().toCompletableFuture().join();
         replicaThread.shutdown();
         tensors.close();

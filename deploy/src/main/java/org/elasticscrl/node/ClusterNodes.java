@@ -13,6 +13,7 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.elasticscrl.config.NodeSecurity;
 import org.elasticscrl.protocol.CoordinatorProtocol;
 
 /**
@@ -32,13 +33,41 @@ public final class ClusterNodes {
      * or several separated by commas (the coordinator and its standbys), tried in turn.
      */
     public static Config config(String host, int port, List<String> roles, String seed) {
+        return config(host, port, roles, seed, NodeSecurity.NONE);
+    }
+
+    /** The same, with Artery over TLS when {@code security} has it. */
+    public static Config config(String host, int port, List<String> roles, String seed, NodeSecurity security) {
         Map<String, Object> m = new HashMap<>();
         m.put("pekko.remote.artery.canonical.hostname", host);
         m.put("pekko.remote.artery.canonical.port", port);
         m.put("pekko.cluster.roles", roles);
         m.put("pekko.cluster.seed-nodes", java.util.Arrays.stream(seed.split(",")).map(String::trim)
                 .filter(x -> !x.isEmpty()).map(x -> "pekko://" + SYSTEM + "@" + x).toList());
+        if (security.tls() != null) {
+            m.putAll(tls(security.tls()));
+        }
         return ConfigFactory.parseMap(m).withFallback(ConfigFactory.load());
+    }
+
+    /**
+     * Artery's TLS transport with Pekko's ConfigSSLEngineProvider: TLSv1.3, mutual authentication
+     * (both ends show a certificate the other trusts, so a node of another cluster cannot even
+     * connect). Hostnames are not verified: nodes share a cluster certificate (deploy/SECURITY.md).
+     */
+    static Map<String, Object> tls(NodeSecurity.Tls tls) {
+        String engine = "pekko.remote.artery.ssl.config-ssl-engine.";
+        Map<String, Object> m = new HashMap<>();
+        m.put("pekko.remote.artery.transport", "tls-tcp");
+        m.put("pekko.remote.artery.ssl.ssl-engine-provider", "org.apache.pekko.remote.artery.tcp.ConfigSSLEngineProvider");
+        m.put(engine + "key-store", tls.keyStore().toString());
+        m.put(engine + "key-store-password", tls.keyStorePassword());
+        m.put(engine + "key-password", tls.keyStorePassword()); // PKCS12: the key's is the store's
+        m.put(engine + "trust-store", tls.trustStore().toString());
+        m.put(engine + "trust-store-password", tls.trustStorePassword());
+        m.put(engine + "require-mutual-authentication", "on");
+        m.put(engine + "protocol", "TLSv1.3");
+        return m;
     }
 
     /**

@@ -8,9 +8,25 @@ public interface CoordinatorProtocol {
     /** Root of the coordinator's messages; its private ones implement it too. */
     interface Command extends WireMessage {}
 
-    /** A worker asks to take part (sent until it is welcomed: the singleton may not be up yet). */
+    /**
+     * A worker asks to take part (sent until it is welcomed: the singleton may not be up yet). The
+     * coordinator admits it only if it speaks this protocol version and proves it holds the
+     * cluster's secret ({@link ClusterSecret}); otherwise it answers {@link WorkerProtocol.Refused}.
+     *
+     * @param protocolVersion the version the worker's node speaks; on the wire its serializer
+     *     writes its own, and the receiving serializer fills this in from the wire
+     * @param secretFingerprint which secret the worker holds ("" = none)
+     * @param credential the worker's proof of that secret for its id and ref ("" = none)
+     */
     record RegisterWorker(String workerId, String device, long memoryBytes, int threads,
-            ActorRef<WorkerProtocol.Command> worker) implements Command {}
+            ActorRef<WorkerProtocol.Command> worker, int protocolVersion, String secretFingerprint,
+            String credential) implements Command {
+        /** A registration of this protocol version without a cluster secret. */
+        public RegisterWorker(String workerId, String device, long memoryBytes, int threads,
+                ActorRef<WorkerProtocol.Command> worker) {
+            this(workerId, device, memoryBytes, threads, worker, ScrlMessageSerializer.PROTOCOL_VERSION, "", "");
+        }
+    }
 
     /**
      * The welcomed worker opened its data and built its replica. {@code datasetSize} is what its

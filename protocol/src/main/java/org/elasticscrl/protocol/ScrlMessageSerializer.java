@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorRefResolver;
@@ -22,13 +23,21 @@ import org.elasticscrl.protocol.WireFormats.Format;
  *
  * <p>Incoming bytes are checked, never trusted: an unknown manifest, bytes that do not parse, a
  * message without or with another protocol version, each throws a {@link NotSerializableException}
- * saying which; Artery then drops the message with that log line and the node carries on.
+ * saying which; Artery then drops the message with that log line and the node carries on. The
+ * handshake ({@code RegisterWorker}, {@code Refused}) is the exception to "another version": it
+ * is read whatever version it carries, so the coordinator can refuse such a node with a reason.
+ *
+ * <p>{@code scrl.protocol.fake-version} (testing only, 0 = off) makes this node speak another
+ * version — write it and expect it — to test that such a node is refused.
  */
 public final class ScrlMessageSerializer extends SerializerWithStringManifest {
     /** Version every message carries; bump it on a change old nodes cannot read. */
     public static final int PROTOCOL_VERSION = 1;
     /** Serializer id ("SCRL" on a phone keypad); persisted in every remote envelope, never change it. */
     public static final int IDENTIFIER = 7275;
+    /** Read at any version; their layout in scrl.proto is frozen. */
+    private static final Set<String> HANDSHAKE = Set.of("RW", "RF");
+    private static final int VERSION_FIELD = 15;
 
     private static final Map<Class<?>, Format<?, ?>> BY_CLASS = new HashMap<>();
     private static final Map<String, Format<?, ?>> BY_MANIFEST = new HashMap<>();
@@ -45,9 +54,19 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
     private final WireFormats.Refs refs = new ResolverRefs();
     // Created on first use: the serializer may be constructed while the actor system still starts.
     private volatile ActorRefResolver resolver;
+    /** The version this node writes and expects: PROTOCOL_VERSION unless faked for a test. */
+    private final int speaks;
 
     public ScrlMessageSerializer(ExtendedActorSystem system) {
         this.system = system;
+        var config = system.settings().config();
+        int fake = config.hasPath("scrl.protocol.fake-version") ? config.getInt("scrl.protocol.fake-version") : 0;
+        this.speaks = fake > 0 ? fake : PROTOCOL_VERSION;
+    }
+
+    /** The protocol version this node speaks (PROTOCOL_VERSION unless faked). */
+    public int speaks() {
+        return speaks;
     }
 
     @Override
@@ -70,7 +89,7 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
         Format<?, ?> f = BY_MANIFEST.get(manifest);
         if (f == null) {
             throw new NotSerializableException("unknown scrl manifest '" + manifest + "' (" + bytes.length
-                    + " bytes): this node speaks protocol version " + PROTOCOL_VERSION
+                    + " bytes): this node speaks protocol version " + speaks
                     + ", the sender another one or is not an scrl node");
         }
         return decode(f, bytes);
@@ -96,7 +115,8 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
     private <R extends WireMessage, P extends Message> byte[] encode(Format<R, P> f, WireMessage m) {
         R record = f.type().cast(m);
         try {
-            return f.write().apply(record, refs).toByteArray();
+            P p = f.write().apply(record, refs);
+            return speaks == PROTOCOL_VERSION ? p.toByteArray() : restamped(p);
         } catch (NullPointerException e) {
             // Protobuf rejects nulls without naming the field: name it, so the sender's log says what.
             throw new IllegalArgumentException("cannot serialize " + m + ": " + nullFields(record), e);
@@ -116,8 +136,8 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
         if (version == 0) {
             throw rejected(what + " carries no protocol version: truncated, corrupt or not an scrl message", null);
         }
-        if (version != PROTOCOL_VERSION) {
-            throw rejected(what + " has protocol version " + version + " but this node speaks " + PROTOCOL_VERSION
+        if (version != speaks && !HANDSHAKE.contains(f.manifest())) {
+            throw rejected(what + " has protocol version " + version + " but this node speaks " + speaks
                     + ": a node of another protocol version cannot join this cluster", null);
         }
         try {
@@ -125,6 +145,13 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
         } catch (RuntimeException e) {
             throw rejected(what + " is invalid: " + e.getMessage(), e);
         }
+    }
+
+    /** The message with this node's faked version in place of PROTOCOL_VERSION. */
+    private byte[] restamped(Message p) {
+        Message.Builder b = p.toBuilder();
+        b.setField(p.getDescriptorForType().findFieldByNumber(VERSION_FIELD), speaks);
+        return b.build().toByteArray();
     }
 
     private static NotSerializableException rejected(String message, Throwable cause) {

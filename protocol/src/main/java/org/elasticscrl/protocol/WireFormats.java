@@ -53,10 +53,12 @@ final class WireFormats {
                     ScrlProto.RegisterWorker::getProtocolVersion,
                     (r, refs) -> ScrlProto.RegisterWorker.newBuilder().setWorkerId(r.workerId())
                             .setDevice(r.device()).setMemoryBytes(r.memoryBytes()).setThreads(r.threads())
-                            .setWorker(refs.write(r.worker()))
-                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                            .setWorker(refs.write(r.worker())).setSecretFingerprint(r.secretFingerprint())
+                            .setCredential(r.credential()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    // the version read is the sender's: the coordinator refuses another one by name
                     (p, refs) -> new RegisterWorker(p.getWorkerId(), p.getDevice(), p.getMemoryBytes(),
-                            p.getThreads(), refs.read(p.getWorker()))),
+                            p.getThreads(), refs.read(p.getWorker()), p.getProtocolVersion(),
+                            p.getSecretFingerprint(), p.getCredential())),
             new Format<>("WR", WorkerReady.class, ScrlProto.WorkerReady.parser(),
                     ScrlProto.WorkerReady::getProtocolVersion,
                     (r, refs) -> ScrlProto.WorkerReady.newBuilder().setWorkerId(r.workerId())

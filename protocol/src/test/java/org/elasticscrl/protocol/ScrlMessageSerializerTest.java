@@ -75,6 +75,8 @@ class ScrlMessageSerializerTest {
     static Stream<WireMessage> samples() {
         return Stream.of(
                 new RegisterWorker("w-1", "cpu", 16L << 30, 2, WORKER.getRef()),
+                new RegisterWorker("w-2", "gpu:0", 1, 8, WORKER.getRef(), ScrlMessageSerializer.PROTOCOL_VERSION,
+                        "89abcdef", "c2lnbmVkIGJ5IHRoZSBjbHVzdGVyIHNlY3JldA=="),
                 new WorkerReady("w-1", 60_000, 41),
                 new Welcome("run-42", "optim:\n  lr: 0.1\nnote: \"ünïcode ✓\"\n", 3, -1),
                 new Welcome("run-42", "", 0, Long.MAX_VALUE),
@@ -114,7 +116,7 @@ class ScrlMessageSerializerTest {
     }
 
     /** The serializer Pekko picked for wire messages (through reference.conf). */
-    private static ScrlMessageSerializer serializer() {
+    static ScrlMessageSerializer serializer() {
         try {
             return (ScrlMessageSerializer) serialization().serializerFor(Lease.class);
         } catch (NotSerializableException e) {

@@ -6,7 +6,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +20,8 @@ final class LocalCluster implements AutoCloseable {
     private final int port;
     private final List<Process> processes = new ArrayList<>();
     private final List<String> nodeFlags;
+    /** Environment of every child (e.g. TLS passwords, which never go on a command line). */
+    private final Map<String, String> env = new HashMap<>();
     private Process coordinator;
     private final List<Process> coordinators = new ArrayList<>();
 
@@ -58,9 +62,16 @@ final class LocalCluster implements AutoCloseable {
     }
 
     Process startWorker(String id, String... extra) {
+        return startWorker(id, List.of(), extra);
+    }
+
+    /** A worker JVM with extra JVM flags (e.g. {@code -Dscrl.protocol.fake-version=2}). */
+    Process startWorker(String id, List<String> jvmFlags, String... extra) {
         List<String> args = new ArrayList<>(List.of("worker", "--join", seed(), "--id", id, "--threads", "1"));
         args.addAll(List.of(extra));
-        return start(args, id + ".log", nodeFlags.toArray(String[]::new));
+        List<String> flags = new ArrayList<>(nodeFlags);
+        flags.addAll(jvmFlags);
+        return start(args, id + ".log", flags.toArray(String[]::new));
     }
 
     /** Sends a POSIX signal ({@code KILL}, {@code STOP}, {@code CONT}) to a node. */
@@ -68,6 +79,22 @@ final class LocalCluster implements AutoCloseable {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new AssertionError("kill -" + signal + " " + p.pid() + " failed");
+        }
+    }
+
+    /** Sets an environment variable for every child started from now on. */
+    LocalCluster env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    /** A child's log so far ({@code coordinator.log}, {@code <id>.log}). */
+    String log(String name) {
+        try {
+            Path f = dir.resolve(name);
+            return Files.exists(f) ? Files.readString(f) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -108,6 +135,7 @@ final class LocalCluster implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
             pb.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
             pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+            pb.environment().putAll(env);
             Process p = pb.start();
             processes.add(p);
             return p;

@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -17,6 +18,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.elasticscrl.protocol.CoordinatorProtocol;
 import org.elasticscrl.protocol.WorkerProtocol;
 import org.elasticscrl.protocol.blob.BlobFetchException;
+import org.elasticscrl.protocol.ScrlMessageSerializer;
 import org.elasticscrl.protocol.Tensors;
 import org.elasticscrl.protocol.WorkerProtocol.Command;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
@@ -88,7 +90,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         return newReceiveBuilder()
                 .onMessage(RegisterTick.class, m -> register())
                 .onMessage(Welcome.class, this::onWelcome)
-                .onMessage(Refused.class, m -> stop("refused: " + m.reason()))
+                .onMessage(Refused.class, m -> stop("refused by the coordinator: " + m.reason()))
                 .onMessage(Opened.class, this::onOpened)
                 .onMessage(Commit.class, m -> enqueue(jobs().apply(m)))
                 .onMessage(Lease.class, m -> enqueue(jobs().compute(m)))
@@ -102,8 +104,12 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> register() {
+        // the proof covers this actor's ref with its address, as the coordinator will see it
+        String self = ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(getContext().getSelf());
         coordinator.tell(new CoordinatorProtocol.RegisterWorker(settings.workerId(), settings.device(),
-                settings.memoryBytes(), settings.threads(), getContext().getSelf()));
+                settings.memoryBytes(), settings.threads(), getContext().getSelf(),
+                ScrlMessageSerializer.PROTOCOL_VERSION, settings.secret().fingerprint(),
+                settings.secret().credential(settings.workerId(), self)));
         return this;
     }
 

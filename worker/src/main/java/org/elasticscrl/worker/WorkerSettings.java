@@ -1,13 +1,22 @@
 package org.elasticscrl.worker;
 
+import org.elasticscrl.protocol.ClusterSecret;
+
 /**
  * What a worker declares and how it runs: its id, device ({@code cpu} or {@code gpu:N}), memory
- * budget, compute threads, loader threads, and a throttle for heterogeneity experiments (1 = full
- * speed, 0.5 = takes twice as long).
+ * budget, compute threads, loader threads, a throttle for heterogeneity experiments (1 = full
+ * speed, 0.5 = takes twice as long), and the cluster secret it proves when registering.
  */
 public record WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
-        double throttle) {
+        double throttle, ClusterSecret secret) {
+    /** A worker of a cluster without a secret. */
+    public WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
+            double throttle) {
+        this(workerId, device, memoryBytes, threads, loaderThreads, throttle, ClusterSecret.NONE);
+    }
+
     public WorkerSettings {
+        java.util.Objects.requireNonNull(secret, "secret (ClusterSecret.NONE for none)");
         if (!(throttle > 0 && throttle <= 1)) {
             throw new IllegalArgumentException("throttle must be in (0, 1], got " + throttle);
         }

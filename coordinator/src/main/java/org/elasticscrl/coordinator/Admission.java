@@ -1,0 +1,46 @@
+package org.elasticscrl.coordinator;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.elasticscrl.protocol.ClusterSecret;
+import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
+import org.elasticscrl.protocol.ScrlMessageSerializer;
+
+/**
+ * Who may register: a worker that speaks this protocol version and proves it holds the cluster's
+ * secret. Checked before anything else, so a refused node never gets the run's configuration, a
+ * lease or a place in the membership.
+ */
+final class Admission {
+    /** Refusals already logged (a worker re-sends its registration until it hears back); bounded. */
+    private final Set<String> logged = new LinkedHashSet<>();
+    private final ClusterSecret secret;
+
+    Admission(ClusterSecret secret) {
+        this.secret = secret;
+    }
+
+    /** Why {@code m}, from the actor {@code workerRef} (serialized, with address), is refused; null if admitted. */
+    String refusal(RegisterWorker m, String workerRef) {
+        if (m.protocolVersion() != ScrlMessageSerializer.PROTOCOL_VERSION) {
+            return "it speaks protocol version " + m.protocolVersion() + ", this cluster speaks "
+                    + ScrlMessageSerializer.PROTOCOL_VERSION + ": run the same scrl release on every node";
+        }
+        return secret.refusal(m.secretFingerprint(), m.credential(), m.workerId(), workerRef);
+    }
+
+    /** True the first time this worker ref is refused for this reason: log it once, not per retry. */
+    boolean firstRefusal(String workerRef, String reason) {
+        if (logged.size() >= 1024) {
+            logged.remove(logged.iterator().next()); // a flood of intruders cannot grow this without bound
+        }
+        return logged.add(workerRef + "\n" + reason);
+    }
+
+    /** An id from an unchecked node as it may be logged: printable, at most 64 characters. */
+    static String printable(String id) {
+        String s = id.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+}

@@ -1,0 +1,120 @@
+package org.elasticscrl.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The cluster's shared secret. A worker proves it holds it when registering — an HMAC-SHA256 of its
+ * id and actor ref (so a proof seen on the wire is no use from another address or under another
+ * id) — and never sends the secret itself. The fingerprint (a keyed hash, 8 hex digits) only tells
+ * an operator which secret a node holds: "another cluster" versus "a forged proof".
+ *
+ * <p>Without TLS this keeps out misconfigured nodes and other clusters, not an attacker who can
+ * sniff and spoof the network; Artery over TLS with mutual authentication is that barrier.
+ */
+public final class ClusterSecret {
+    /** No secret: the coordinator admits only workers that present none either. */
+    public static final ClusterSecret NONE = new ClusterSecret(null);
+    private static final String HMAC = "HmacSHA256";
+
+    private final byte[] key;
+    private final String fingerprint;
+
+    private ClusterSecret(byte[] key) {
+        this.key = key;
+        this.fingerprint = key == null ? "" : HexFormat.of().formatHex(mac("scrl cluster secret fingerprint"), 0, 4);
+    }
+
+    /** A secret of the given bytes (length rules are the configuration's: NodeSecurity). */
+    public static ClusterSecret of(byte[] secret) {
+        if (secret == null || secret.length == 0) {
+            throw new IllegalArgumentException("a cluster secret cannot be empty");
+        }
+        return new ClusterSecret(secret.clone());
+    }
+
+    public boolean isSet() {
+        return key != null;
+    }
+
+    /** 8 hex digits naming this secret ("" without one); safe to log and to send. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** The proof a worker sends with its registration ("" without a secret). */
+    public String credential(String workerId, String workerRef) {
+        return key == null ? "" : Base64.getEncoder().encodeToString(mac(message(workerId, workerRef)));
+    }
+
+    /**
+     * Why a registration with this fingerprint and credential is refused, or {@code null} when the
+     * worker holds this secret (or neither side has one).
+     */
+    public String refusal(String theirFingerprint, String credential, String workerId, String workerRef) {
+        boolean theyHaveOne = !theirFingerprint.isEmpty() || !credential.isEmpty();
+        if (key == null) {
+            return theyHaveOne ? "it presents a cluster secret (fingerprint " + shown(theirFingerprint)
+                    + ") but this cluster has none: it belongs to another cluster" : null;
+        }
+        if (!theyHaveOne) {
+            return "it presents no cluster secret; this cluster requires one (--secret-file or SCRL_CLUSTER_SECRET)";
+        }
+        if (!theirFingerprint.equals(fingerprint)) {
+            return "its cluster secret (fingerprint " + shown(theirFingerprint) + ") is not this cluster's ("
+                    + fingerprint + "): it belongs to another cluster or was given the wrong secret";
+        }
+        byte[] expected = mac(message(workerId, workerRef));
+        byte[] given;
+        try {
+            given = Base64.getDecoder().decode(credential);
+        } catch (IllegalArgumentException e) {
+            given = new byte[0];
+        }
+        // constant time: a timing difference must not tell how much of a forged proof was right
+        return MessageDigest.isEqual(expected, given) ? null
+                : "its credential does not verify for this worker id and address: a forged or replayed registration";
+    }
+
+    private static String message(String workerId, String workerRef) {
+        return "scrl register\n" + workerId + "\n" + workerRef;
+    }
+
+    /** A fingerprint as received: at most 8 printable characters (it comes from an unchecked node). */
+    private static String shown(String fp) {
+        String s = fp.length() > 8 ? fp.substring(0, 8) : fp;
+        return s.matches("[0-9a-f]*") ? s : "malformed";
+    }
+
+    private byte[] mac(String message) {
+        try {
+            Mac mac = Mac.getInstance(HMAC); // not thread-safe: one per call (registrations are rare)
+            mac.init(new SecretKeySpec(key, HMAC));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClusterSecret c && Arrays.equals(key, c.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return fingerprint.hashCode();
+    }
+
+    /** Never the secret: it ends up in logs through records that hold it. */
+    @Override
+    public String toString() {
+        return key == null ? "ClusterSecret[none]" : "ClusterSecret[fingerprint " + fingerprint + "]";
+    }
+}
