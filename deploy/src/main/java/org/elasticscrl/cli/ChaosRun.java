@@ -93,7 +93,10 @@ final class ChaosRun {
                 : coordinators.get(coordinators.size() - 1).exitValue();
         Map<Fault, Long> decisions = new LinkedHashMap<>();
         for (Fault f : injected) {
-            decisions.put(f, decisionMillis(dir, f));
+            long d = decisionMillis(dir, f);
+            // a worker lost while a coordinator was being replaced never became the new one's member:
+            // nothing to decide, provided it computed nothing after (the audit checks the rest)
+            decisions.put(f, d < 0 && duringTakeover(dir, f) && !computedAfter(dir, f) ? 0 : d);
         }
         RunAudit audit = RunAudit.of(dir, run.cfg(), run.cfg().dataset().trainSize());
         return new Result(dir, List.copyOf(injected), decisions, audit, maxStall, exit,
@@ -101,14 +104,14 @@ final class ChaosRun {
     }
 
     /** A fault that keeps at least two workers computing and one coordinator up. */
-    private Kind pick(boolean coordinatorMayDie) {
+    private Kind pick(boolean coordinatorMayDie) throws java.io.IOException {
         List<Kind> kinds = new ArrayList<>(List.of(Kind.JOIN_WORKER));
         if (live.size() >= 3) {
             kinds.addAll(List.of(Kind.KILL_WORKER, Kind.FREEZE_WORKER, Kind.LEAVE_WORKER));
         } else if (live.size() == 2) {
             kinds.add(Kind.FREEZE_WORKER);
         }
-        if (coordinatorMayDie && coordinators.stream().filter(Process::isAlive).count() >= 2) {
+        if (coordinatorMayDie && coordinators.stream().filter(Process::isAlive).count() >= 2 && tookOver()) {
             kinds.add(Kind.KILL_COORDINATOR);
         }
         return kinds.get(rng.nextInt(kinds.size()));
@@ -181,6 +184,17 @@ final class ChaosRun {
         return seeds;
     }
 
+    /**
+     * Whether the last coordinator kill has been taken over (a "took-over" event since): killing
+     * the next one mid-takeover is a double coordinator failure, beyond what one standby covers.
+     */
+    private boolean tookOver() throws java.io.IOException {
+        long lastKill = injected.stream().filter(f -> f.kind() == Kind.KILL_COORDINATOR).mapToLong(Fault::atMillis)
+                .max().orElse(-1);
+        return lastKill < 0 || RunAudit.rows(run.dir().path().resolve("membership.csv"), 6).stream()
+                .anyMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= lastKill);
+    }
+
     /** Workers whose process runs and whose last membership event is "active" (they compute). */
     private List<String> active() throws java.io.IOException {
         Map<String, String> last = new LinkedHashMap<>();
@@ -244,9 +258,24 @@ final class ChaosRun {
         if (decided >= 0 || f.kind() != Kind.FREEZE_WORKER) {
             return decided;
         }
-        boolean computedAgain = RunAudit.rows(dir.resolve("commits.csv"), 11).stream()
+        return computedAfter(dir, f) ? 0 : -1;
+    }
+
+    private static boolean computedAfter(Path dir, Fault f) throws java.io.IOException {
+        return RunAudit.rows(dir.resolve("commits.csv"), 11).stream()
                 .anyMatch(r -> Long.parseLong(r[0]) > f.afterSteps() && (r[10].trim() + " ").contains(":" + f.target() + " "));
-        return computedAgain ? 0 : -1;
+    }
+
+    /** Whether a coordinator killed before {@code f} was taken over only after it. */
+    private boolean duringTakeover(Path dir, Fault f) throws java.io.IOException {
+        long kill = injected.stream().filter(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() <= f.atMillis())
+                .mapToLong(Fault::atMillis).max().orElse(-1);
+        if (kill < 0 || f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.JOIN_WORKER) {
+            return false;
+        }
+        return RunAudit.rows(dir.resolve("membership.csv"), 6).stream()
+                .noneMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= kill
+                        && Long.parseLong(r[0]) <= f.atMillis());
     }
 
     private static long firstEvent(Path dir, Fault f) throws java.io.IOException {
