@@ -41,8 +41,9 @@ public final class ByolLcObjective implements Objective {
             NDArray global = Losses.symmetricRegression(q, z);
             NDArray weights = views.getManager().create(resampling.weights(), resampling.shape());
             NDArray lc = local.loss(targetLocal, onlineLocal, weights);
-            // float scalars: a double would promote these 0-d float32 losses to float64
-            return global.mul((float) (1 - alpha)).add(lc.mul((float) alpha));
+            // float32 scalars owned by libtorch (see Losses.scalar): a double would promote these
+            // 0-d float32 losses to float64, and a Java number would be freed before backward
+            return global.mul(Losses.scalar(global, 1 - alpha)).add(lc.mul(Losses.scalar(lc, alpha)));
         });
         return new Loss(loss, resampling.pairs(), resampling.imagesWithoutPairs(), 0);
     }

@@ -128,7 +128,8 @@ public final class LocalContrastLoss {
         NDArray target = targetLocal.reshape(n, s.get(1), cells).normalize(2, 1, Losses.NORMALIZE_EPS);
         NDArray online = onlineLocal.reshape(n, s.get(1), cells).normalize(2, 1, Losses.NORMALIZE_EPS);
         NDArray similarity = target.transpose(0, 2, 1).matMul(online);
-        NDArray nll = similarity.div((float) temperature).logSoftmax(2).neg();
+        // the divisor as a libtorch tensor: see Losses.scalar (DivBackward keeps it)
+        NDArray nll = similarity.div(Losses.scalar(similarity, temperature)).logSoftmax(2).neg();
         return nll.mul(weights).sum();
     }
 }

@@ -1,6 +1,7 @@
 package org.elasticscrl.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /** The loss functions of the reference trainer. */
 public final class Losses {
@@ -9,11 +10,24 @@ public final class Losses {
 
     private Losses() {}
 
+    /**
+     * A float32 scalar owned by libtorch, for arithmetic on arrays that autograd records. Never pass
+     * a Java number there ({@code x.mul(-2)}, {@code x.maximum(0f)}, {@code x.div(t)}): DJL wraps
+     * it in a tensor over a Java direct buffer ({@code torch::from_blob}, no copy) and closes that
+     * tensor as soon as the op returns, but the graph keeps it for backward (Mul, Div, Maximum save
+     * their operand). Once the garbage collector frees the buffer, backward reads freed memory, so a
+     * GC between forward and backward silently changed one gradient: the rare divergence of
+     * same-seed runs. {@code full} allocates in libtorch, and the graph's reference keeps it alive.
+     */
+    static NDArray scalar(NDArray like, double value) {
+        return like.getManager().full(new Shape(), (float) value);
+    }
+
     /** Per row: {@code 2 − 2·cos(x, y)} with {@code F.normalize} (eps 1e-12), shape {@code [n]}. */
     public static NDArray regression(NDArray x, NDArray y) {
         NDArray xn = x.normalize(2, 1, NORMALIZE_EPS);
         NDArray yn = y.normalize(2, 1, NORMALIZE_EPS);
-        return xn.mul(yn).sum(new int[] {1}).mul(-2).add(2);
+        return xn.mul(yn).sum(new int[] {1}).mul(scalar(x, -2)).add(scalar(x, 2));
     }
 
     /**

@@ -57,11 +57,14 @@ public final class TripletLoss {
         int n = Math.toIntExact(p.getShape().get(0));
         NDArray pn = p.normalize(2, 1, Losses.NORMALIZE_EPS);
         NDArray zn = z.normalize(2, 1, Losses.NORMALIZE_EPS);
-        NDArray distances = pn.matMul(zn.transpose()).mul(-2);
-        NDArray positive = pn.mul(zn).sum(new int[] {1}).mul(-2);
+        // scalars as libtorch tensors: see Losses.scalar (the graph keeps them for backward)
+        NDArray minusTwo = Losses.scalar(p, -2);
+        NDArray distances = pn.matMul(zn.transpose()).mul(minusTwo);
+        NDArray positive = pn.mul(zn).sum(new int[] {1}).mul(minusTwo);
         float[] selection = negativeWeights(distances.toFloatArray(), n, rankFrom, rankTo);
         NDArray negative = distances.mul(p.getManager().create(selection, new Shape(n, n))).sum(new int[] {1});
-        return positive.mul((float) gamma).sub(negative).add((float) margin).maximum(0f).mean();
+        return positive.mul(Losses.scalar(p, gamma)).sub(negative).add(Losses.scalar(p, margin))
+                .maximum(Losses.scalar(p, 0)).mean();
     }
 
     /**
