@@ -19,6 +19,11 @@ import java.util.List;
  *     in chunk order, so a step's update is bit-identical whichever workers computed which chunks
  *     (and identical to {@code scrl train} at the same thread count); costs chunks-per-lease times
  *     the contribution bandwidth, so the ResNet-50 presets leave it off
+ * @param checkpointEverySteps durable checkpoints every this many committed steps (0: none): the
+ *     state a whole-cluster restart resumes from
+ * @param checkpointCopies replica holders that each write a copy of a durable checkpoint (on
+ *     distinct hosts when the cluster has them); a checkpoint is durable once this many are written
+ * @param checkpointsKept each holder keeps its newest this many copies and deletes older ones
  */
 public record ClusterConfig(
         int minWorkers,
@@ -30,7 +35,10 @@ public record ClusterConfig(
         int checksumInterval,
         String wireDtype,
         int replaySteps,
-        boolean canonicalSum) {
+        boolean canonicalSum,
+        int checkpointEverySteps,
+        int checkpointCopies,
+        int checkpointsKept) {
     public static final List<String> DTYPES = List.of("f32", "bf16");
 
     public ClusterConfig {
@@ -51,5 +59,8 @@ public record ClusterConfig(
         Check.atLeast("cluster.checksum_interval", checksumInterval, 1);
         wireDtype = Check.oneOf("cluster.wire_dtype", wireDtype, DTYPES);
         Check.atLeast("cluster.replay_steps", replaySteps, 1);
+        Check.atLeast("cluster.checkpoint_every_steps", checkpointEverySteps, 0);
+        Check.atLeast("cluster.checkpoint_copies", checkpointCopies, 1);
+        Check.atLeast("cluster.checkpoints_kept", checkpointsKept, 1);
     }
 }

@@ -2,8 +2,6 @@ package org.elasticscrl.coordinator;
 
 import java.util.ArrayList;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -23,6 +21,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.coordinator.Membership.Status;
 import org.elasticscrl.protocol.ClusterSecret;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
@@ -47,7 +47,11 @@ import org.elasticscrl.protocol.WorkerProtocol;
  */
 public final class Coordinator extends AbstractBehavior<Command> implements StepCycle.Roster {
     /** How the run ended: the final evaluation's JSON (empty when not run). */
-    public record Finished(long steps, String finalEval) {}
+    public record Finished(long steps, String finalEval, String error) {
+        public Finished(long steps, String finalEval) {
+            this(steps, finalEval, "");
+        }
+    }
 
     /**
      * What a coordinator is given: the run's configuration (and its YAML, handed to every
@@ -69,9 +73,6 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     /** A cluster member stopped (or resumed) answering heartbeats. */
     private record Reachability(Address address, boolean reachable) implements Command {}
 
-    /** Workers excluded while unreachable, kept to tell them to resynchronise if they come back. */
-    private static final int DEPARTED_KEPT = 256;
-
     private final Setup setup;
     private final ScrlConfig cfg;
     private final Membership<ActorRef<WorkerProtocol.Command>> members;
@@ -79,9 +80,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     private final ChecksumBook checksums;
     private final Admission admission;
     private final List<String> joinOrder = new ArrayList<>();
-    /** Joiner → the peer it copies its state from ("" while none is available). */
-    private final Map<String, String> syncSources = new HashMap<>();
-    private final Map<String, ActorRef<WorkerProtocol.Command>> departed = new LinkedHashMap<>();
+    private final StateSync sync;
+    private final Departures departed = new Departures(this);
 
     /** Set when this coordinator took over a run another one was running. */
     private Takeover takeover;
@@ -101,7 +101,14 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
                             replication.load(true);
                             return Behaviors.same();
                         }
-                        return stash.unstashAll(new Coordinator(ctx, timers, setup, replication, m.state()));
+                        String refusal = Restart.refusal(setup, m.state());
+                        if (refusal != null) {
+                            ctx.getLog().error("cannot run {}: {}", setup.runId(), refusal);
+                            setup.onFinished().accept(new Finished(0, "", refusal));
+                            return Behaviors.stopped();
+                        }
+                        return stash.unstashAll(new Coordinator(ctx, timers, setup, replication, m.state(),
+                                Restart.manifest(setup)));
                     })
                     .onAnyMessage(m -> {
                         stash.stash(m);
@@ -112,13 +119,14 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     }
 
     private Coordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Setup setup, Replication replication,
-            RunState previous) {
+            RunState previous, CheckpointManifest manifest) {
         super(ctx);
         ctx.setLoggerName(Coordinator.class);
         this.setup = setup;
         this.cfg = setup.cfg();
         this.members = new Membership<>(cfg.cluster().speedEwma());
-        this.steps = new StepCycle(setup, ctx, timers, members, this, replication);
+        this.steps = new StepCycle(setup, ctx, timers, members, this, replication, manifest);
+        this.sync = new StateSync(members, steps, this);
         this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
         if (previous != null && !previous.runId().equals(setup.runId())) {
             ctx.getLog().warn("replicated state of run {} ignored: this coordinator runs {}", previous.runId(),
@@ -133,6 +141,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
             takeover = new Takeover(ctx, timers);
             event("coordinator", "took-over", "run state after step " + previous.committedStep() + ", generation "
                     + (previous.generation() + 1) + "; asking the workers to register again");
+        } else {
+            restartIfRecorded(manifest);
         }
         if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
             var adapter = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
@@ -149,8 +159,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         return newReceiveBuilder()
                 .onMessage(RegisterWorker.class, this::onRegister)
                 .onMessage(WorkerReady.class, this::onReady)
-                .onMessage(StateOffered.class, this::onStateOffered)
-                .onMessage(SyncCompleted.class, this::onSyncCompleted)
+                .onMessage(StateOffered.class, m -> then(() -> sync.offered(m)))
+                .onMessage(SyncCompleted.class, m -> then(() -> sync.completed(m)))
                 .onMessage(ContributionReady.class, m -> then(() -> {
                     if (isMember(m.workerId(), "contribution for step " + m.step())) {
                         steps.contribution(m);
@@ -175,6 +185,12 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
                     }
                 }))
                 .onMessage(Takeover.GraceOver.class, m -> then(this::onGraceOver))
+                .onMessage(CheckpointSaved.class, m -> then(() -> {
+                    if (isMember(m.workerId(), "checkpoint of step " + m.step())) {
+                        steps.durable().saved(m, members.get(m.workerId()).orElseThrow().ref.path().address().toString());
+                    }
+                }))
+                .onMessage(CheckpointLoaded.class, m -> then(() -> sync.loaded(m)))
                 .build();
     }
 
@@ -192,12 +208,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
             members.all().stream().filter(w -> w.ref.path().address().equals(m.address())).map(w -> w.id).toList()
                     .forEach(id -> gone(id, "unreachable"));
         } else {
-            departed.forEach((id, ref) -> {
-                if (ref.path().address().equals(m.address()) && members.get(id).isEmpty()) {
-                    ref.tell(new WorkerProtocol.Resync("excluded while unreachable"));
-                    event(id, "resync", "reachable again after its exclusion");
-                }
-            });
+            departed.reachableAgain(m.address(), id -> members.get(id).isPresent());
         }
         return this;
     }
@@ -210,11 +221,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         if (members.get(workerId).isPresent()) {
             return true;
         }
-        var ref = departed.get(workerId);
-        if (ref != null) {
-            ref.tell(new WorkerProtocol.Resync("not a member any more; refused its " + what));
-            event(workerId, "refused-stale", what + ": not a member, told to resynchronise");
-        }
+        departed.refuse(workerId, what);
         return false;
     }
 
@@ -229,7 +236,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
             m.worker().tell(new WorkerProtocol.Refused("run " + setup.runId() + " is finishing"));
             return this;
         }
-        departed.remove(m.workerId());
+        departed.returned(m.workerId());
         if (members.get(m.workerId()).isEmpty()) {
             members.add(m.workerId(), m.worker(), m.device(), m.memoryBytes(), m.threads());
             joinOrder.add(m.workerId());
@@ -267,7 +274,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         if (m.appliedStep() == steps.lastCommitted()) {
             // its own replica is the run's state: the seeded initial one, or (registering again)
             // the state after the last commit
-            activate(w.id, m.appliedStep());
+            sync.activate(w.id, m.appliedStep(), m.appliedStep() < 0 ? "initial replica"
+                    : "own replica at step " + m.appliedStep());
             if (steps.resuming()) {
                 steps.continueResumed();
             } else if (!steps.started() && members.withStatus(Status.ACTIVE).size() >= cfg.cluster().minWorkers()) {
@@ -278,25 +286,9 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
             if (takeover != null) {
                 takeover.ready(w.id, m.appliedStep());
             }
-            requestState(m.workerId());
+            sync.request(m.workerId());
         }
         return this;
-    }
-
-    private void activate(String workerId, long step) {
-        members.get(workerId).ifPresent(w -> {
-            members.setStatus(workerId, Status.ACTIVE);
-            syncSources.remove(workerId);
-            w.ref.tell(new WorkerProtocol.SyncFrom(step, null));
-            event(workerId, "active", step < 0 ? "initial replica" : "own replica at step " + step);
-        });
-        retryWaiting();
-    }
-
-    /** Joiners that found no live replica to copy ask again. */
-    private void retryWaiting() {
-        syncSources.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList()
-                .forEach(this::requestState);
     }
 
     /** Taken over, and no replica holds the recorded step: go on from the newest one held. */
@@ -309,41 +301,10 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
             event("coordinator", "resumed-at", "no replica holds step " + steps.lastCommitted()
                     + "; the newest held is step " + newest);
             steps.rollBack(newest);
-            waiting.stream().filter(id -> takeover.heldBy(id) == newest).forEach(id -> activate(id, newest));
+            waiting.stream().filter(id -> takeover.heldBy(id) == newest)
+                    .forEach(id -> sync.activate(id, newest, "own replica at step " + newest));
             steps.continueResumed();
         });
-    }
-
-    /** Asks a live peer for its state on behalf of a joining worker. */
-    private void requestState(String joiner) {
-        var source = members.withStatus(Status.ACTIVE).stream().filter(w -> !w.id.equals(joiner)).findFirst();
-        if (source.isEmpty()) {
-            syncSources.put(joiner, "");
-            event(joiner, "waiting", "no live replica to copy the state from");
-            return;
-        }
-        syncSources.put(joiner, source.get().id);
-        source.get().ref.tell(new WorkerProtocol.ProvideState(joiner));
-        event(joiner, "syncing", "state from " + source.get().id);
-    }
-
-    private Behavior<Command> onStateOffered(StateOffered m) {
-        members.get(m.forWorker()).filter(w -> w.status() == Status.SYNCING).ifPresent(w -> {
-            event(w.id, "state-offered", "by " + m.workerId() + " at step " + m.step());
-            w.ref.tell(new WorkerProtocol.SyncFrom(m.step(), m.state()));
-        });
-        return this;
-    }
-
-    private Behavior<Command> onSyncCompleted(SyncCompleted m) {
-        members.get(m.workerId()).filter(w -> w.status() == Status.SYNCING).ifPresent(w -> {
-            syncSources.remove(m.workerId());
-            members.setStatus(m.workerId(), Status.ACTIVE);
-            event(m.workerId(), "active", "synced at step " + m.step());
-            retryWaiting();
-            steps.leasePending();
-        });
-        return this;
     }
 
     private Behavior<Command> onUpdateApplied(UpdateApplied m) {
@@ -395,19 +356,35 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         if (members.get(workerId).isEmpty()) {
             return this;
         }
-        departed.put(workerId, members.get(workerId).orElseThrow().ref);
-        if (departed.size() > DEPARTED_KEPT) {
-            departed.remove(departed.keySet().iterator().next());
-        }
+        departed.add(workerId, members.get(workerId).orElseThrow().ref);
         long lease = members.remove(workerId);
         event(workerId, "gone", why);
         steps.releaseLease(lease);
-        // joiners that were copying from it ask another peer
-        syncSources.entrySet().stream().filter(e -> e.getValue().equals(workerId)).map(Map.Entry::getKey).toList()
-                .forEach(this::requestState);
+        sync.left(workerId);
         steps.reassignTasks(workerId);
         steps.leasePending();
         return this;
+    }
+
+    /**
+     * No replicated state: a new run, or a whole-cluster restart — resumed from the newest durable
+     * checkpoint when the manifest has one.
+     */
+    private void restartIfRecorded(CheckpointManifest manifest) {
+        var durable = manifest.durable();
+        if (durable.isEmpty()) {
+            return;
+        }
+        var newest = durable.get(0);
+        if (newest.runState().finished()) {
+            setup.onFinished().accept(new Finished(newest.step() + 1, ""));
+            return;
+        }
+        steps.resume(newest.runState());
+        members.continueAfter(newest.runState().membershipEpoch());
+        sync.restartFrom(new Restart(durable));
+        event("coordinator", "restart", "no live run state: resuming from the durable checkpoint after step "
+                + newest.step() + " (" + newest.copies().size() + " copies, " + manifest.file() + ")");
     }
 
     @Override

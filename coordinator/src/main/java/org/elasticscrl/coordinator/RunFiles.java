@@ -17,7 +17,9 @@ import org.elasticscrl.report.MetricsLog;
  * {@code metrics.csv}/{@code epochs.csv} (as {@code scrl train} writes them), {@code commits.csv}
  * (every committed step: its epoch, chunks and who computed them — the ledger audit, I2),
  * {@code checksums.csv} (every replica's state checksum per commit, I1) and {@code membership.csv}
- * (joins, leaves, faults with timestamps). Files are appended and flushed as the run goes.
+ * (joins, leaves, faults with timestamps), {@code replayed.csv} (steps computed again after a
+ * takeover or restart: their loss should match the first time's). Files are appended and flushed
+ * as the run goes.
  */
 public final class RunFiles implements AutoCloseable {
     private final Path dir;
@@ -27,6 +29,8 @@ public final class RunFiles implements AutoCloseable {
     private final BufferedWriter membership;
     /** The last step in commits.csv: a coordinator that took over never writes a step twice. */
     private long lastCommit;
+    /** Steps committed again after a restart or takeover, with their loss (a determinism check). */
+    private BufferedWriter replayed;
 
     public RunFiles(Path dir) {
         this.dir = dir;
@@ -60,6 +64,11 @@ public final class RunFiles implements AutoCloseable {
         return dir;
     }
 
+    /** The last step recorded in commits.csv (-1: none). */
+    public long lastCommit() {
+        return lastCommit;
+    }
+
     public MetricsLog metrics() {
         return metrics;
     }
@@ -86,6 +95,15 @@ public final class RunFiles implements AutoCloseable {
     public boolean commit(long step, int epoch, int stepInEpoch, int membershipEpoch, int samples, double lr, double tau,
             double wd, double loss, double seconds, Map<Integer, String> answers) {
         if (step <= lastCommit) {
+            try {
+                if (replayed == null) {
+                    replayed = open("replayed.csv", "global_step,epoch,samples,ssl_loss,unix_millis");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            write(replayed, String.format(java.util.Locale.ROOT, "%d,%d,%d,%.9f,%d", step, epoch, samples, loss,
+                    System.currentTimeMillis()));
             return false;
         }
         lastCommit = step;
@@ -148,7 +166,8 @@ public final class RunFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : List.<AutoCloseable>of(metrics, commits, checksums, membership)) {
+        for (AutoCloseable c : java.util.stream.Stream.of(metrics, commits, checksums, membership, replayed)
+                .filter(java.util.Objects::nonNull).toList()) {
             try {
                 c.close();
             } catch (Exception e) {

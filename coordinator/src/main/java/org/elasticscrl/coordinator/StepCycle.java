@@ -61,6 +61,7 @@ final class StepCycle {
     private String finalEval = "";
     private boolean finishing;
     private final Replication replication;
+    private final DurableCheckpoints durable;
     /** The last committed (announced) step; -1 before the first. */
     private long committed = -1;
     /** Takeovers so far: lease ids of one coordinator never collide with an earlier one's. */
@@ -71,7 +72,8 @@ final class StepCycle {
     private Runnable afterStore;
 
     StepCycle(Coordinator.Setup setup, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-            Membership<ActorRef<WorkerProtocol.Command>> members, Roster roster, Replication replication) {
+            Membership<ActorRef<WorkerProtocol.Command>> members, Roster roster, Replication replication,
+            CheckpointManifest manifest) {
         this.setup = setup;
         this.replication = replication;
         this.cfg = setup.cfg();
@@ -82,6 +84,11 @@ final class StepCycle {
         var c = cfg.cluster();
         this.deadlines = new DeadlinePolicy(c.deadlineFloorS(), c.deadlineCapS(), c.deadlineFactor());
         this.tasks = new EpochTasks(cfg);
+        this.durable = new DurableCheckpoints(c, manifest, roster);
+    }
+
+    DurableCheckpoints durable() {
+        return durable;
     }
 
     DeadlinePolicy deadlines() {
@@ -113,12 +120,18 @@ final class StepCycle {
 
     /** Continue a run another coordinator was running: its replicated state, no step in flight. */
     void resume(RunState s) {
+        tasks.closeEpoch();
         plan = RunPlan.of(cfg, s.datasetSize());
         committed = s.committedStep();
         generation = s.generation() + 1;
         nextLease = ((long) generation << 40) + 1;
         tasks.addStep(s.epochLossSum(), s.epochSamples());
         resuming = true;
+    }
+
+    /** Restarting: the run goes back to an older durable checkpoint's state (nothing runs yet). */
+    void restartFrom(RunState s) {
+        resume(s);
     }
 
     /** While resuming: no replica holds the recorded step (its commit reached no worker); go on from {@code step}. */
@@ -295,6 +308,7 @@ final class StepCycle {
                 metrics.sslLoss(), seconds, step.answers())) {
             setup.files().stepRow(s, step.epoch(), metrics, lr, tau, seconds);
         }
+        durable.afterCommit(state(false), step.epoch(), step.inEpoch(), members);
         for (var w : members.withStatus(Status.DRAINING)) {
             if (w.lease() == 0) {
                 roster.release(w.id, "drained");

@@ -68,9 +68,13 @@ final class CoordinatorHarness implements AutoCloseable {
     final TestProbe<Coordinator.Finished> finished;
     final ActorRef<CoordinatorProtocol.Command> coordinator;
 
-    /** {@code overrides} as on the command line; online and final evaluations are off unless turned on. */
+    /**
+     * {@code overrides} as on the command line; online and final evaluations and durable
+     * checkpoints are off unless turned on.
+     */
     CoordinatorHarness(ActorTestKit kit, Path dir, int datasetSize, String... overrides) {
-        List<String> args = new ArrayList<>(List.of("--train/online_eval=false", "--eval/enabled=false"));
+        List<String> args = new ArrayList<>(List.of("--train/online_eval=false", "--eval/enabled=false",
+                "--cluster/checkpoint_every_steps=0"));
         args.addAll(List.of(overrides));
         this.kit = kit;
         this.cfg = ConfigLoader.load("scrl_cpu", args);
@@ -196,6 +200,13 @@ final class CoordinatorHarness implements AutoCloseable {
                     }
                     return Behaviors.same();
                 })
+                .onMessage(WorkerProtocol.SaveCheckpoint.class, m -> {
+                    if (lastCommit[0] != m.step()) {
+                        fail(id + " asked to save step " + m.step() + " before its commit (last " + lastCommit[0] + ")");
+                    }
+                    send(new CoordinatorProtocol.CheckpointSaved(id, m.step(), copyPath(id, m.step()), 0xC0FFEEL, 1000, ""));
+                    return Behaviors.same();
+                })
                 .onMessage(WorkerProtocol.RunTask.class, m -> {
                     send(new CoordinatorProtocol.TaskCompleted(id, m.task(), m.epoch(), "{}"));
                     return Behaviors.same();
@@ -205,6 +216,11 @@ final class CoordinatorHarness implements AutoCloseable {
         var ref = kit.spawn(Behaviors.monitor(WorkerProtocol.Command.class, monitor.ref(), b));
         send(new CoordinatorProtocol.RegisterWorker(id, "cpu", MEMORY, 1, ref));
         return ref;
+    }
+
+    /** Where an automatic worker says it wrote its copy of step {@code step}. */
+    static String copyPath(String worker, long step) {
+        return "/copies/" + worker + "/step_" + step + ".safetensors";
     }
 
     /** The first {@code n} rows of commits.csv, waiting for the coordinator to write them. */

@@ -81,6 +81,10 @@ final class CoordinatorCommand implements Callable<Integer> {
             files.get().close();
         }
         tensors.close();
+        if (!f.error().isEmpty()) {
+            System.err.println("scrl coordinator: " + f.error());
+            return 2;
+        }
         System.out.println("run complete: " + f.steps() + " steps");
         System.out.print(ClusterResults.table(run.dir().path()));
         return 0;

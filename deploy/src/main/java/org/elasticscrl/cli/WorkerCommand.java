@@ -44,6 +44,10 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--id", description = "Worker id (default: host-pid).")
     String id;
 
+    @Option(names = "--checkpoint-dir", description = "Where this worker writes its durable checkpoint copies"
+            + " (default: <save_dir>/copies/<id>; give a local disk or a shared volume).")
+    String checkpointDir;
+
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
@@ -59,7 +63,7 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         String workerId = id != null ? id
                 : InetAddress.getLocalHost().getHostName() + "-" + ManagementFactory.getRuntimeMXBean().getPid();
         WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
-                SecurityOptions.secret(secured));
+                SecurityOptions.secret(secured), checkpointDir);
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
         TensorTransport tensors = TensorTransport.start(hp[0], "f32");
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {

@@ -61,4 +61,11 @@ public interface CoordinatorProtocol {
 
     /** Graceful leave: stop leasing to {@code workerId}; it leaves once its leased chunks are in. */
     record DrainWorker(String workerId) implements Command {}
+
+    /** A durable copy of the state after {@code step} is at {@code path} (error "") or could not be written. */
+    record CheckpointSaved(String workerId, long step, String path, long crc32c, long bytes, String error)
+            implements Command {}
+
+    /** The worker loaded the checkpoint of {@code step} from {@code path} (error "") or could read none. */
+    record CheckpointLoaded(String workerId, long step, String path, String error) implements Command {}
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.ToIntFunction;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
@@ -19,11 +21,13 @@ import org.elasticscrl.protocol.CoordinatorProtocol.UpdateApplied;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerFailed;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
+import org.elasticscrl.protocol.WorkerProtocol.LoadCheckpoint;
 import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
 import org.elasticscrl.protocol.WorkerProtocol.Refused;
 import org.elasticscrl.protocol.WorkerProtocol.Release;
 import org.elasticscrl.protocol.WorkerProtocol.Resync;
 import org.elasticscrl.protocol.WorkerProtocol.RunTask;
+import org.elasticscrl.protocol.WorkerProtocol.SaveCheckpoint;
 import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
 import org.elasticscrl.protocol.WorkerProtocol.Welcome;
 import org.elasticscrl.protocol.proto.ScrlProto;
@@ -154,6 +158,29 @@ final class WireFormats {
                     (r, refs) -> ScrlProto.SyncCompleted.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
                             .setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new SyncCompleted(p.getWorkerId(), p.getStep())),
+            // durable checkpoints
+            new Format<>("SK", SaveCheckpoint.class, ScrlProto.SaveCheckpoint.parser(),
+                    ScrlProto.SaveCheckpoint::getProtocolVersion,
+                    (r, refs) -> ScrlProto.SaveCheckpoint.newBuilder().setStep(r.step()).setRunState(r.runState())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new SaveCheckpoint(p.getStep(), p.getRunState())),
+            new Format<>("KS", CheckpointSaved.class, ScrlProto.CheckpointSaved.parser(),
+                    ScrlProto.CheckpointSaved::getProtocolVersion,
+                    (r, refs) -> ScrlProto.CheckpointSaved.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
+                            .setPath(r.path()).setCrc32C(r.crc32c()).setBytes(r.bytes()).setError(r.error())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new CheckpointSaved(p.getWorkerId(), p.getStep(), p.getPath(), p.getCrc32C(),
+                            p.getBytes(), p.getError())),
+            new Format<>("LK", LoadCheckpoint.class, ScrlProto.LoadCheckpoint.parser(),
+                    ScrlProto.LoadCheckpoint::getProtocolVersion,
+                    (r, refs) -> ScrlProto.LoadCheckpoint.newBuilder().setStep(r.step()).addAllPaths(r.paths())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new LoadCheckpoint(p.getStep(), List.copyOf(p.getPathsList()))),
+            new Format<>("KL", CheckpointLoaded.class, ScrlProto.CheckpointLoaded.parser(),
+                    ScrlProto.CheckpointLoaded::getProtocolVersion,
+                    (r, refs) -> ScrlProto.CheckpointLoaded.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
+                            .setPath(r.path()).setError(r.error()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new CheckpointLoaded(p.getWorkerId(), p.getStep(), p.getPath(), p.getError())),
             // tasks and failures
             new Format<>("RT", RunTask.class, ScrlProto.RunTask.parser(), ScrlProto.RunTask::getProtocolVersion,
                     (r, refs) -> ScrlProto.RunTask.newBuilder().setTask(r.task()).setEpoch(r.epoch())

@@ -52,4 +52,18 @@ public interface WorkerProtocol {
 
     /** The worker's leased chunks are in and it is drained: leave the cluster. */
     record Release(String reason) implements Command {}
+
+    /**
+     * Once commit {@code step} is applied, write a durable copy of the state to this worker's
+     * checkpoint directory (asynchronously: computing goes on) and answer {@code CheckpointSaved}.
+     * {@code runState} (JSON) is the coordinator's position after that step, kept in the file so
+     * that a copy describes itself.
+     */
+    record SaveCheckpoint(long step, String runState) implements Command {}
+
+    /**
+     * Whole-cluster restart: load the durable checkpoint of {@code step} from the first of
+     * {@code paths} that exists here and verifies, and answer {@code CheckpointLoaded}.
+     */
+    record LoadCheckpoint(long step, List<String> paths) implements Command {}
 }

@@ -24,6 +24,8 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
@@ -35,6 +37,8 @@ import org.elasticscrl.protocol.CoordinatorProtocol.UpdateApplied;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerFailed;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
+import org.elasticscrl.protocol.WorkerProtocol.LoadCheckpoint;
+import org.elasticscrl.protocol.WorkerProtocol.SaveCheckpoint;
 import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
 import org.elasticscrl.protocol.WorkerProtocol.Refused;
 import org.elasticscrl.protocol.WorkerProtocol.Resync;
@@ -98,7 +102,13 @@ class ScrlMessageSerializerTest {
                 new SyncCompleted("w-3", 125),
                 new RunTask("online_eval", 4),
                 new TaskCompleted("w-1", "checkpoint", 4, "{\"path\":\"runs/x/ckpt-4\",\"ok\":true}"),
-                new WorkerFailed("w-2", "lease 7", "java.lang.OutOfMemoryError: Java heap space"));
+                new WorkerFailed("w-2", "lease 7", "java.lang.OutOfMemoryError: Java heap space"),
+                new SaveCheckpoint(119, "{\"committed_step\":119}"),
+                new CheckpointSaved("w-1", 119, "/runs/x/copies/w-1/step_119.safetensors", 0xFFFF_FFFFL, 1L << 33, ""),
+                new CheckpointSaved("w-1", 119, "", 0, 0, "No space left on device"),
+                new LoadCheckpoint(119, List.of("/a/step_119.safetensors", "/b/step_119.safetensors")),
+                new LoadCheckpoint(0, List.of()),
+                new CheckpointLoaded("w-2", 119, "/a/step_119.safetensors", ""));
     }
 
     static final Map<Class<?>, String> PINNED_MANIFESTS = Map.ofEntries(
@@ -109,7 +119,9 @@ class ScrlMessageSerializerTest {
             Map.entry(UpdateApplied.class, "UA"), Map.entry(ProvideState.class, "PS"),
             Map.entry(StateOffered.class, "SO"), Map.entry(SyncFrom.class, "SF"),
             Map.entry(SyncCompleted.class, "SC"), Map.entry(RunTask.class, "RT"),
-            Map.entry(TaskCompleted.class, "TC"), Map.entry(WorkerFailed.class, "WF"));
+            Map.entry(TaskCompleted.class, "TC"), Map.entry(WorkerFailed.class, "WF"),
+            Map.entry(SaveCheckpoint.class, "SK"), Map.entry(CheckpointSaved.class, "KS"),
+            Map.entry(LoadCheckpoint.class, "LK"), Map.entry(CheckpointLoaded.class, "KL"));
 
     private static Serialization serialization() {
         return SerializationExtension.get(Adapter.toClassic(KIT.system()));

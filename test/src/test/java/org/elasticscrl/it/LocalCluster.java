@@ -74,6 +74,16 @@ final class LocalCluster implements AutoCloseable {
         return start(args, id + ".log", flags.toArray(String[]::new));
     }
 
+    /** Kills (SIGKILL) every coordinator JVM and waits for them to be gone. */
+    void killCoordinators() throws IOException, InterruptedException {
+        for (Process p : coordinators) {
+            if (p.isAlive()) {
+                signal(p, "KILL");
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** Sends a POSIX signal ({@code KILL}, {@code STOP}, {@code CONT}) to a node. */
     static void signal(Process p, String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
@@ -132,7 +142,8 @@ final class LocalCluster implements AutoCloseable {
             cmd.addAll(List.of(jvmFlags));
             cmd.addAll(List.of("-cp", classpath(), "org.elasticscrl.cli.Scrl"));
             cmd.addAll(args);
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()));
             pb.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
             pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
             pb.environment().putAll(env);

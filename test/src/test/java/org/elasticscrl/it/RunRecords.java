@@ -68,6 +68,22 @@ final class RunRecords {
                 && Long.parseLong(e[4]) >= sinceMillis).findFirst();
     }
 
+    /** Every row of checksums.csv (a step may appear again after a restart): step, worker, checksum. */
+    List<String[]> checksumRows() {
+        return rows("checksums.csv");
+    }
+
+    /** Steps committed again after a restart or takeover: step → ssl_loss (replayed.csv). */
+    Map<Long, Double> replayed() {
+        Map<Long, Double> out = new LinkedHashMap<>();
+        if (Files.exists(dir.resolve("replayed.csv"))) {
+            for (String[] r : rows("replayed.csv")) {
+                out.put(Long.parseLong(r[0]), Double.parseDouble(r[3]));
+            }
+        }
+        return out;
+    }
+
     /** ssl_loss per global step from a metrics.csv (cluster or single process). */
     static Map<Long, Double> losses(Path metricsCsv) {
         Map<Long, Double> out = new LinkedHashMap<>();

@@ -1,6 +1,8 @@
 package org.elasticscrl.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -10,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.elasticscrl.core.data.ChunkLoader;
+import org.elasticscrl.core.run.DurableCopies;
 import org.elasticscrl.core.train.ChunkMetrics;
 import org.elasticscrl.core.train.Contribution;
 import org.elasticscrl.core.train.StepHyper;
@@ -27,7 +30,7 @@ import org.elasticscrl.protocol.WorkerProtocol;
  */
 final class Jobs implements AutoCloseable {
     /** One unit of work; {@link #run} starts it and completes when it is done. */
-    sealed interface Job permits Apply, Compute, Snapshot, Task, Restore {
+    sealed interface Job permits Apply, Compute, Snapshot, Task, Restore, Save, Load {
         CompletableFuture<?> run();
 
         String describe();
@@ -39,6 +42,12 @@ final class Jobs implements AutoCloseable {
     private final Replica replica;
     private final Tensors tensors;
     private final ExecutorService thread;
+    /** Writes durable copies, so that computing goes on meanwhile. */
+    private final ExecutorService io = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "checkpoint-writer");
+        t.setDaemon(true);
+        return t;
+    });
     private final ActorRef<CoordinatorProtocol.Command> coordinator;
     /** Contributions served until their step is committed, with their step. */
     private final Map<BlobRef, Long> published = new LinkedHashMap<>();
@@ -220,6 +229,87 @@ final class Jobs implements AutoCloseable {
         lastApplied = m.step();
     }
 
+    /** A durable copy of the state after a commit: snapshotted in turn, written beside the computing. */
+    record Save(Jobs jobs, WorkerProtocol.SaveCheckpoint request) implements Job {
+        @Override
+        public CompletableFuture<?> run() {
+            return CompletableFuture.runAsync(() -> jobs.saveNow(request), jobs.thread);
+        }
+
+        @Override
+        public String describe() {
+            return "saving a checkpoint of step " + request.step();
+        }
+    }
+
+    Save save(WorkerProtocol.SaveCheckpoint m) {
+        return new Save(this, m);
+    }
+
+    private void saveNow(WorkerProtocol.SaveCheckpoint m) {
+        if (lastApplied != m.step()) {
+            saved(m.step(), null, "its replica is after step " + lastApplied + ", not " + m.step());
+            return;
+        }
+        TrainingState s = replica.snapshot();
+        var cluster = replica.config().cluster();
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return DurableCopies.write(settings.copiesDir(replica.config().saveDir()), m.step(), s,
+                        replica.core().stateLayout(), replica.configYaml(), m.runState(), cluster.checkpointsKept());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, io).whenComplete((w, error) -> saved(m.step(), w, error == null ? null : rootMessage(error)));
+    }
+
+    private void saved(long step, DurableCopies.Written w, String error) {
+        coordinator.tell(w == null
+                ? new CoordinatorProtocol.CheckpointSaved(settings.workerId(), step, "", 0, 0, error)
+                : new CoordinatorProtocol.CheckpointSaved(settings.workerId(), step,
+                        w.file().toAbsolutePath().toString(), w.crc32c(), w.bytes(), ""));
+    }
+
+    /** Whole-cluster restart: load a durable copy (this replica is waiting for its starting state). */
+    record Load(Jobs jobs, WorkerProtocol.LoadCheckpoint request) implements Job {
+        @Override
+        public CompletableFuture<?> run() {
+            return CompletableFuture.runAsync(() -> jobs.loadNow(request), jobs.thread);
+        }
+
+        @Override
+        public String describe() {
+            return "loading the checkpoint of step " + request.step();
+        }
+    }
+
+    Load load(WorkerProtocol.LoadCheckpoint m) {
+        return new Load(this, m);
+    }
+
+    private void loadNow(WorkerProtocol.LoadCheckpoint m) {
+        String path = "";
+        String error = "";
+        try {
+            DurableCopies.Loaded l = DurableCopies.read(m.paths(), m.step(), replica.core().stateLayout());
+            replica.restore(l.state());
+            lastApplied = m.step();
+            path = l.file().toAbsolutePath().toString();
+        } catch (IOException | RuntimeException e) {
+            error = rootMessage(e);
+        }
+        coordinator.tell(new CoordinatorProtocol.CheckpointLoaded(settings.workerId(), m.step(), path, error));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof UncheckedIOException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage() == null ? t : t.getMessage());
+    }
+
     /** A task between steps. */
     record Task(Jobs jobs, WorkerProtocol.RunTask task) implements Job {
         @Override
@@ -261,6 +351,7 @@ final class Jobs implements AutoCloseable {
     public void close() {
         published.keySet().forEach(tensors::forget);
         offered.values().forEach(tensors::forget);
+        io.shutdown(); // a copy being written finishes; its temporary name protects the older ones
         replica.close();
     }
 }

@@ -58,6 +58,11 @@ public final class Replica implements AutoCloseable {
         return train.size();
     }
 
+    /** The run's configuration as YAML (what checkpoints record). */
+    public String configYaml() {
+        return ConfigLoader.toYaml(cfg);
+    }
+
     public TrainingCore core() {
         return core;
     }

@@ -96,6 +96,8 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 .onMessage(Lease.class, m -> enqueue(jobs().compute(m)))
                 .onMessage(ProvideState.class, m -> enqueue(jobs().snapshot(m)))
                 .onMessage(RunTask.class, m -> enqueue(jobs().task(m)))
+                .onMessage(WorkerProtocol.SaveCheckpoint.class, m -> enqueue(jobs().save(m)))
+                .onMessage(WorkerProtocol.LoadCheckpoint.class, this::onLoadCheckpoint)
                 .onMessage(SyncFrom.class, this::onSyncFrom)
                 .onMessage(JobDone.class, this::onJobDone)
                 .onMessage(Resync.class, this::onResync)
@@ -187,6 +189,19 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     }
 
     /**
+     * Whole-cluster restart: this replica (waiting for its starting state) loads a durable copy
+     * first; the coordinator then says where it starts (SyncFrom) — or, if it could not read
+     * one, gives it a peer's state later.
+     */
+    private Behavior<Command> onLoadCheckpoint(WorkerProtocol.LoadCheckpoint m) {
+        if (awaitingState) {
+            queue.addFirst(jobs().load(m));
+            drainQueue();
+        }
+        return this;
+    }
+
+    /**
      * Excluded while frozen or cut off: what is queued is stale. Keep the replica (its data and
      * model are built), register again and wait for a live peer's state, like a joiner.
      */
@@ -212,7 +227,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
 
     /** Starts the next job when none runs; nothing runs before the replica knows its starting state. */
     private void drainQueue() {
-        while (!running && !queue.isEmpty() && !awaitingState) {
+        while (!running && !queue.isEmpty() && (!awaitingState || queue.peekFirst() instanceof Jobs.Load)) {
             Jobs.Job next = queue.removeFirst();
             running = true;
             getContext().pipeToSelf(next.run(), (ok, error) -> new JobDone(next.describe(), error));

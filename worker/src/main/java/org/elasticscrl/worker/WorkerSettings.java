@@ -5,14 +5,20 @@ import org.elasticscrl.protocol.ClusterSecret;
 /**
  * What a worker declares and how it runs: its id, device ({@code cpu} or {@code gpu:N}), memory
  * budget, compute threads, loader threads, a throttle for heterogeneity experiments (1 = full
- * speed, 0.5 = takes twice as long), and the cluster secret it proves when registering.
+ * speed, 0.5 = takes twice as long), the cluster secret it proves when registering, and where it
+ * writes its durable checkpoint copies (null: {@code <save_dir>/copies/<worker id>}).
  */
 public record WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
-        double throttle, ClusterSecret secret) {
+        double throttle, ClusterSecret secret, String checkpointDir) {
+    public WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
+            double throttle, ClusterSecret secret) {
+        this(workerId, device, memoryBytes, threads, loaderThreads, throttle, secret, null);
+    }
+
     /** A worker of a cluster without a secret. */
     public WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
             double throttle) {
-        this(workerId, device, memoryBytes, threads, loaderThreads, throttle, ClusterSecret.NONE);
+        this(workerId, device, memoryBytes, threads, loaderThreads, throttle, ClusterSecret.NONE, null);
     }
 
     public WorkerSettings {
@@ -26,5 +32,17 @@ public record WorkerSettings(String workerId, String device, long memoryBytes, i
         if (!device.equals("cpu") && !device.matches("gpu:\\d+")) {
             throw new IllegalArgumentException("device must be cpu or gpu:N, got " + device);
         }
+    }
+
+    /** Where this worker's durable copies go for a run saving to {@code saveDir}. */
+    public java.nio.file.Path copiesDir(String saveDir) {
+        if (checkpointDir != null) {
+            return java.nio.file.Path.of(checkpointDir);
+        }
+        if (saveDir == null) {
+            throw new IllegalStateException("the run has no save_dir and this worker no --checkpoint-dir:"
+                    + " nowhere to write durable checkpoints");
+        }
+        return java.nio.file.Path.of(saveDir, "copies", workerId.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 }

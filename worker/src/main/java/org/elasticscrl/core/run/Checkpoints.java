@@ -36,6 +36,22 @@ public final class Checkpoints {
 
     /** Writes {@code checkpoint_{epoch}} atomically and points {@code checkpoint_last} at it. */
     public static Path write(Path dir, Checkpoint c, StateLayout layout) throws IOException {
+        Path file = fileFor(dir, c.epoch());
+        writeFile(file, c, layout, Map.of());
+        Path link = dir.resolve("." + LAST + ".tmp");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, file.getFileName());
+        Files.move(link, dir.resolve(LAST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+
+    /**
+     * Writes {@code c} to {@code file} under a temporary name, synced, then renamed over it: a
+     * crash leaves the previous file or the new one, never half of one. {@code extra} goes into
+     * the metadata. Returns the CRC32C of the data section (recorded in the file too).
+     */
+    public static long writeFile(Path file, Checkpoint c, StateLayout layout, Map<String, String> extra)
+            throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         TrainingState s = c.state();
         put(tensors, "online/", layout.online(), s.online());
@@ -53,16 +69,11 @@ public final class Checkpoints {
         meta.put("best_epoch", Integer.toString(c.bestEpoch()));
         meta.put("config", c.config());
         meta.put("crc32c", Long.toHexString(crc.getValue()));
-
-        Path file = fileFor(dir, c.epoch());
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+        extra.forEach(meta::putIfAbsent);
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         SafeTensors.write(tmp, tensors, meta);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Path link = dir.resolve("." + LAST + ".tmp");
-        Files.deleteIfExists(link);
-        Files.createSymbolicLink(link, file.getFileName());
-        Files.move(link, dir.resolve(LAST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return file;
+        return crc.getValue();
     }
 
     private static void put(Map<String, Tensor> out, String prefix, List<StateLayout.Slot> slots, float[] flat) {

@@ -1,0 +1,96 @@
+package org.elasticscrl.coordinator;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.elasticscrl.config.ClusterConfig;
+import org.elasticscrl.coordinator.Membership.Status;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
+import org.elasticscrl.protocol.WorkerProtocol;
+
+/**
+ * The durable checkpoint cadence: after every {@code cluster.checkpoint_every_steps}-th commit,
+ * {@code cluster.checkpoint_copies} active workers — on distinct hosts first, taking turns — each
+ * write a copy of the state after that commit (they do it beside their computing), and the
+ * manifest records where each copy lives. Holders are told after the commit, so the copy is of
+ * exactly that step's state. A checkpoint with fewer copies than asked is recorded, not durable.
+ */
+final class DurableCheckpoints {
+    private final ClusterConfig cfg;
+    private final CheckpointManifest manifest;
+    private final StepCycle.Roster roster;
+    private int turn;
+
+    DurableCheckpoints(ClusterConfig cfg, CheckpointManifest manifest, StepCycle.Roster roster) {
+        this.cfg = cfg;
+        this.manifest = manifest;
+        this.roster = roster;
+    }
+
+    CheckpointManifest manifest() {
+        return manifest;
+    }
+
+    /** Commit {@code state.committedStep()} was announced: ask for copies when the cadence says so. */
+    void afterCommit(RunState state, int epoch, int stepInEpoch, Membership<ActorRef<WorkerProtocol.Command>> members) {
+        long step = state.committedStep();
+        if (cfg.checkpointEverySteps() == 0 || (step + 1) % cfg.checkpointEverySteps() != 0) {
+            return;
+        }
+        var holders = holders(members.withStatus(Status.ACTIVE));
+        if (holders.isEmpty()) {
+            roster.event("coordinator", "checkpoint-skipped", "step " + step + ": no active worker holds the state");
+            return;
+        }
+        manifest.begin(state, epoch, stepInEpoch, holders.stream().map(w -> w.id).toList());
+        var request = new WorkerProtocol.SaveCheckpoint(step, CheckpointManifest.json(state));
+        holders.forEach(w -> w.ref.tell(request));
+        roster.event("coordinator", "checkpoint", "step " + step + ": copies by "
+                + String.join(" ", holders.stream().map(w -> w.id).toList())
+                + (holders.size() < cfg.checkpointCopies() ? " (fewer than the " + cfg.checkpointCopies()
+                        + " copies asked: not durable)" : ""));
+    }
+
+    /** Distinct hosts first, then the others; the starting worker rotates so the writing is shared. */
+    private List<Membership.Worker<ActorRef<WorkerProtocol.Command>>> holders(
+            List<Membership.Worker<ActorRef<WorkerProtocol.Command>>> active) {
+        List<Membership.Worker<ActorRef<WorkerProtocol.Command>>> order = new ArrayList<>();
+        for (int i = 0; i < active.size(); i++) {
+            order.add(active.get((turn + i) % active.size()));
+        }
+        turn++;
+        List<Membership.Worker<ActorRef<WorkerProtocol.Command>>> chosen = new ArrayList<>();
+        Set<String> hosts = new HashSet<>();
+        for (var w : order) {
+            if (chosen.size() < cfg.checkpointCopies() && hosts.add(host(w.ref))) {
+                chosen.add(w);
+            }
+        }
+        for (var w : order) {
+            if (chosen.size() < cfg.checkpointCopies() && !chosen.contains(w)) {
+                chosen.add(w);
+            }
+        }
+        return chosen;
+    }
+
+    private static String host(ActorRef<?> ref) {
+        var a = ref.path().address();
+        return a.host().isDefined() ? a.host().get() : a.toString();
+    }
+
+    /** A holder's answer. */
+    void saved(CheckpointSaved m, String node) {
+        boolean ok = m.error().isEmpty();
+        var copy = new CheckpointManifest.Copy(m.workerId(), node, m.path(), Long.toHexString(m.crc32c()), m.bytes());
+        var durable = manifest.saved(m.step(), copy, m.error());
+        if (!ok) {
+            roster.event(m.workerId(), "checkpoint-failed", "step " + m.step() + ": " + m.error());
+        } else if (durable != null) {
+            roster.event("coordinator", "checkpoint-durable", "step " + m.step() + ": "
+                    + String.join(" ", durable.copies().stream().map(c -> c.worker() + ":" + c.path()).toList()));
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package org.elasticscrl.coordinator;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.elasticscrl.coordinator.Membership.Status;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
+import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
+import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
+import org.elasticscrl.protocol.WorkerProtocol;
+
+/**
+ * Where each worker's replica starts: its own state (the initial one, or the last commit it
+ * applied), a live peer's state (a joiner — never the coordinator's: it holds none), or, after a
+ * whole-cluster restart, a durable checkpoint one worker loads and the others then copy. Part of
+ * the coordinator actor: it sends what its decisions say.
+ */
+final class StateSync {
+    private final Membership<ActorRef<WorkerProtocol.Command>> members;
+    private final StepCycle steps;
+    private final StepCycle.Roster roster;
+    /** Joiner → the peer it copies its state from ("" while none is available). */
+    private final Map<String, String> sources = new HashMap<>();
+    /** Set while a whole-cluster restart waits for a worker to load its checkpoint. */
+    private Restart restart;
+
+    StateSync(Membership<ActorRef<WorkerProtocol.Command>> members, StepCycle steps, StepCycle.Roster roster) {
+        this.members = members;
+        this.steps = steps;
+        this.roster = roster;
+    }
+
+    /** The run resumes from a durable checkpoint: the first worker waiting for a state loads it. */
+    void restartFrom(Restart r) {
+        restart = r;
+    }
+
+    /** {@code workerId}'s replica holds the run's state after {@code step}: it takes leases from now. */
+    void activate(String workerId, long step, String how) {
+        members.get(workerId).ifPresent(w -> {
+            members.setStatus(workerId, Status.ACTIVE);
+            sources.remove(workerId);
+            w.ref.tell(new WorkerProtocol.SyncFrom(step, null));
+            roster.event(workerId, "active", how);
+        });
+        retryWaiting();
+    }
+
+    /** Joiners that found no live replica to copy ask again. */
+    private void retryWaiting() {
+        sources.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList()
+                .forEach(this::request);
+    }
+
+    /** Asks a live peer for its state on behalf of {@code joiner} (or, restarting, a checkpoint load). */
+    void request(String joiner) {
+        var source = members.withStatus(Status.ACTIVE).stream().filter(w -> !w.id.equals(joiner)).findFirst();
+        if (source.isEmpty()) {
+            sources.put(joiner, "");
+            if (restart != null) {
+                loadNext();
+            } else {
+                roster.event(joiner, "waiting", "no live replica to copy the state from");
+            }
+            return;
+        }
+        sources.put(joiner, source.get().id);
+        source.get().ref.tell(new WorkerProtocol.ProvideState(joiner));
+        roster.event(joiner, "syncing", "state from " + source.get().id);
+    }
+
+    void offered(StateOffered m) {
+        members.get(m.forWorker()).filter(w -> w.status() == Status.SYNCING).ifPresent(w -> {
+            roster.event(w.id, "state-offered", "by " + m.workerId() + " at step " + m.step());
+            w.ref.tell(new WorkerProtocol.SyncFrom(m.step(), m.state()));
+        });
+    }
+
+    void completed(SyncCompleted m) {
+        members.get(m.workerId()).filter(w -> w.status() == Status.SYNCING).ifPresent(w -> {
+            sources.remove(m.workerId());
+            members.setStatus(m.workerId(), Status.ACTIVE);
+            roster.event(m.workerId(), "active", "synced at step " + m.step());
+            retryWaiting();
+            steps.leasePending();
+        });
+    }
+
+    /** A peer left: joiners copying from it ask another; a checkpoint it was loading goes to another worker. */
+    void left(String workerId) {
+        sources.remove(workerId);
+        if (restart != null) {
+            restart.left(workerId);
+        }
+        sources.entrySet().stream().filter(e -> e.getValue().equals(workerId)).map(Map.Entry::getKey).toList()
+                .forEach(this::request);
+        if (restart != null) {
+            loadNext();
+        }
+    }
+
+    // ---- whole-cluster restart ----
+
+    private List<String> waiting() {
+        return sources.entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey)
+                .filter(id -> members.get(id).filter(w -> w.status() == Status.SYNCING).isPresent()).toList();
+    }
+
+    private void loadNext() {
+        var load = restart.next(waiting());
+        load.ifPresent(l -> members.get(l.worker()).ifPresent(w -> {
+            w.ref.tell(l.message());
+            roster.event(w.id, "loading-checkpoint", "step " + l.message().step() + " from "
+                    + String.join(" ", l.message().paths()));
+        }));
+    }
+
+    void loaded(CheckpointLoaded m) {
+        if (restart == null || members.get(m.workerId()).filter(w -> w.status() == Status.SYNCING).isEmpty()
+                || m.step() != restart.current().step()) {
+            return;
+        }
+        if (m.error().isEmpty()) {
+            restart = null;
+            roster.event(m.workerId(), "restored", "durable checkpoint after step " + m.step() + " from " + m.path());
+            activate(m.workerId(), m.step(), "restored at step " + m.step());
+            steps.continueResumed();
+            return;
+        }
+        roster.event(m.workerId(), "checkpoint-unreadable", m.error());
+        restart.failed(m.workerId());
+        List<String> waiting = waiting();
+        if (restart.fallBack(waiting)) {
+            steps.restartFrom(restart.current().runState());
+            roster.event("coordinator", "restart", "no worker could read it: going back to the durable checkpoint"
+                    + " after step " + restart.current().step());
+        } else if (restart.exhausted(waiting)) {
+            roster.event("coordinator", "restart-stuck", "no waiting worker can read any durable checkpoint;"
+                    + " waiting for a worker that can (one on a node holding a copy, or with a shared save_dir)");
+        }
+        loadNext();
+    }
+}

@@ -1,0 +1,181 @@
+package org.elasticscrl.coordinator;
+
+import static org.elasticscrl.coordinator.CoordinatorHarness.WAIT;
+import static org.elasticscrl.coordinator.CoordinatorHarness.copyPath;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.elasticscrl.coordinator.CoordinatorHarness.Fake;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
+import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
+import org.elasticscrl.protocol.WorkerProtocol;
+import org.elasticscrl.protocol.WorkerProtocol.Lease;
+import org.elasticscrl.protocol.WorkerProtocol.LoadCheckpoint;
+import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
+import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Durable checkpoints and the whole-cluster restart, coordinator side: copies asked of two holders
+ * right after every N-th commit and recorded in the manifest; a coordinator with no live run
+ * state resumes from the newest durable checkpoint one worker loads (falling back to an older one
+ * when no worker can read it); a run directory with commits but nothing to resume is refused.
+ */
+class DurableCheckpointTest {
+    /** 3 steps of 4 chunks of 8 per epoch (96 samples), 2 epochs: steps 0–5. */
+    private static final String[] RUN = {"--train/chunk_size=8", "--train/batch_size_train=32", "--train/max_epochs=2",
+        "--train/warmup_epochs=1", "--cluster/checkpoint_every_steps=2", "--cluster/checkpoint_copies=2",
+        "--cluster/checkpoints_kept=2"};
+
+    private static final ActorTestKit KIT = ActorTestKit.create();
+    @TempDir
+    Path dir;
+    private CoordinatorHarness h;
+
+    @AfterAll
+    static void down() {
+        KIT.shutdownTestKit();
+    }
+
+    @AfterEach
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    @Test
+    void everySecondCommitIsCopiedByTwoHoldersAndTheManifestKeepsTheNewestTwo() throws Exception {
+        h = new CoordinatorHarness(KIT, dir, 96, RUN);
+        TestProbe<WorkerProtocol.Command> m0 = KIT.createTestProbe();
+        TestProbe<WorkerProtocol.Command> m1 = KIT.createTestProbe();
+        h.autoWorker("w-0", 100, m0, l -> false, l -> false);
+        h.autoWorker("w-1", 100, m1, l -> false, l -> false);
+        h.finished.expectMessageClass(Coordinator.Finished.class, WAIT.multipliedBy(4));
+
+        for (var monitor : List.of(m0, m1)) {
+            List<Long> asked = new ArrayList<>();
+            var all = drain(monitor);
+            long lastCommit = -1;
+            for (var m : all) {
+                if (m instanceof WorkerProtocol.Commit c) {
+                    lastCommit = c.step();
+                } else if (m instanceof WorkerProtocol.SaveCheckpoint s) {
+                    assertEquals(lastCommit, s.step(), "a copy is asked right after its commit");
+                    assertTrue(s.runState().contains("\"committed_step\":" + s.step()), s.runState());
+                    asked.add(s.step());
+                }
+            }
+            assertEquals(List.of(1L, 3L, 5L), asked, "copies after steps 1, 3 and 5");
+        }
+        var manifest = CheckpointManifest.JSON.readValue(dir.resolve(CheckpointManifest.FILE).toFile(),
+                CheckpointManifest.Contents.class);
+        assertEquals("run", manifest.runId());
+        assertEquals(List.of(3L, 5L), manifest.checkpoints().stream().map(CheckpointManifest.Entry::step).toList());
+        for (var e : manifest.checkpoints()) {
+            assertEquals(Set.of(copyPath("w-0", e.step()), copyPath("w-1", e.step())),
+                    e.copies().stream().map(CheckpointManifest.Copy::path).collect(Collectors.toSet()));
+            assertEquals(e.step(), e.runState().committedStep());
+            assertEquals("c0ffee", e.copies().get(0).crc32c());
+        }
+        assertEquals(5, manifest.checkpoints().get(1).runState().committedStep());
+        assertEquals(3, h.events("checkpoint-durable", 3).size());
+    }
+
+    /** Everything a probe received so far. */
+    private static List<WorkerProtocol.Command> drain(TestProbe<WorkerProtocol.Command> p) {
+        List<WorkerProtocol.Command> out = new ArrayList<>();
+        while (true) {
+            try {
+                out.add(p.expectMessageClass(WorkerProtocol.Command.class, java.time.Duration.ofMillis(200)));
+            } catch (AssertionError e) {
+                return out;
+            }
+        }
+    }
+
+    /** A manifest with durable checkpoints after steps 1 and 3, and commits.csv up to step 4 (the crash). */
+    private void crashedRun() throws Exception {
+        var cfg = org.elasticscrl.config.ConfigLoader.load("scrl_cpu", List.of(RUN));
+        var m = CheckpointManifest.open(dir, "run", 2, 2);
+        for (long step : List.of(1L, 3L)) {
+            m.begin(new RunState("run", step, 2, 96, 0, 0.5 * (step % 3 + 1) * 32, (step % 3 + 1) * 32, false),
+                    (int) (step / 3), (int) (step % 3), List.of("w-0", "w-1"));
+            for (String w : List.of("w-0", "w-1")) {
+                m.saved(step, new CheckpointManifest.Copy(w, "node", copyPath(w, step), "1", 10), "");
+            }
+        }
+        try (var files = new RunFiles(dir)) {
+            for (int s = 0; s <= 4; s++) {
+                files.commit(s, s / 3, s % 3, 0, 32, 0.1, 0.99, 0, 0.5, 1, java.util.Map.of(0, "w-0"));
+            }
+        }
+        assertEquals(2, cfg.cluster().checkpointCopies());
+    }
+
+    @Test
+    void aRestartedClusterResumesFromTheNewestDurableCheckpointOneWorkerLoads() throws Exception {
+        crashedRun();
+        h = new CoordinatorHarness(KIT, dir, 96, RUN);
+        Fake w0 = h.register("w-1");
+        h.send(new WorkerReady("w-1", 96, -1));
+        var load = w0.expect(LoadCheckpoint.class);
+        assertEquals(3, load.step());
+        assertEquals(List.of(copyPath("w-1", 3), copyPath("w-0", 3)), load.paths(), "its own copy first");
+        h.send(new CheckpointLoaded("w-1", 3, copyPath("w-1", 3), ""));
+        assertEquals(3, w0.expect(SyncFrom.class).step());
+        Lease first = w0.lease();
+        assertEquals(4, first.step(), "the run goes on after the checkpoint's step");
+        assertEquals(2, first.epoch());
+        assertEquals(List.of(4, 5, 6, 7), first.chunks(), "at the checkpoint's ledger position: step 1 of epoch 2");
+
+        Fake w1 = h.register("w-0");
+        h.send(new WorkerReady("w-0", 96, -1));
+        assertEquals("w-0", w0.expect(ProvideState.class).forWorker(), "a second worker copies the restored one");
+        assertEquals(1, h.events("restored", 1).size());
+        w1.probe().expectNoMessage(java.time.Duration.ofMillis(200));
+    }
+
+    @Test
+    void whenNoWorkerCanReadTheNewestTheRunGoesBackToTheOlderOne() throws Exception {
+        crashedRun();
+        h = new CoordinatorHarness(KIT, dir, 96, RUN);
+        Fake a = h.register("w-0");
+        Fake b = h.register("w-9");
+        h.send(new WorkerReady("w-0", 96, -1));
+        h.send(new WorkerReady("w-9", 96, -1));
+        assertEquals(3, a.expect(LoadCheckpoint.class).step());
+        h.send(new CheckpointLoaded("w-0", 3, "", "no readable copy"));
+        var other = b.expect(LoadCheckpoint.class);
+        assertEquals(3, other.step());
+        assertEquals(List.of(copyPath("w-0", 3), copyPath("w-1", 3)), other.paths());
+        h.send(new CheckpointLoaded("w-9", 3, "", "no readable copy"));
+        var older = a.expect(LoadCheckpoint.class);
+        assertEquals(1, older.step());
+        h.send(new CheckpointLoaded("w-0", 1, copyPath("w-0", 1), ""));
+        assertEquals(1, a.expect(SyncFrom.class).step());
+        assertEquals("w-9", a.expect(ProvideState.class).forWorker(), "the other waiting worker copies it");
+        assertEquals(2, a.lease().step());
+        assertEquals(2, h.events("checkpoint-unreadable", 2).size());
+    }
+
+    @Test
+    void aRunDirectoryWithCommitsButNoDurableCheckpointIsNotRestartedFromScratch() throws Exception {
+        try (var files = new RunFiles(dir)) {
+            files.commit(0, 0, 0, 0, 32, 0.1, 0.99, 0, 0.5, 1, java.util.Map.of(0, "w-0"));
+        }
+        h = new CoordinatorHarness(KIT, dir, 96, RUN);
+        var f = h.finished.expectMessageClass(Coordinator.Finished.class, WAIT);
+        assertTrue(f.error().contains("already holds run run up to step 0 and no durable checkpoint"), f.error());
+    }
+}
