@@ -55,4 +55,43 @@ class CoordinatorFailoverIT {
                 "both workers compute for the new coordinator");
         System.out.printf("coordinator killed: the standby took over after %d ms, from step %d%n", decided, resumedFrom);
     }
+
+    /**
+     * The case keep-oldest could not survive: the coordinator killed while a worker is frozen, so
+     * two nodes are unreachable at once. With keep-majority the three reachable nodes of five stay
+     * up, the standby takes over, and the run completes with nothing lost.
+     */
+    @Test
+    void killingTheCoordinatorWhileAWorkerIsFrozenLosesNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp)
+            throws Exception {
+        Path dir = tmp.resolve("double");
+        long killedAt;
+        try (LocalCluster cluster = new LocalCluster(dir)) {
+            cluster.startCoordinator(WorkerFaultIT.runArgs());
+            Process active = cluster.startStandby(WorkerFaultIT.runArgs());
+            cluster.startWorker("worker-0");
+            cluster.startWorker("worker-1");
+            Process frozen = cluster.startWorker("worker-2");
+            cluster.awaitCommitted(FAULT_AT, 240);
+            LocalCluster.signal(frozen, "STOP");
+            Thread.sleep(300);
+            killedAt = System.currentTimeMillis();
+            LocalCluster.signal(active, "KILL");
+            Thread.sleep(4000);
+            LocalCluster.signal(frozen, "CONT");
+            assertEquals(0, cluster.awaitCoordinator(300), "the standby's exit code");
+        }
+        RunRecords records = new RunRecords(dir);
+        ScrlConfig cfg = WorkerFaultIT.config(dir);
+        List<RunRecords.Commit> commits = records.commits();
+        Invariants.everyStepCommittedOnce(commits, WorkerFaultIT.STEPS);
+        Invariants.everySampleOnce(cfg, commits, WorkerFaultIT.SCENES);
+        Invariants.schedulesByStep(cfg, commits, WorkerFaultIT.SCENES);
+        Invariants.replicasAgree(records.checksums(), WorkerFaultIT.STEPS, 4);
+        String[] took = records.firstEvent("coordinator", killedAt, "took-over")
+                .orElseThrow(() -> new AssertionError("no coordinator took over: " + records.eventLines()));
+        long decided = Long.parseLong(took[4]) - killedAt;
+        assertTrue(decided <= DECISION_MILLIS, "took over " + decided + " ms after the kill");
+        System.out.printf("coordinator killed with a worker frozen: taken over after %d ms%n", decided);
+    }
 }
