@@ -58,7 +58,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         if (join != null) {
             ClusterNodes.hostPort(join, "--join");
         }
-        TensorTransport tensors = TensorTransport.start(hp[0], run.cfg().cluster().wireDtype());
+        TensorTransport tensors = TensorTransport.start(hp[0], run.cfg().cluster().wireDtype(),
+                SecurityOptions.secret(secured));
         // opened when the coordinator runs here: a standby reads the files as they are when it takes over
         AtomicReference<RunFiles> files = new AtomicReference<>();
         System.err.println((join == null ? "coordinator" : "standby coordinator") + " of " + run.dir() + " at " + bind

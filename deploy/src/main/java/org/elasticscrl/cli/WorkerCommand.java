@@ -65,7 +65,7 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
                 SecurityOptions.secret(secured), checkpointDir);
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
-        TensorTransport tensors = TensorTransport.start(hp[0], "f32");
+        TensorTransport tensors = TensorTransport.start(hp[0], "f32", SecurityOptions.secret(secured));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             var coordinator = ClusterNodes.coordinatorProxy(ctx.getSystem());
             ctx.spawn(WorkerActor.create(settings, coordinator, tensors, replicaThread,

@@ -43,6 +43,12 @@ public final class ClusterSecret {
         return key != null;
     }
 
+    /** The blob transport's peer authentication, keyed by a value derived from this secret. */
+    public org.elasticscrl.protocol.blob.BlobAuth blobAuth() {
+        return key == null ? org.elasticscrl.protocol.blob.BlobAuth.NONE
+                : org.elasticscrl.protocol.blob.BlobAuth.keyed(mac("scrl blob transport key"));
+    }
+
     /** 8 hex digits naming this secret ("" without one); safe to log and to send. */
     public String fingerprint() {
         return fingerprint;

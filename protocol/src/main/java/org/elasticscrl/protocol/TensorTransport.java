@@ -23,8 +23,15 @@ public final class TensorTransport implements Tensors {
 
     /** Serves on {@code host} (an ephemeral port), advertising {@code host} in the refs it hands out. */
     public static TensorTransport start(String host, String dtype) {
+        return start(host, dtype, ClusterSecret.NONE);
+    }
+
+    /** As {@link #start(String, String)}; with a cluster secret every blob connection proves it both ways. */
+    public static TensorTransport start(String host, String dtype, ClusterSecret secret) {
         try {
-            return new TensorTransport(BlobServer.start(host, 0), new BlobClient(), parse(dtype));
+            var auth = secret.blobAuth();
+            return new TensorTransport(BlobServer.start(host, 0, auth),
+                    new BlobClient(BlobClient.Settings.DEFAULT, auth), parse(dtype));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the blob server on " + host, e);
         }

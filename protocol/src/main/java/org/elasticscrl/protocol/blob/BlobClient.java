@@ -80,6 +80,11 @@ public final class BlobClient implements AutoCloseable {
     }
 
     public BlobClient(Settings settings) {
+        this(settings, BlobAuth.NONE);
+    }
+
+    /** A client that proves the cluster secret to servers (and checks theirs) when {@code auth} has one. */
+    public BlobClient(Settings settings, BlobAuth auth) {
         this.settings = settings;
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
@@ -90,7 +95,7 @@ public final class BlobClient implements AutoCloseable {
                 });
         Duration every = settings.readTimeout().dividedBy(4);
         this.watchdog = new Watchdog("scrl-blob-client-watchdog", every);
-        this.connections = new BlobConnections(settings);
+        this.connections = new BlobConnections(settings, auth);
     }
 
     /** The whole blob, in a new direct buffer (position 0, limit its length). */
@@ -179,6 +184,7 @@ public final class BlobClient implements AutoCloseable {
                 throw (Exception) e.getCause(); // the consumer's own exception, as documented
             } catch (IOException e) {
                 if (e instanceof BlobFetchException) throw e;
+                if (e instanceof BlobAuth.Refused) throw new BlobFetchException(PROTOCOL, ref, e.getMessage(), e);
                 if (watch.expired()) {
                     throw new BlobFetchException(TIMEOUT, ref, "no data from " + peer(ref) + " for "
                             + settings.readTimeout().toMillis() + " ms while fetching blob " + describe(ref)

@@ -49,11 +49,14 @@ final class BlobConnection {
     private final ByteBuffer request = ByteBuffer.allocateDirect(BlobWire.REQUEST_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final ByteBuffer head =
             ByteBuffer.allocateDirect(BlobWire.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final BlobAuth auth;
+    private boolean greeted;
     private ByteBuffer chunk;
     private long idleSinceNanos;
     private boolean reused;
 
-    BlobConnection(SocketChannel channel, String peer, int chunkBytes) {
+    BlobConnection(SocketChannel channel, String peer, int chunkBytes, BlobAuth auth) {
+        this.auth = auth;
         this.channel = channel;
         this.peer = peer;
         this.chunkBytes = chunkBytes;
@@ -83,6 +86,10 @@ final class BlobConnection {
 
     /** Asks for blob {@code id}; returns the answered length ({@link BlobWire#NOT_FOUND} if unknown). */
     long request(long id, Progress p) throws IOException {
+        if (!greeted) {
+            auth.client(channel, peer, p.watch); // the server's greeting (and proofs) come first
+            greeted = true;
+        }
         request.clear().putInt(BlobWire.REQUEST_MAGIC).putLong(id).flip();
         while (request.hasRemaining()) channel.write(request);
         head.clear();

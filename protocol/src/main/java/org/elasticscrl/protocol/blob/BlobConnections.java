@@ -20,13 +20,15 @@ import org.elasticscrl.protocol.BlobRef;
  */
 final class BlobConnections implements AutoCloseable {
     private final BlobClient.Settings settings;
+    private final BlobAuth auth;
     private final Map<String, Deque<BlobConnection>> idle = new ConcurrentHashMap<>();
     private final Set<BlobConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong opened = new AtomicLong();
     private volatile boolean closed;
 
-    BlobConnections(BlobClient.Settings settings) {
+    BlobConnections(BlobClient.Settings settings, BlobAuth auth) {
         this.settings = settings;
+        this.auth = auth;
     }
 
     BlobConnection borrow(BlobRef ref) throws BlobFetchException {
@@ -53,7 +55,7 @@ final class BlobConnections implements AutoCloseable {
             throw new BlobFetchException(BlobFetchException.Reason.UNREACHABLE, ref, "blob server " + peer
                     + " unreachable (node down or wrong address) fetching blob " + BlobClient.describe(ref) + ": " + e, e);
         }
-        BlobConnection c = new BlobConnection(ch, peer, settings.chunkBytes());
+        BlobConnection c = new BlobConnection(ch, peer, settings.chunkBytes(), auth);
         opened.incrementAndGet();
         open.add(c);
         if (closed) {

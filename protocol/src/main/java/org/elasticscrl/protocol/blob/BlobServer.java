@@ -66,14 +66,16 @@ public final class BlobServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final InetSocketAddress address;
     private final BlobStore store;
+    private final BlobAuth auth;
     private final ExecutorService handlers;
     private final Watchdog watchdog;
     private final Thread acceptor;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private BlobServer(ServerSocketChannel server, String advertisedHost, Settings settings) {
+    private BlobServer(ServerSocketChannel server, String advertisedHost, Settings settings, BlobAuth auth) {
         this.settings = settings;
+        this.auth = auth;
         this.server = server;
         this.address = (InetSocketAddress) socketAddress(server);
         int port = address.getPort();
@@ -90,17 +92,27 @@ public final class BlobServer implements AutoCloseable {
 
     /** Binds {@code host:port} (port 0: an ephemeral one) and advertises {@code host} in refs. */
     public static BlobServer start(String host, int port) throws IOException {
-        return start(new InetSocketAddress(host, port), host, Settings.DEFAULT);
+        return start(host, port, BlobAuth.NONE);
+    }
+
+    /** As {@link #start(String, int)}, serving only peers that prove the cluster secret when {@code auth} has one. */
+    public static BlobServer start(String host, int port, BlobAuth auth) throws IOException {
+        return start(new InetSocketAddress(host, port), host, Settings.DEFAULT, auth);
     }
 
     /** Binds {@code bind} (e.g. the wildcard address) and advertises {@code advertisedHost} in refs. */
     public static BlobServer start(InetSocketAddress bind, String advertisedHost, Settings settings)
             throws IOException {
+        return start(bind, advertisedHost, settings, BlobAuth.NONE);
+    }
+
+    public static BlobServer start(InetSocketAddress bind, String advertisedHost, Settings settings, BlobAuth auth)
+            throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.bind(bind, 64);
-            return new BlobServer(ch, advertisedHost, settings);
+            return new BlobServer(ch, advertisedHost, settings, auth);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -153,6 +165,12 @@ public final class BlobServer implements AutoCloseable {
         String peer = "?";
         try {
             peer = String.valueOf(ch.getRemoteAddress());
+            try (Watchdog.Watch w = watchdog.watch(ch, settings.idleTimeout())) {
+                auth.server(ch, peer, w);
+            } catch (BlobAuth.Refused e) {
+                LOG.log(Level.WARNING, "blob server " + address + " refused a connection: " + e.getMessage());
+                return;
+            }
             while (!closed) {
                 request.clear();
                 try (Watchdog.Watch w = watchdog.watch(ch, settings.idleTimeout())) {
