@@ -29,6 +29,22 @@ final class Admission {
         return secret.refusal(m.secretFingerprint(), m.credential(), m.workerId(), workerRef);
     }
 
+    /**
+     * Refuses {@code m} if it may not register — telling the worker why, and {@code report}ing it
+     * (printable id, reason) the first time — and returns true; false: admitted.
+     */
+    boolean refuse(RegisterWorker m, String workerRef, java.util.function.BiConsumer<String, String> report) {
+        String why = refusal(m, workerRef);
+        if (why == null) {
+            return false;
+        }
+        if (firstRefusal(workerRef, why)) {
+            report.accept(printable(m.workerId()), why);
+        }
+        m.worker().tell(new org.elasticscrl.protocol.WorkerProtocol.Refused(why));
+        return true;
+    }
+
     /** True the first time this worker ref is refused for this reason: log it once, not per retry. */
     boolean firstRefusal(String workerRef, String reason) {
         if (logged.size() >= 1024) {

@@ -88,6 +88,12 @@ final class CheckpointManifest {
         return file;
     }
 
+    /** What the file says (for operators). */
+    Contents contents() {
+        return new Contents(FORMAT, runId, required,
+                entries.stream().sorted(Comparator.comparingLong(Entry::step)).toList());
+    }
+
     /** Durable checkpoints, newest first. */
     List<Entry> durable() {
         return entries.stream().filter(e -> e.durable(required))
@@ -143,8 +149,7 @@ final class CheckpointManifest {
     private void write() {
         try {
             Path tmp = file.resolveSibling("." + FILE + ".tmp");
-            List<Entry> sorted = entries.stream().sorted(Comparator.comparingLong(Entry::step)).toList();
-            JSON.writeValue(tmp.toFile(), new Contents(FORMAT, runId, required, sorted));
+            JSON.writeValue(tmp.toFile(), contents());
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint manifest " + file, e);

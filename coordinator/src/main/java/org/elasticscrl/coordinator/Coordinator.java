@@ -15,9 +15,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Subscribe;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.coordinator.Membership.Status;
 import org.elasticscrl.protocol.ClusterSecret;
@@ -26,6 +23,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
+import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
@@ -45,7 +43,7 @@ import org.elasticscrl.protocol.WorkerProtocol;
  * {@link LeasePlanner}, {@link DeadlinePolicy}, {@link RunPlan}); these classes turn them into
  * messages. No DJL.
  */
-public final class Coordinator extends AbstractBehavior<Command> implements StepCycle.Roster {
+public final class Coordinator extends AbstractBehavior<Command> implements Roster {
     /** How the run ended: the final evaluation's JSON (empty when not run). */
     public record Finished(long steps, String finalEval, String error) {
         public Finished(long steps, String finalEval) {
@@ -60,11 +58,18 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
      * must prove they hold.
      */
     public record Setup(ScrlConfig cfg, String configYaml, String runId, RunFiles files, Tensors blobs,
-            Map<Long, List<String>> drainAt, Consumer<Finished> onFinished, ClusterSecret secret) {
+            Map<Long, List<String>> drainAt, Consumer<Finished> onFinished, ClusterSecret secret,
+            ClusterMetrics metrics) {
         /** A cluster without a secret. */
         public Setup(ScrlConfig cfg, String configYaml, String runId, RunFiles files, Tensors blobs,
                 Map<Long, List<String>> drainAt, Consumer<Finished> onFinished) {
             this(cfg, configYaml, runId, files, blobs, drainAt, onFinished, ClusterSecret.NONE);
+        }
+
+        /** Metrics kept, not exported. */
+        public Setup(ScrlConfig cfg, String configYaml, String runId, RunFiles files, Tensors blobs,
+                Map<Long, List<String>> drainAt, Consumer<Finished> onFinished, ClusterSecret secret) {
+            this(cfg, configYaml, runId, files, blobs, drainAt, onFinished, secret, new ClusterMetrics());
         }
     }
 
@@ -81,6 +86,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     private final Admission admission;
     private final List<String> joinOrder = new ArrayList<>();
     private final StateSync sync;
+    private final Operators operators;
     private final Departures departed = new Departures(this);
 
     /** Set when this coordinator took over a run another one was running. */
@@ -127,6 +133,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         this.members = new Membership<>(cfg.cluster().speedEwma());
         this.steps = new StepCycle(setup, ctx, timers, members, this, replication, manifest);
         this.sync = new StateSync(members, steps, this);
+        this.operators = new Operators(setup, members, steps, this);
         this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
         if (previous != null && !previous.runId().equals(setup.runId())) {
             ctx.getLog().warn("replicated state of run {} ignored: this coordinator runs {}", previous.runId(),
@@ -144,11 +151,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         } else {
             restartIfRecorded(manifest);
         }
-        if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
-            var adapter = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
-                    e -> new Reachability(e.member().address(), e instanceof ClusterEvent.ReachableMember));
-            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(adapter, ClusterEvent.ReachabilityEvent.class));
-        }
+        Departures.subscribe(ctx, (address, reachable) -> new Reachability(address, reachable));
         this.admission = new Admission(setup.secret());
         ctx.getLog().info("coordinator of run {} up: {} chunks of {} per step, {}", setup.runId(),
                 cfg.train().chunksPerStep(), cfg.train().chunkSize(), steps.deadlines());
@@ -163,6 +166,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
                 .onMessage(SyncCompleted.class, m -> then(() -> sync.completed(m)))
                 .onMessage(ContributionReady.class, m -> then(() -> {
                     if (isMember(m.workerId(), "contribution for step " + m.step())) {
+                        operators.heard(m.workerId(), m.step(), 0);
                         steps.contribution(m);
                     }
                 }))
@@ -191,6 +195,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
                     }
                 }))
                 .onMessage(CheckpointLoaded.class, m -> then(() -> sync.loaded(m)))
+                .onMessage(Query.class, m -> then(() -> operators.answer(m)))
                 .build();
     }
 
@@ -227,9 +232,10 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
 
     private Behavior<Command> onRegister(RegisterWorker m) {
         String ref = ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(m.worker());
-        String refusal = admission.refusal(m, ref);
-        if (refusal != null) {
-            refuse(m, ref, refusal);
+        if (admission.refuse(m, ref, (id, why) -> {
+            getContext().getLog().warn("refused worker '{}' at {}: {}", id, m.worker().path().address(), why);
+            setup.files().event(steps.current(), members.epoch(), id.replace(',', ';'), "refused", why);
+        })) {
             return this;
         }
         if (steps.finishing()) {
@@ -245,16 +251,6 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         }
         m.worker().tell(new WorkerProtocol.Welcome(setup.runId(), setup.configYaml(), members.epoch(), steps.current()));
         return this;
-    }
-
-    /** One log line (per node and reason) and a membership record; the node hears why and stops. */
-    private void refuse(RegisterWorker m, String ref, String reason) {
-        String id = Admission.printable(m.workerId());
-        if (admission.firstRefusal(ref, reason)) {
-            getContext().getLog().warn("refused worker '{}' at {}: {}", id, m.worker().path().address(), reason);
-            setup.files().event(steps.current(), members.epoch(), id.replace(',', ';'), "refused", reason);
-        }
-        m.worker().tell(new WorkerProtocol.Refused(reason));
     }
 
     private Behavior<Command> onReady(WorkerReady m) {
@@ -308,6 +304,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     }
 
     private Behavior<Command> onUpdateApplied(UpdateApplied m) {
+        operators.heard(m.workerId(), m.step(), m.checksum());
         if (m.checksum() != 0 && isMember(m.workerId(), "checksum of step " + m.step())) {
             setup.files().checksum(m.step(), m.workerId(), m.checksum());
             Map<String, Long> disagree = checksums.record(m.step(), m.workerId(), m.checksum());
@@ -348,6 +345,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     public void release(String workerId, String reason) {
         members.get(workerId).ifPresent(w -> w.ref.tell(new WorkerProtocol.Release(reason)));
         members.remove(workerId);
+        setup.metrics().workerGone(workerId);
         event(workerId, "left", reason);
         steps.reassignTasks(workerId);
     }
@@ -358,6 +356,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
         }
         departed.add(workerId, members.get(workerId).orElseThrow().ref);
         long lease = members.remove(workerId);
+        setup.metrics().workerGone(workerId);
         event(workerId, "gone", why);
         steps.releaseLease(lease);
         sync.left(workerId);
@@ -391,6 +390,10 @@ public final class Coordinator extends AbstractBehavior<Command> implements Step
     public void event(String worker, String what, String detail) {
         long s = steps.current();
         setup.files().event(s, members.epoch(), worker, what, detail);
+        operators.event(s, worker, what, detail);
+        if (List.of("registered", "active", "gone", "left", "failed").contains(what)) {
+            setup.metrics().membershipChanged();
+        }
         getContext().getLog().info("[step {}] {} {}: {}", s, worker, what, detail);
     }
 }

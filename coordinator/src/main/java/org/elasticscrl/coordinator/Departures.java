@@ -2,7 +2,12 @@ package org.elasticscrl.coordinator;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.elasticscrl.protocol.WorkerProtocol;
@@ -17,10 +22,19 @@ final class Departures {
     private static final int KEPT = 256;
 
     private final Map<String, ActorRef<WorkerProtocol.Command>> departed = new LinkedHashMap<>();
-    private final StepCycle.Roster roster;
+    private final Roster roster;
 
-    Departures(StepCycle.Roster roster) {
+    Departures(Roster roster) {
         this.roster = roster;
+    }
+
+    /** Tells {@code ctx} (in a cluster) when a member stops or resumes answering heartbeats. */
+    static <T> void subscribe(ActorContext<T> ctx, BiFunction<Address, Boolean, T> message) {
+        if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
+            var adapter = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
+                    e -> message.apply(e.member().address(), e instanceof ClusterEvent.ReachableMember));
+            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(adapter, ClusterEvent.ReachabilityEvent.class));
+        }
     }
 
     void add(String workerId, ActorRef<WorkerProtocol.Command> ref) {

@@ -20,10 +20,12 @@ import org.elasticscrl.protocol.WorkerProtocol;
 final class DurableCheckpoints {
     private final ClusterConfig cfg;
     private final CheckpointManifest manifest;
-    private final StepCycle.Roster roster;
+    private final Roster roster;
     private int turn;
+    /** An operator asked for a checkpoint: the next commit gets one whatever the cadence. */
+    private boolean asked;
 
-    DurableCheckpoints(ClusterConfig cfg, CheckpointManifest manifest, StepCycle.Roster roster) {
+    DurableCheckpoints(ClusterConfig cfg, CheckpointManifest manifest, Roster roster) {
         this.cfg = cfg;
         this.manifest = manifest;
         this.roster = roster;
@@ -36,9 +38,11 @@ final class DurableCheckpoints {
     /** Commit {@code state.committedStep()} was announced: ask for copies when the cadence says so. */
     void afterCommit(RunState state, int epoch, int stepInEpoch, Membership<ActorRef<WorkerProtocol.Command>> members) {
         long step = state.committedStep();
-        if (cfg.checkpointEverySteps() == 0 || (step + 1) % cfg.checkpointEverySteps() != 0) {
+        boolean due = cfg.checkpointEverySteps() > 0 && (step + 1) % cfg.checkpointEverySteps() == 0;
+        if (!due && !asked) {
             return;
         }
+        asked = false;
         var holders = holders(members.withStatus(Status.ACTIVE));
         if (holders.isEmpty()) {
             roster.event("coordinator", "checkpoint-skipped", "step " + step + ": no active worker holds the state");
@@ -51,6 +55,19 @@ final class DurableCheckpoints {
                 + String.join(" ", holders.stream().map(w -> w.id).toList())
                 + (holders.size() < cfg.checkpointCopies() ? " (fewer than the " + cfg.checkpointCopies()
                         + " copies asked: not durable)" : ""));
+    }
+
+    /**
+     * An operator's "checkpoint now": of {@code state} at once when given (no step under way),
+     * else after the next commit. Returns true (asked).
+     */
+    boolean now(RunState state, RunPlan plan, Membership<ActorRef<WorkerProtocol.Command>> members) {
+        asked = true;
+        if (state != null) {
+            long s = state.committedStep();
+            afterCommit(state, plan.epochOf(s), (int) (s % plan.stepsPerEpoch()), members);
+        }
+        return true;
     }
 
     /** Distinct hosts first, then the others; the starting worker rotates so the writing is shared. */

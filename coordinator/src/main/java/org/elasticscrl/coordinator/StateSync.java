@@ -19,13 +19,13 @@ import org.elasticscrl.protocol.WorkerProtocol;
 final class StateSync {
     private final Membership<ActorRef<WorkerProtocol.Command>> members;
     private final StepCycle steps;
-    private final StepCycle.Roster roster;
+    private final Roster roster;
     /** Joiner → the peer it copies its state from ("" while none is available). */
     private final Map<String, String> sources = new HashMap<>();
     /** Set while a whole-cluster restart waits for a worker to load its checkpoint. */
     private Restart restart;
 
-    StateSync(Membership<ActorRef<WorkerProtocol.Command>> members, StepCycle steps, StepCycle.Roster roster) {
+    StateSync(Membership<ActorRef<WorkerProtocol.Command>> members, StepCycle steps, Roster roster) {
         this.members = members;
         this.steps = steps;
         this.roster = roster;

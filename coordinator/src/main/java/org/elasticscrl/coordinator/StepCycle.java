@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,15 +32,6 @@ final class StepCycle {
     /** A lease's deadline passed. */
     record LeaseExpired(long lease, long step) implements Command {}
 
-    /** What the step side asks of the membership side. */
-    interface Roster {
-        void drain(String workerSpec, String why);
-
-        void release(String workerId, String reason);
-
-        void event(String worker, String what, String detail);
-    }
-
     private final Coordinator.Setup setup;
     private final ScrlConfig cfg;
     private final ActorContext<Command> ctx;
@@ -51,17 +41,15 @@ final class StepCycle {
     private final DeadlinePolicy deadlines;
     private final EpochTasks tasks;
     private final Deque<BlobRef> replay = new ArrayDeque<>();
-    /** Epoch losses waiting for their online evaluation before the epoch row is written. */
-    private final Map<Integer, Double> epochLoss = new HashMap<>();
-    private final long runStartNanos = System.nanoTime();
     private RunPlan plan;
     private StepRun step;
     private long nextLease = 1;
-    private long stepStartNanos;
-    private String finalEval = "";
-    private boolean finishing;
     private final Replication replication;
     private final DurableCheckpoints durable;
+    private final StepTimes times = new StepTimes();
+    /** An operator paused the run; the step that waits for resume (-1: none). */
+    private boolean paused;
+    private long held = -1;
     /** The last committed (announced) step; -1 before the first. */
     private long committed = -1;
     /** Takeovers so far: lease ids of one coordinator never collide with an earlier one's. */
@@ -83,7 +71,7 @@ final class StepCycle {
         this.roster = roster;
         var c = cfg.cluster();
         this.deadlines = new DeadlinePolicy(c.deadlineFloorS(), c.deadlineCapS(), c.deadlineFactor());
-        this.tasks = new EpochTasks(cfg);
+        this.tasks = new EpochTasks(cfg, members, setup.files(), roster, ctx.getLog());
         this.durable = new DurableCheckpoints(c, manifest, roster);
     }
 
@@ -106,7 +94,7 @@ final class StepCycle {
 
     /** Whether the run has begun (or was resumed): a worker joining now needs the live state. */
     boolean started() {
-        return step != null || finishing || resuming || committed >= 0;
+        return step != null || tasks.finishing() || resuming || committed >= 0;
     }
 
     /** The last committed step (-1: none): a replica that applied it may go on from its own state. */
@@ -173,7 +161,7 @@ final class StepCycle {
     }
 
     boolean finishing() {
-        return finishing;
+        return tasks.finishing();
     }
 
     /** The current global step, or -1. */
@@ -181,18 +169,54 @@ final class StepCycle {
         return step == null ? -1 : step.step();
     }
 
+    /** Starts step {@code global}, or holds it while the run is paused. */
     void start(long global) {
+        if (paused) {
+            held = global;
+            roster.event("coordinator", "paused", "step " + global + " waits for resume");
+            return;
+        }
+        times.start(System.nanoTime());
         step = plan.step(global);
-        stepStartNanos = System.nanoTime();
         for (String id : setup.drainAt().getOrDefault(global, List.of())) {
             roster.drain(id, "scripted at step " + global);
         }
         leasePending();
     }
 
+    /** Pause (true): the step under way commits, the next one waits; resume (false): it starts. */
+    void pause(boolean on) {
+        paused = on;
+        setup.metrics().paused(on);
+        if (!on && held >= 0) {
+            long s = held;
+            held = -1;
+            roster.event("coordinator", "resumed", "step " + s);
+            start(s);
+        }
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    /** The step in progress (null between steps). */
+    StepRun step() {
+        return step;
+    }
+
+    StepTimes times() {
+        return times;
+    }
+
+    /** A durable checkpoint now (between steps) or after the step under way; false: nothing committed yet. */
+    boolean checkpointNow() {
+        return committed >= 0 && durable.now(step == null && !resuming ? state(false) : null, plan, members);
+    }
+
     /** Leases the step's pending chunks to the workers free now, in proportion to their speed. */
     void leasePending() {
-        if (step == null || finishing) {
+        if (step == null || tasks.finishing()) {
             return;
         }
         List<Integer> pending = step.ledger().pending();
@@ -224,6 +248,7 @@ final class StepCycle {
         boolean own = members.get(m.workerId()).filter(w -> w.lease() == m.leaseId()).isPresent();
         if (own) {
             members.leaseDone(m.workerId(), m.metrics().samples(), m.computeSeconds());
+            members.get(m.workerId()).ifPresent(w -> setup.metrics().workerSpeed(w.id, w.speed()));
         }
         String why = step == null || m.step() != step.step() ? "step " + m.step() + " is not the current step"
                 : step.refusal(m.workerId(), m.leaseId(), m.membershipEpoch(), m.chunks());
@@ -238,6 +263,7 @@ final class StepCycle {
             }
         } else {
             timers.cancel(m.leaseId());
+            times.computed(m.leaseId(), m.computeSeconds(), System.nanoTime());
             if (m.blob() == null) {
                 ctx.getSelf().tell(new Fetched(m.workerId(), m.leaseId(), m.step(), null, m.metrics(), null));
             } else {
@@ -252,8 +278,9 @@ final class StepCycle {
         if (step == null || m.step() != step.step() || afterStore != null) {
             return;
         }
+        times.fetched(m.lease(), System.nanoTime());
         if (m.error() != null) {
-            step.ledger().release(m.lease());
+            setup.metrics().released(step.ledger().release(m.lease()).size());
             roster.event(m.workerId(), "transfer-failed", m.error());
             leasePending();
             return;
@@ -265,7 +292,9 @@ final class StepCycle {
     }
 
     void expired(LeaseExpired m) {
-        if (step != null && m.step() == step.step() && !step.ledger().release(m.lease()).isEmpty()) {
+        int released = step != null && m.step() == step.step() ? step.ledger().release(m.lease()).size() : 0;
+        if (released > 0) {
+            setup.metrics().released(released);
             roster.event(step.workerOf(m.lease()), "deadline-missed", "lease " + m.lease() + " re-leased");
             leasePending();
         }
@@ -275,18 +304,25 @@ final class StepCycle {
     void releaseLease(long lease) {
         if (step != null && lease != 0) {
             timers.cancel(lease);
-            step.ledger().release(lease);
+            setup.metrics().released(step.ledger().release(lease).size());
         }
     }
 
     /** Every chunk is in: replicate the state after this step, then announce the commit. */
     private void commit() {
         StepMetrics metrics = step.metrics();
+        long t0 = System.nanoTime();
         BlobRef update = step.hasSamples() ? setup.blobs().publish(step.mean()) : null;
-        double seconds = (System.nanoTime() - stepStartNanos) / 1e9;
+        double aggregation = (System.nanoTime() - t0) / 1e9;
+        StepTimes.Split split = times.split(System.nanoTime());
+        double seconds = split.total();
         committed = step.step();
         tasks.addStep(metrics.sslLossSum(), metrics.samples());
-        afterStore = () -> announce(metrics, update, seconds);
+        afterStore = () -> {
+            setup.metrics().committed(committed, step.epoch(), metrics.sslLoss(), plan.lr().valueAt(committed),
+                    plan.tau().valueAt(committed), split, aggregation);
+            announce(metrics, update, seconds);
+        };
         replication.store(state(false));
     }
 
@@ -326,72 +362,33 @@ final class StepCycle {
     }
 
     private void endEpoch(int epoch, boolean last) {
-        double loss = tasks.closeEpoch();
-        List<String> todo = tasks.after(epoch, last);
-        finishing |= last;
-        var designated = members.withStatus(Status.ACTIVE).stream().findFirst();
-        if (!todo.contains("online_eval") || designated.isEmpty()) {
-            setup.files().epochRow(epoch, loss, Double.NaN, (System.nanoTime() - runStartNanos) / 1e9);
-        } else {
-            epochLoss.put(epoch, loss);
+        if (tasks.end(epoch, last)) {
+            finish();
         }
-        if (designated.isEmpty() || todo.isEmpty()) {
-            if (last) {
-                finish();
-            }
-            return;
-        }
-        assign(designated.get(), todo, epoch);
-    }
-
-    private void assign(Membership.Worker<ActorRef<WorkerProtocol.Command>> w, List<String> todo, int epoch) {
-        members.task(w.id, String.join("+", todo));
-        tasks.assign(w.id, todo);
-        todo.forEach(task -> w.ref.tell(new WorkerProtocol.RunTask(task, epoch)));
     }
 
     void taskCompleted(TaskCompleted m) {
-        roster.event(m.workerId(), "task", m.task() + " epoch " + m.epoch() + ": " + m.result());
-        if (m.task().equals("online_eval")) {
-            Double loss = epochLoss.remove(m.epoch());
-            setup.files().epochRow(m.epoch(), loss == null ? Double.NaN : loss, Json.number(m.result(), "online_accuracy"),
-                    (System.nanoTime() - runStartNanos) / 1e9);
-        } else if (m.task().equals("final_eval")) {
-            finalEval = m.result();
-        }
-        if (tasks.done(m.workerId(), m.task())) {
-            members.get(m.workerId()).ifPresent(w -> members.task(w.id, null));
-            if (finishing && tasks.idle()) {
-                finish();
-                return;
-            }
+        if (tasks.completed(m)) {
+            finish();
+        } else {
             leasePending();
         }
     }
 
     /** A departing worker's unfinished tasks go to another active worker. */
     void reassignTasks(String workerId) {
-        List<String> left = tasks.takeFrom(workerId);
-        if (left.isEmpty()) {
-            return;
-        }
-        var other = members.withStatus(Status.ACTIVE).stream().findFirst();
-        if (other.isEmpty()) {
-            ctx.getLog().error("tasks {} lost with worker {}: no other active worker", left, workerId);
-            return;
-        }
-        assign(other.get(), left, step == null ? cfg.train().maxEpochs() : Math.max(1, step.epoch() - 1));
+        tasks.reassign(workerId, step == null ? cfg.train().maxEpochs() : Math.max(1, step.epoch() - 1));
     }
 
     private void finish() {
         long steps = plan.totalSteps();
-        setup.files().finish(Json.results(setup.runId(), steps, setup.files().metrics(), finalEval));
+        setup.files().finish(Json.results(setup.runId(), steps, setup.files().metrics(), tasks.finalEval()));
         for (var w : members.all()) {
             w.ref.tell(new WorkerProtocol.Release("run complete"));
         }
         ctx.getLog().info("run {} complete: {} steps", setup.runId(), steps);
         // standby coordinators learn from the replicated state that there is nothing to take over
-        afterStore = () -> setup.onFinished().accept(new Coordinator.Finished(steps, finalEval));
+        afterStore = () -> setup.onFinished().accept(new Coordinator.Finished(steps, tasks.finalEval()));
         replication.store(state(true));
     }
 }

@@ -35,7 +35,7 @@ class DurableCheckpointTest {
     /** 3 steps of 4 chunks of 8 per epoch (96 samples), 2 epochs: steps 0–5. */
     private static final String[] RUN = {"--train/chunk_size=8", "--train/batch_size_train=32", "--train/max_epochs=2",
         "--train/warmup_epochs=1", "--cluster/checkpoint_every_steps=2", "--cluster/checkpoint_copies=2",
-        "--cluster/checkpoints_kept=2"};
+        "--cluster/checkpoints_kept=2", "--cluster/min_workers=2"};
 
     private static final ActorTestKit KIT = ActorTestKit.create();
     @TempDir

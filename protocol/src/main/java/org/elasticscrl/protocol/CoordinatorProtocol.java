@@ -68,4 +68,11 @@ public interface CoordinatorProtocol {
 
     /** The worker loaded the checkpoint of {@code step} from {@code path} (error "") or could read none. */
     record CheckpointLoaded(String workerId, long step, String path, String error) implements Command {}
+
+    /**
+     * An operator's question or order ({@code scrl shell}, {@code scrl status} …): {@code command}
+     * is one of {@code status workers history ledger checkpoints drain pause resume checkpoint},
+     * {@code argument} its operand (the worker to drain). Answered with {@link ShellProtocol.Answer}.
+     */
+    record Query(String command, String argument, ActorRef<ShellProtocol.Command> replyTo) implements Command {}
 }

@@ -12,6 +12,8 @@ import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
+import org.elasticscrl.protocol.CoordinatorProtocol.Query;
+import org.elasticscrl.protocol.ShellProtocol.Answer;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
@@ -181,6 +183,15 @@ final class WireFormats {
                     (r, refs) -> ScrlProto.CheckpointLoaded.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
                             .setPath(r.path()).setError(r.error()).setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new CheckpointLoaded(p.getWorkerId(), p.getStep(), p.getPath(), p.getError())),
+            // operators
+            new Format<>("Q", Query.class, ScrlProto.Query.parser(), ScrlProto.Query::getProtocolVersion,
+                    (r, refs) -> ScrlProto.Query.newBuilder().setCommand(r.command()).setArgument(r.argument())
+                            .setReplyTo(refs.write(r.replyTo())).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Query(p.getCommand(), p.getArgument(), refs.read(p.getReplyTo()))),
+            new Format<>("A", Answer.class, ScrlProto.Answer.parser(), ScrlProto.Answer::getProtocolVersion,
+                    (r, refs) -> ScrlProto.Answer.newBuilder().setOk(r.ok()).setJson(r.json())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Answer(p.getOk(), p.getJson())),
             // tasks and failures
             new Format<>("RT", RunTask.class, ScrlProto.RunTask.parser(), ScrlProto.RunTask::getProtocolVersion,
                     (r, refs) -> ScrlProto.RunTask.newBuilder().setTask(r.task()).setEpoch(r.epoch())

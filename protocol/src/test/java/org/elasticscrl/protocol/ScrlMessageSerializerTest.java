@@ -28,6 +28,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
+import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
@@ -67,6 +68,7 @@ class ScrlMessageSerializerTest {
 
     static final ActorTestKit KIT = ActorTestKit.create("serializer-test", config());
     static final TestProbe<WorkerProtocol.Command> WORKER = KIT.createTestProbe(WorkerProtocol.Command.class);
+    static final TestProbe<ShellProtocol.Command> SHELL = KIT.createTestProbe(ShellProtocol.Command.class);
     static final BlobRef BLOB = new BlobRef("10.0.0.7", 25520, 0x8000_0000_0000_0001L, 102_400_012L);
     static final StepMetrics METRICS = new StepMetrics(64, 123.25, 9.5, 40, 64, 640, 1, 3);
 
@@ -108,7 +110,11 @@ class ScrlMessageSerializerTest {
                 new CheckpointSaved("w-1", 119, "", 0, 0, "No space left on device"),
                 new LoadCheckpoint(119, List.of("/a/step_119.safetensors", "/b/step_119.safetensors")),
                 new LoadCheckpoint(0, List.of()),
-                new CheckpointLoaded("w-2", 119, "/a/step_119.safetensors", ""));
+                new CheckpointLoaded("w-2", 119, "/a/step_119.safetensors", ""),
+                new Query("drain", "w-2", SHELL.getRef()),
+                new Query("status", "", SHELL.getRef()),
+                new ShellProtocol.Answer(true, "{\"step\": 12}"),
+                new ShellProtocol.Answer(false, ""));
     }
 
     static final Map<Class<?>, String> PINNED_MANIFESTS = Map.ofEntries(
@@ -121,7 +127,8 @@ class ScrlMessageSerializerTest {
             Map.entry(SyncCompleted.class, "SC"), Map.entry(RunTask.class, "RT"),
             Map.entry(TaskCompleted.class, "TC"), Map.entry(WorkerFailed.class, "WF"),
             Map.entry(SaveCheckpoint.class, "SK"), Map.entry(CheckpointSaved.class, "KS"),
-            Map.entry(LoadCheckpoint.class, "LK"), Map.entry(CheckpointLoaded.class, "KL"));
+            Map.entry(LoadCheckpoint.class, "LK"), Map.entry(CheckpointLoaded.class, "KL"),
+            Map.entry(Query.class, "Q"), Map.entry(ShellProtocol.Answer.class, "A"));
 
     private static Serialization serialization() {
         return SerializationExtension.get(Adapter.toClassic(KIT.system()));
@@ -137,9 +144,9 @@ class ScrlMessageSerializerTest {
     }
 
     @Test
-    void everyRecordOfBothProtocolsHasAStableManifestAndASample() {
+    void everyRecordOfEveryProtocolHasAStableManifestAndASample() {
         Set<Class<?>> records = new HashSet<>();
-        for (Class<?> root : List.of(CoordinatorProtocol.class, WorkerProtocol.class)) {
+        for (Class<?> root : List.of(CoordinatorProtocol.class, WorkerProtocol.class, ShellProtocol.class)) {
             Arrays.stream(root.getDeclaredClasses()).filter(Class::isRecord).forEach(records::add);
         }
         assertEquals(records, PINNED_MANIFESTS.keySet(), "a wire record without a pinned manifest, or vice versa");
