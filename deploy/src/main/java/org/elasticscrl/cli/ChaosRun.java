@@ -40,6 +40,9 @@ final class ChaosRun {
     private int nextWorker;
     private long lastCommits;
     private long lastCommitAt;
+    /** No commit for this long: the run is stuck, the campaign ends (and fails its audit). */
+    static final long STALLED_MILLIS = 180_000;
+    private boolean stalled;
     private long maxStall;
 
     ChaosRun(CoordinatorCommand.Prepared run, int workers, int faults, double intervalSeconds, long seed) {
@@ -82,7 +85,7 @@ final class ChaosRun {
                 if (p.isAlive()) {
                     LocalRun.signal(p, "CONT");
                 }
-                if (!p.waitFor(p.isAlive() && running() ? 0 : 20, TimeUnit.SECONDS)) {
+                if (!p.waitFor(stalled || (p.isAlive() && running()) ? 0 : 20, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
             }
@@ -110,7 +113,7 @@ final class ChaosRun {
         } else if (live.size() == 2) {
             kinds.add(Kind.FREEZE_WORKER);
         }
-        if (coordinatorMayDie && coordinators.stream().filter(Process::isAlive).count() >= 2 && tookOver()) {
+        if (coordinatorMayDie && standbyReady() && tookOver()) {
             kinds.add(Kind.KILL_COORDINATOR);
         }
         return kinds.get(rng.nextInt(kinds.size()));
@@ -150,6 +153,22 @@ final class ChaosRun {
         injected.add(f);
         System.err.printf("chaos: %s %s after %d commits%n", kind.name().toLowerCase(), target, steps);
         live.values().removeIf(p -> !p.isAlive()); // a frozen worker downed meanwhile has exited
+    }
+
+    /**
+     * Whether a coordinator other than the active one is a cluster member: killing the active one
+     * while its standby is still starting would leave the cluster without a coordinator.
+     */
+    private boolean standbyReady() throws java.io.IOException {
+        int active = firstAlive();
+        for (int i = 0; i < coordinators.size(); i++) {
+            Path log = run.dir().path().resolve("coordinator-" + i + ".log");
+            if (i != active && coordinators.get(i).isAlive() && java.nio.file.Files.exists(log)
+                    && java.nio.file.Files.readString(log).contains(CoordinatorCommand.MEMBER_UP)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void startCoordinator() throws Exception {
@@ -215,7 +234,15 @@ final class ChaosRun {
     }
 
     /** The run goes on while a coordinator is up (the last one exits when the run is over). */
+    /** A coordinator runs, and the run has not stalled for good (no commit for {@link #STALLED_MILLIS}). */
     private boolean running() {
+        if (lastCommitAt > 0 && System.currentTimeMillis() - lastCommitAt > STALLED_MILLIS) {
+            if (!stalled) {
+                stalled = true;
+                System.err.printf("chaos: no commit for %d s: the run is stuck; stopping%n", STALLED_MILLIS / 1000);
+            }
+            return false;
+        }
         return coordinators.stream().anyMatch(Process::isAlive);
     }
 

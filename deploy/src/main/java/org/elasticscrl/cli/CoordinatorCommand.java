@@ -45,6 +45,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
+    @Mixin
+    Observability observability = new Observability();
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
@@ -62,6 +65,9 @@ final class CoordinatorCommand implements Callable<Integer> {
                 SecurityOptions.secret(secured));
         // opened when the coordinator runs here: a standby reads the files as they are when it takes over
         AtomicReference<RunFiles> files = new AtomicReference<>();
+        var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+        var metrics = new org.elasticscrl.coordinator.ClusterMetrics(registry);
+        var metricsServer = observability.metrics(registry);
         System.err.println((join == null ? "coordinator" : "standby coordinator") + " of " + run.dir() + " at " + bind
                 + " (" + SecurityOptions.describe(secured) + "); workers: scrl worker --join " + (join == null ? bind : join));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
@@ -69,11 +75,14 @@ final class CoordinatorCommand implements Callable<Integer> {
                 files.set(new RunFiles(run.dir().path()));
                 return Coordinator.create(new Coordinator.Setup(run.cfg(), run.yaml(),
                         run.dir().path().getFileName().toString(), files.get(), tensors, drains, done::complete,
-                        SecurityOptions.secret(secured)));
+                        SecurityOptions.secret(secured), metrics));
             }));
             return Behaviors.empty();
-        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
-                List.of(ClusterNodes.COORDINATOR_ROLE), join == null ? bind : join, secured));
+        }), ClusterNodes.SYSTEM, observability.management(ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
+                List.of(ClusterNodes.COORDINATOR_ROLE), join == null ? bind : join, secured), hp[0]));
+        observability.startManagement(system);
+        org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
+                .registerOnMemberUp(() -> System.err.println("coordinator node " + bind + " " + MEMBER_UP));
         Coordinator.Finished f = done.join();
         Thread.sleep(1000); // let the releases reach the workers
         system.terminate();
@@ -82,6 +91,9 @@ final class CoordinatorCommand implements Callable<Integer> {
             files.get().close();
         }
         tensors.close();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         if (!f.error().isEmpty()) {
             System.err.println("scrl coordinator: " + f.error());
             return 2;
@@ -90,6 +102,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         System.out.print(ClusterResults.table(run.dir().path()));
         return 0;
     }
+
+    /** What a coordinator node prints once it is a member of the cluster (scrl chaos waits for it). */
+    static final String MEMBER_UP = "is a member of the cluster";
 
     /** A run's directory and resolved configuration (save_dir pointing at it, for the workers). */
     record Prepared(RunDirectory dir, ScrlConfig cfg, String yaml) {}

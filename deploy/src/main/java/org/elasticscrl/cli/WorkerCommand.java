@@ -51,6 +51,10 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
+    @Option(names = "--management-port", defaultValue = "0",
+            description = "Pekko Management's cluster HTTP endpoints, e.g. 8558 (0: off, the default).")
+    int managementPort;
+
     @Override
     public Integer call() throws Exception {
         String[] hp = ClusterNodes.hostPort(bind, "--bind");
@@ -71,14 +75,21 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             ctx.spawn(WorkerActor.create(settings, coordinator, tensors, replicaThread,
                     () -> ctx.getSystem().terminate()), "worker");
             return Behaviors.empty();
-        }), ClusterNodes.SYSTEM, ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.WORKER_ROLE),
-                join, secured));
+        }), ClusterNodes.SYSTEM, management().management(ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
+                List.of(ClusterNodes.WORKER_ROLE), join, secured), hp[0]));
+        management().startManagement(system);
         System.err.println("worker " + workerId + " (" + device + ", " + n + " threads) joining " + join + " ("
                 + SecurityOptions.describe(secured) + ")");
         system.getWhenTerminated().toCompletableFuture().join();
         replicaThread.shutdown();
         tensors.close();
         return 0;
+    }
+
+    private Observability management() {
+        Observability o = new Observability();
+        o.managementPort = managementPort;
+        return o;
     }
 
     static long bytes(String text) {

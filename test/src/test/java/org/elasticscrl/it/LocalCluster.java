@@ -134,6 +134,37 @@ final class LocalCluster implements AutoCloseable {
         return p.exitValue();
     }
 
+    /** What {@code scrl args…} prints (stdout; stderr goes to {@code log}), given {@code stdin}; fails on a non-zero exit. */
+    String output(List<String> args, String stdin, String log, long timeoutSeconds) throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Dai.djl.offline=true", "-cp", classpath(),
+                "org.elasticscrl.cli.Scrl"));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()))
+                .start();
+        processes.add(p);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("scrl " + args.get(0) + " did not finish in " + timeoutSeconds + " s; see " + log);
+        }
+        String text = out.get(10, TimeUnit.SECONDS);
+        if (p.exitValue() != 0) {
+            throw new AssertionError("scrl " + String.join(" ", args) + " exited " + p.exitValue() + ": " + text
+                    + "\n" + log(log));
+        }
+        return text;
+    }
+
     private Process start(List<String> args, String log, String... jvmFlags) {
         try {
             Files.createDirectories(dir);
