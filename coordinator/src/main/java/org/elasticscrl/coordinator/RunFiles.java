@@ -144,11 +144,12 @@ public final class RunFiles implements AutoCloseable {
                 + "," + detail.replace(',', ';').replace('\n', ' '));
     }
 
-    /** The end of a run: {@code results.json} and {@code curves.png}. */
+    /** The end of a run: {@code results.json}, {@code curves.png} and the report ({@link RunReport}). */
     public void finish(String resultsJson) {
         try {
             Files.writeString(dir.resolve("results.json"), resultsJson);
             org.elasticscrl.report.Curves.write(dir.resolve("curves.png"), metrics);
+            RunReport.write(dir, metrics);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results into " + dir, e);
         }

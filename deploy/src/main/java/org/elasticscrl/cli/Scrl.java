@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "SCRL / BYOL pretraining of vision backbones on an elastic cluster.",
         subcommands = {DemoCommand.class, TrainCommand.class, LocalCommand.class, CoordinatorCommand.class, ChaosCommand.class,
                 WorkerCommand.class, ExportCommand.class, FeaturesCommand.class,
-                BenchCommand.class, ConfigCommand.class, ShellCommand.class, OperatorCommands.Status.class,
+                BenchCommand.class, ConfigCommand.class, ReportCommand.class, ShellCommand.class, OperatorCommands.Status.class,
                 OperatorCommands.Workers.class, OperatorCommands.Members.class, OperatorCommands.History.class,
                 OperatorCommands.Ledger.class, OperatorCommands.Checkpoints.class, OperatorCommands.Drain.class,
                 OperatorCommands.Pause.class, OperatorCommands.Resume.class, OperatorCommands.CheckpointNow.class})
