@@ -79,9 +79,11 @@ class ShellIT {
     void anOperatorSeesAndSteersALiveRun(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
         Path dir = tmp.resolve("shell");
         int metricsPort = freePort();
+        int managementPort = freePort();
         try (LocalCluster cluster = new LocalCluster(dir)) {
             List<String> args = new ArrayList<>(runArgs());
-            args.addAll(List.of("--metrics-port", Integer.toString(metricsPort)));
+            args.addAll(List.of("--metrics-port", Integer.toString(metricsPort), "--management-port",
+                    Integer.toString(managementPort)));
             cluster.startCoordinator(args);
             cluster.startWorker("worker-0");
             Process leaving = cluster.startWorker("worker-1");
@@ -112,6 +114,16 @@ class ShellIT {
                     first.keySet().toString());
             assertEquals(stopped, first.get("scrl_commits_total"), 0.0, "the commit counter");
             assertEquals(1.0, first.get("scrl_paused"), 0.0);
+            String members = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + managementPort + "/cluster/members")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            int nodes = 0;
+            for (JsonNode m : JSON.readTree(members).get("members")) {
+                boolean ours = m.get("roles").toString().contains("\"coordinator\"")
+                        || m.get("roles").toString().contains("\"worker\"");
+                nodes += ours && m.get("status").asText().equals("Up") ? 1 : 0;
+            }
+            assertEquals(3, nodes, "Pekko Management lists the coordinator and both workers: " + members);
+            assertTrue(members.contains("\"coordinator\"") && members.contains("\"worker\""), members);
 
             String shell = cluster.output(List.of("shell", "--join", cluster.seed()),
                     "members\nworkers\nresume\ndrain worker-1\nexit\n", "shell.log", 120);
