@@ -45,6 +45,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--throttle", defaultValue = "0.5", description = "heterogeneity: the slow worker's speed fraction.")
     double throttle;
 
+    @Option(names = "--pin", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "heterogeneity: confine worker-i to CPU core i, standalone and together, as if each worker"
+                    + " had a machine of its own (needs taskset and 2 cores; --no-pin shares every core).")
+    boolean pin;
+
     @Option(names = "--rounds", defaultValue = "2", description = "overhead: interleaved rounds.")
     int rounds;
 
@@ -63,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
         if (what.equals("heterogeneity") || what.equals("overhead") || what.equals("cluster")) {
             ClusterBench bench = new ClusterBench(topDir, steps, Math.min(10, steps / 3), overrides);
             if (!what.equals("overhead")) {
-                bench.heterogeneity(throttle);
+                bench.heterogeneity(throttle, pin && Runtime.getRuntime().availableProcessors() >= 2);
             }
             if (!what.equals("heterogeneity")) {
                 bench.overhead(rounds);

@@ -46,15 +46,20 @@ final class ClusterBench {
         return a;
     }
 
-    void heterogeneity(double throttle) throws Exception {
+    void heterogeneity(double throttle, boolean pin) throws Exception {
         // 12 chunks per step so that a 2:1 speed ratio can show as an 8:4 split
         List<String> a = args(96, 8, "--cluster/canonical_sum=false");
         System.out.printf("heterogeneity: scrl_cpu, %d steps of 96 images in 12 chunks, 1 thread per worker, worker-1"
-                + " throttled to %.2f%n", steps, throttle);
-        double fast = throughput(cluster("het_fast", a, LocalRun.Script.of(1)), 96);
+                + " throttled to %.2f, %s%n", steps, throttle, pin ? "worker-i confined to core i (alone and together)"
+                        : "every process on every core");
+        // pinned: the fast worker on core 0 and the slow one on core 1, alone and together
+        int core = pin ? 0 : -1;
+        double fast = throughput(cluster("het_fast", a, new LocalRun.Script(1, List.of(), List.of(), List.of(), 1,
+                List.of()).pinnedFrom(core)), 96);
         double slow = throughput(cluster("het_slow", a, new LocalRun.Script(1, List.of(), List.of(),
-                List.of("0:" + throttle), 1, List.of())), 96);
-        Path pair = cluster("het_pair", a, new LocalRun.Script(2, List.of(), List.of(), List.of("1:" + throttle), 1, List.of()));
+                List.of("0:" + throttle), 1, List.of()).pinnedFrom(pin ? 1 : -1)), 96);
+        Path pair = cluster("het_pair", a, new LocalRun.Script(2, List.of(), List.of(), List.of("1:" + throttle), 1,
+                List.of()).pinnedFrom(core));
         double both = throughput(pair, 96);
         double[] share = shares(pair, "worker-1");
         double expected = slow / (fast + slow);

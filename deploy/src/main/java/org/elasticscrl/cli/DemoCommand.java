@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.core.run.RunDirectory;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Option;
  * replicas stayed identical. {@code --workers 0} trains in this process instead.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Random init vs BYOL, BYOL + LC, triplet and SCRL on fashion-scenes, pretrained on an elastic local"
+        description = "Random init vs BYOL and SCRL (and BYOL + LC, triplet) on fashion-scenes, pretrained on an elastic local"
                 + " cluster, with the evaluation table.")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "1800",
@@ -42,8 +43,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Test images (and scenes) per evaluation; twice as many train the probes (default: ${DEFAULT-VALUE}).")
     int evalImages;
 
-    @Option(names = "--methods", defaultValue = "byol,byol_lc,triplet,scrl", split = ",",
-            description = "Objectives to pretrain, each with its CPU preset (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--methods", defaultValue = "byol,scrl", split = ",",
+            description = "Objectives to pretrain, each with its CPU preset: byol, byol_lc, triplet, scrl, or all"
+                    + " (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
     @Option(names = "--workers", defaultValue = "2",
@@ -69,8 +71,16 @@ final class DemoCommand implements Callable<Integer> {
     private record Row(String name, long images, double finalLoss, Double global, Double roi, double seconds,
             String runDir, String membership, String checksums) {}
 
+    private static final List<String> ALL = List.of("byol", "byol_lc", "triplet", "scrl");
+
     @Override
     public Integer call() throws Exception {
+        try {
+            methods = resolve(methods);
+        } catch (IllegalArgumentException e) {
+            System.err.println("scrl demo: " + e.getMessage());
+            return 2;
+        }
         RunDirectory dir = RunDirectory.createNext(topDir, "demo");
         List<String> common = new ArrayList<>(List.of(
                 "--dataset/train_size=" + images, "--train/max_epochs=" + epochs,
@@ -100,6 +110,19 @@ final class DemoCommand implements Callable<Integer> {
         }
         print(dir.path(), rows, methods.stream().anyMatch(m -> m.trim().equals("triplet")));
         return rows.stream().anyMatch(r -> r.global() == null) ? 1 : 0;
+    }
+
+    /** The objectives named by {@code --methods}, {@code all} expanded, in the order given, once each. */
+    static List<String> resolve(List<String> names) {
+        List<String> out = names.stream().map(String::trim).flatMap(m -> m.equals("all") ? ALL.stream() : Stream.of(m))
+                .distinct().toList();
+        for (String m : out) {
+            if (!ALL.contains(m)) {
+                throw new IllegalArgumentException("unknown method '" + m + "' in --methods; available: "
+                        + String.join(", ", ALL) + ", all");
+            }
+        }
+        return out;
     }
 
     private Row single(String name, ScrlConfig cfg) throws Exception {

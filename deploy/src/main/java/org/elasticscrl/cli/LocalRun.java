@@ -19,12 +19,23 @@ final class LocalRun {
      * Who takes part when: {@code workers} at the start, one more at each {@code joinAt} step,
      * {@code leaveAt} entries {@code STEP[:i]} drain worker-i, {@code throttles} {@code i:F} run
      * worker-i at fraction F of full speed; {@code threads} per worker (null: cores / workers);
-     * {@code nodeArgs} go to every node (TLS and secret options).
+     * {@code nodeArgs} go to every node (TLS and secret options); {@code pinFrom} ≥ 0 confines worker-i
+     * to CPU core {@code pinFrom + i} (mod the cores), as if each worker had a machine of its own
+     * (benchmarks); -1 leaves every core to every process.
      */
     record Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
-            List<String> nodeArgs) {
+            List<String> nodeArgs, int pinFrom) {
+        Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
+                List<String> nodeArgs) {
+            this(workers, joinAt, leaveAt, throttles, threads, nodeArgs, -1);
+        }
+
         static Script of(int workers) {
             return new Script(workers, List.of(), List.of(), List.of(), null, List.of());
+        }
+
+        Script pinnedFrom(int core) {
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, core);
         }
     }
 
@@ -56,7 +67,7 @@ final class LocalRun {
         int started = 0;
         try {
             for (; started < script.workers(); started++) {
-                procs.add(start(worker(started, seed, perWorker, script), workerLog(dir, started)));
+                procs.add(startWorker(started, seed, perWorker, script, dir));
             }
             Progress bar = new Progress(label, Math.max(1, totalSteps));
             List<Long> joins = new ArrayList<>(script.joinAt());
@@ -66,7 +77,7 @@ final class LocalRun {
                 while (!joins.isEmpty() && steps >= joins.get(0)) {
                     joins.remove(0);
                     bar.note(String.format(Locale.ROOT, "step %d: starting worker-%d", steps, started));
-                    procs.add(start(worker(started, seed, perWorker, script), workerLog(dir, started)));
+                    procs.add(startWorker(started, seed, perWorker, script, dir));
                     started++;
                 }
                 bar.update(Math.min(steps, totalSteps), started + " workers started");
@@ -83,8 +94,11 @@ final class LocalRun {
         return new Outcome(dir, coordinator.exitValue(), (System.nanoTime() - start) / 1e9, started);
     }
 
-    private static Path workerLog(Path dir, int i) {
-        return dir.resolve("worker-" + i + ".log");
+    private static Process startWorker(int i, String seed, int threads, Script script, Path dir) throws IOException {
+        List<String> prefix = script.pinFrom() >= 0 ? List.of("taskset", "-c",
+                Integer.toString((script.pinFrom() + i) % Runtime.getRuntime().availableProcessors()))
+                : List.of();
+        return start(prefix, worker(i, seed, threads, script), dir.resolve("worker-" + i + ".log"));
     }
 
     private static List<String> worker(int i, String seed, int threads, Script script) {
@@ -105,8 +119,14 @@ final class LocalRun {
 
     /** A child JVM running {@code scrl args…} with this JVM's classpath, output to {@code log}. */
     static Process start(List<String> args, Path log, String... jvmFlags) throws IOException {
+        return start(List.of(), args, log, jvmFlags);
+    }
+
+    /** The same, the JVM started through {@code prefix} (e.g. {@code taskset -c 1}). */
+    static Process start(List<String> prefix, List<String> args, Path log, String... jvmFlags) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xss4m", "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(java, "-Xss4m", "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
         cmd.addAll(List.of(jvmFlags));
         // tests run from a launcher jar: they name the product's classpath in scrl.child.classpath
         String classpath = System.getProperty("scrl.child.classpath", System.getProperty("java.class.path"));
