@@ -79,7 +79,9 @@ final class ClusterBench {
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             double single = medianStep(train("ovh_train", a));
-            double clustered = medianStep(cluster("ovh_cluster", a, LocalRun.Script.of(1)));
+            // one compute thread on both sides (Script.of would give the worker every core)
+            double clustered = medianStep(cluster("ovh_cluster", a, new LocalRun.Script(1, List.of(), List.of(),
+                    List.of(), 1, List.of())));
             ratios[r] = clustered / single;
             System.out.printf(Locale.ROOT, "  round %d: scrl train %.3f s/step, 1-worker cluster %.3f s/step, ratio"
                     + " %.3f%n", r + 1, single, clustered, ratios[r]);
