@@ -1,17 +1,24 @@
 package org.elasticscrl.coordinator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.elasticscrl.protocol.ClusterSecret;
+import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
+import org.elasticscrl.protocol.ShellProtocol;
 import org.elasticscrl.protocol.ScrlMessageSerializer;
 
 /**
  * Who may register: a worker that speaks this protocol version and proves it holds the cluster's
  * secret. Checked before anything else, so a refused node never gets the run's configuration, a
- * lease or a place in the membership.
+ * lease or a place in the membership. Operators' questions and orders need the same secret.
  */
 final class Admission {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Refusals already logged (a worker re-sends its registration until it hears back); bounded. */
     private final Set<String> logged = new LinkedHashSet<>();
     private final ClusterSecret secret;
@@ -43,6 +50,24 @@ final class Admission {
         }
         m.worker().tell(new org.elasticscrl.protocol.WorkerProtocol.Refused(why));
         return true;
+    }
+
+    /**
+     * Hands an operator's query to {@code answer} if its shell proves it holds the cluster secret;
+     * otherwise answers why it is refused, and logs that once per shell address and reason.
+     */
+    void ifAdmitted(Query q, ActorContext<?> ctx, Consumer<Query> answer) {
+        String replyRef = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(q.replyTo());
+        String why = secret.queryRefusal(q.secretFingerprint(), q.credential(), q.command(), q.argument(), replyRef);
+        if (why == null) {
+            answer.accept(q);
+            return;
+        }
+        if (firstRefusal(q.replyTo().path().address().toString(), why)) {
+            ctx.getLog().warn("refused an operator's '{}' from {}: {}", q.command(), q.replyTo().path().address(), why);
+        }
+        q.replyTo().tell(new ShellProtocol.Answer(false, JSON.createObjectNode().put("error", "refused: " + why)
+                .toString()));
     }
 
     /** True the first time this worker ref is refused for this reason: log it once, not per retry. */

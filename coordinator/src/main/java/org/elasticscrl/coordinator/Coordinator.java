@@ -195,7 +195,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                     }
                 }))
                 .onMessage(CheckpointLoaded.class, m -> then(() -> sync.loaded(m)))
-                .onMessage(Query.class, m -> then(() -> operators.answer(m)))
+                .onMessage(Query.class, m -> then(() -> admission.ifAdmitted(m, getContext(), operators::answer)))
                 .build();
     }
 

@@ -6,9 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.elasticscrl.protocol.ClusterSecret;
+import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.ScrlMessageSerializer;
+import org.elasticscrl.protocol.ShellProtocol;
 import org.junit.jupiter.api.Test;
 
 class AdmissionTest {
@@ -61,5 +68,55 @@ class AdmissionTest {
     void idsFromUncheckedNodesArePrintable() {
         assertEquals("w-1?[fake] refused", Admission.printable("w-1\n[fake] refused"));
         assertEquals(67, Admission.printable("x".repeat(500)).length());
+    }
+
+    /** Operators' questions and orders: answered only for a shell that proves it holds the secret. */
+    @Test
+    void operatorQueriesNeedTheSecret() {
+        ActorTestKit kit = ActorTestKit.create();
+        try {
+            Admission admission = new Admission(SECRET);
+            ActorRef<Query> gate = gate(kit, admission);
+            TestProbe<ShellProtocol.Command> shell = kit.createTestProbe();
+            String ref = ActorRefResolver.get(kit.system()).toSerializationFormat(shell.ref());
+
+            gate.tell(new Query("drain", "w-1", shell.ref(), SECRET.fingerprint(), SECRET.queryCredential("drain", "w-1", ref)));
+            assertTrue(shell.expectMessageClass(ShellProtocol.Answer.class).ok());
+
+            gate.tell(new Query("drain", "w-1", shell.ref()));
+            assertRefused(shell, "presents no cluster secret");
+            var other = ClusterSecret.of("a different cluster secret".getBytes(StandardCharsets.UTF_8));
+            gate.tell(new Query("pause", "", shell.ref(), other.fingerprint(), other.queryCredential("pause", "", ref)));
+            assertRefused(shell, "is not this cluster's");
+            // a proof for one order does not carry another, nor another worker
+            gate.tell(new Query("drain", "w-2", shell.ref(), SECRET.fingerprint(), SECRET.queryCredential("drain", "w-1", ref)));
+            assertRefused(shell, "forged or replayed order");
+            gate.tell(new Query("pause", "", shell.ref(), SECRET.fingerprint(), SECRET.queryCredential("status", "", ref)));
+            assertRefused(shell, "forged or replayed order");
+
+            // a cluster without a secret answers shells without one, and refuses one that has a secret
+            Admission open = new Admission(ClusterSecret.NONE);
+            ActorRef<Query> openGate = gate(kit, open);
+            openGate.tell(new Query("status", "", shell.ref()));
+            assertTrue(shell.expectMessageClass(ShellProtocol.Answer.class).ok());
+            openGate.tell(new Query("status", "", shell.ref(), SECRET.fingerprint(), SECRET.queryCredential("status", "", ref)));
+            assertRefused(shell, "another cluster");
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+
+    /** An actor that answers every admitted query with an empty ok. */
+    private static ActorRef<Query> gate(ActorTestKit kit, Admission admission) {
+        return kit.spawn(Behaviors.setup(ctx -> Behaviors.receive(Query.class).onMessage(Query.class, q -> {
+            admission.ifAdmitted(q, ctx, ok -> ok.replyTo().tell(new ShellProtocol.Answer(true, "{}")));
+            return Behaviors.same();
+        }).build()));
+    }
+
+    private static void assertRefused(TestProbe<ShellProtocol.Command> shell, String why) {
+        ShellProtocol.Answer a = shell.expectMessageClass(ShellProtocol.Answer.class);
+        assertFalse(a.ok(), a.json());
+        assertTrue(a.json().contains("refused: ") && a.json().contains(why), a.json());
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -16,6 +17,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Leave;
 import org.elasticscrl.config.NodeSecurity;
 import org.elasticscrl.node.ClusterNodes;
+import org.elasticscrl.protocol.ClusterSecret;
 import org.elasticscrl.protocol.CoordinatorProtocol;
 import org.elasticscrl.protocol.ShellProtocol;
 
@@ -33,11 +35,14 @@ final class ShellClient implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final ActorRef<CoordinatorProtocol.Command> coordinator;
     private final String seeds;
+    /** Proves to the coordinator that this shell belongs to the cluster (none: the cluster has none). */
+    private final ClusterSecret secret;
     private boolean answeredOnce;
 
-    private ShellClient(ActorSystem<Void> system, String seeds) {
+    private ShellClient(ActorSystem<Void> system, String seeds, ClusterSecret secret) {
         this.system = system;
         this.seeds = seeds;
+        this.secret = secret;
         this.coordinator = ClusterNodes.coordinatorProxy(system);
     }
 
@@ -63,7 +68,7 @@ final class ShellClient implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        return new ShellClient(system, seeds);
+        return new ShellClient(system, seeds, SecurityOptions.secret(security));
     }
 
     /** The coordinator's answer to {@code command} (JSON); an error answer throws with its message. */
@@ -72,7 +77,7 @@ final class ShellClient implements AutoCloseable {
         for (int i = 1; ; i++) {
             try {
                 ShellProtocol.Answer a = AskPattern.<CoordinatorProtocol.Command, ShellProtocol.Command>ask(coordinator,
-                        reply -> new CoordinatorProtocol.Query(command, argument, reply), ANSWER, system.scheduler())
+                        reply -> query(command, argument, reply), ANSWER, system.scheduler())
                         .toCompletableFuture().get(ANSWER.toMillis() + 500, TimeUnit.MILLISECONDS) instanceof
                         ShellProtocol.Answer answer ? answer : null;
                 answeredOnce = true;
@@ -88,6 +93,13 @@ final class ShellClient implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The query, with this shell's proof over it and the ref the answer goes to. */
+    private CoordinatorProtocol.Query query(String command, String argument, ActorRef<ShellProtocol.Command> reply) {
+        String replyRef = ActorRefResolver.get(system).toSerializationFormat(reply);
+        return new CoordinatorProtocol.Query(command, argument, reply, secret.fingerprint(),
+                secret.queryCredential(command, argument, replyRef));
     }
 
     /** The cluster's members as this node sees them: address, status, roles, reachability. */

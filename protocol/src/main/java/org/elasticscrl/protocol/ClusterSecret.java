@@ -64,6 +64,26 @@ public final class ClusterSecret {
      * worker holds this secret (or neither side has one).
      */
     public String refusal(String theirFingerprint, String credential, String workerId, String workerRef) {
+        return check(theirFingerprint, credential, message(workerId, workerRef),
+                "its credential does not verify for this worker id and address: a forged or replayed registration");
+    }
+
+    /**
+     * The proof an operator's shell sends with a question or order ("" without a secret): it covers
+     * the command, its argument and the shell's reply ref with its address.
+     */
+    public String queryCredential(String command, String argument, String replyRef) {
+        return key == null ? "" : Base64.getEncoder().encodeToString(mac(query(command, argument, replyRef)));
+    }
+
+    /** Why an operator's query is refused, or {@code null} when the shell holds this secret (or neither has one). */
+    public String queryRefusal(String theirFingerprint, String credential, String command, String argument,
+            String replyRef) {
+        return check(theirFingerprint, credential, query(command, argument, replyRef),
+                "its credential does not verify for this command and shell: a forged or replayed order");
+    }
+
+    private String check(String theirFingerprint, String credential, String message, String forged) {
         boolean theyHaveOne = !theirFingerprint.isEmpty() || !credential.isEmpty();
         if (key == null) {
             return theyHaveOne ? "it presents a cluster secret (fingerprint " + shown(theirFingerprint)
@@ -76,7 +96,7 @@ public final class ClusterSecret {
             return "its cluster secret (fingerprint " + shown(theirFingerprint) + ") is not this cluster's ("
                     + fingerprint + "): it belongs to another cluster or was given the wrong secret";
         }
-        byte[] expected = mac(message(workerId, workerRef));
+        byte[] expected = mac(message);
         byte[] given;
         try {
             given = Base64.getDecoder().decode(credential);
@@ -84,8 +104,11 @@ public final class ClusterSecret {
             given = new byte[0];
         }
         // constant time: a timing difference must not tell how much of a forged proof was right
-        return MessageDigest.isEqual(expected, given) ? null
-                : "its credential does not verify for this worker id and address: a forged or replayed registration";
+        return MessageDigest.isEqual(expected, given) ? null : forged;
+    }
+
+    private static String query(String command, String argument, String replyRef) {
+        return "scrl query\n" + command + "\n" + argument + "\n" + replyRef;
     }
 
     private static String message(String workerId, String workerRef) {

@@ -73,6 +73,13 @@ public interface CoordinatorProtocol {
      * An operator's question or order ({@code scrl shell}, {@code scrl status} …): {@code command}
      * is one of {@code status workers history ledger checkpoints drain pause resume checkpoint},
      * {@code argument} its operand (the worker to drain). Answered with {@link ShellProtocol.Answer}.
+     * With a cluster secret the shell proves it holds it ({@link ClusterSecret#queryCredential}).
      */
-    record Query(String command, String argument, ActorRef<ShellProtocol.Command> replyTo) implements Command {}
+    record Query(String command, String argument, ActorRef<ShellProtocol.Command> replyTo, String secretFingerprint,
+            String credential) implements Command {
+        /** A query from a cluster without a secret. */
+        public Query(String command, String argument, ActorRef<ShellProtocol.Command> replyTo) {
+            this(command, argument, replyTo, "", "");
+        }
+    }
 }

@@ -186,8 +186,10 @@ final class WireFormats {
             // operators
             new Format<>("Q", Query.class, ScrlProto.Query.parser(), ScrlProto.Query::getProtocolVersion,
                     (r, refs) -> ScrlProto.Query.newBuilder().setCommand(r.command()).setArgument(r.argument())
-                            .setReplyTo(refs.write(r.replyTo())).setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new Query(p.getCommand(), p.getArgument(), refs.read(p.getReplyTo()))),
+                            .setReplyTo(refs.write(r.replyTo())).setSecretFingerprint(r.secretFingerprint())
+                            .setCredential(r.credential()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Query(p.getCommand(), p.getArgument(), refs.read(p.getReplyTo()),
+                            p.getSecretFingerprint(), p.getCredential())),
             new Format<>("A", Answer.class, ScrlProto.Answer.parser(), ScrlProto.Answer::getProtocolVersion,
                     (r, refs) -> ScrlProto.Answer.newBuilder().setOk(r.ok()).setJson(r.json())
                             .setProtocolVersion(PROTOCOL_VERSION).build(),

@@ -111,7 +111,7 @@ class ScrlMessageSerializerTest {
                 new LoadCheckpoint(119, List.of("/a/step_119.safetensors", "/b/step_119.safetensors")),
                 new LoadCheckpoint(0, List.of()),
                 new CheckpointLoaded("w-2", 119, "/a/step_119.safetensors", ""),
-                new Query("drain", "w-2", SHELL.getRef()),
+                new Query("drain", "w-2", SHELL.getRef(), "0a1b2c3d", "bWFjIG9mIHRoZSBxdWVyeQ=="),
                 new Query("status", "", SHELL.getRef()),
                 new ShellProtocol.Answer(true, "{\"step\": 12}"),
                 new ShellProtocol.Answer(false, ""));

@@ -140,8 +140,9 @@ final class LocalCluster implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-Dai.djl.offline=true", "-cp", classpath(),
                 "org.elasticscrl.cli.Scrl"));
         cmd.addAll(args);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()))
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         processes.add(p);
         try (var in = p.getOutputStream()) {
             in.write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));

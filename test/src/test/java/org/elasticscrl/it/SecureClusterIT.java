@@ -2,8 +2,11 @@ package org.elasticscrl.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecureClusterIT {
     static final String PASSWORD = "it-keystore-password";
-    static final int EPOCHS = 2;
+    static final int EPOCHS = 4; // long enough that the intruders and the operators arrive mid-run
     static final long STEPS = (long) EPOCHS * ElasticClusterIT.SCENES / ElasticClusterIT.BATCH;
 
     /** deploy/bin/scrl-tls-keys: the README's keytool sequence, run as users run it. */
@@ -90,6 +93,18 @@ class SecureClusterIT {
             double refusedAfter = (System.nanoTime() - started) / 1e9;
             assertTrue(refusedAt < STEPS, "intruders were refused mid-run (at step " + refusedAt + ")");
 
+            // an operator needs the secret too: status with it, an order with another cluster's refused
+            List<String> status = new ArrayList<>(List.of("status", "--join", cluster.seed(), "--json"));
+            status.addAll(List.of(args(keys, secret)));
+            JsonNode answer = new ObjectMapper().readTree(cluster.output(status, "", "operator.log", 60));
+            assertTrue(answer.get("committed_step").asLong() >= refusedAt - 1, answer.toString());
+            List<String> pause = new ArrayList<>(List.of("pause", "--join", cluster.seed()));
+            pause.addAll(List.of(args(keys, wrong)));
+            AssertionError refused = assertThrows(AssertionError.class,
+                    () -> cluster.output(pause, "", "intruder-operator.log", 60));
+            assertTrue(refused.getMessage().contains("refused: its cluster secret (fingerprint " + theirs + ")"),
+                    refused.getMessage());
+
             assertEquals(0, cluster.awaitCoordinator(300), "coordinator exit code");
             assertTrue(otherTls.isAlive(), "a node with another cluster's TLS key never joins, so never finishes");
             otherTls.destroyForcibly().waitFor();
@@ -103,6 +118,8 @@ class SecureClusterIT {
             assertEquals(1, count(coordinator, "WARN .*refused worker 'intruder-version' at pekko://scrl@[^:]+:\\d+: "
                     + "it speaks protocol version 2, this cluster speaks 1"),
                     "one refusal line naming both versions:\n" + coordinator);
+            assertEquals(1, count(coordinator, "WARN .*refused an operator's 'pause' from pekko://scrl@127\\.0\\.0\\.1:\\d+: "
+                    + "its cluster secret \\(fingerprint " + theirs + "\\)"), "one line for the foreign operator");
             assertFalse(coordinator.contains("intruder-tls"), "the TLS intruder never reached the coordinator");
 
             assertTrue(cluster.log("intruder-secret.log").contains("worker intruder-secret stops: refused by the"
