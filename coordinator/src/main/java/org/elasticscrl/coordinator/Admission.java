@@ -1,6 +1,5 @@
 package org.elasticscrl.coordinator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -9,7 +8,6 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.elasticscrl.protocol.ClusterSecret;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
-import org.elasticscrl.protocol.ShellProtocol;
 import org.elasticscrl.protocol.ScrlMessageSerializer;
 
 /**
@@ -18,7 +16,6 @@ import org.elasticscrl.protocol.ScrlMessageSerializer;
  * lease or a place in the membership. Operators' questions and orders need the same secret.
  */
 final class Admission {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Refusals already logged (a worker re-sends its registration until it hears back); bounded. */
     private final Set<String> logged = new LinkedHashSet<>();
     private final ClusterSecret secret;
@@ -66,8 +63,7 @@ final class Admission {
         if (firstRefusal(q.replyTo().path().address().toString(), why)) {
             ctx.getLog().warn("refused an operator's '{}' from {}: {}", q.command(), q.replyTo().path().address(), why);
         }
-        q.replyTo().tell(new ShellProtocol.Answer(false, JSON.createObjectNode().put("error", "refused: " + why)
-                .toString()));
+        q.replyTo().tell(Operators.error("refused: " + why));
     }
 
     /** True the first time this worker ref is refused for this reason: log it once, not per retry. */

@@ -82,8 +82,12 @@ final class Operators {
             default -> "unknown command '" + q.command() + "'; the coordinator answers status, workers, history,"
                     + " ledger, checkpoints, drain, pause, resume, checkpoint";
         };
-        q.replyTo().tell(error == null ? new Answer(true, out.toString())
-                : new Answer(false, JSON.createObjectNode().put("error", error).toString()));
+        q.replyTo().tell(error == null ? new Answer(true, out.toString()) : error(error));
+    }
+
+    /** The answer a shell prints as an error: {@code {"error": why}}. */
+    static Answer error(String why) {
+        return new Answer(false, JSON.createObjectNode().put("error", why).toString());
     }
 
     private String status(ObjectNode out) {

@@ -54,12 +54,9 @@ final class ClusterBench {
                         : "every process on every core");
         // pinned: the fast worker on core 0 and the slow one on core 1, alone and together
         int core = pin ? 0 : -1;
-        double fast = throughput(cluster("het_fast", a, new LocalRun.Script(1, List.of(), List.of(), List.of(), 1,
-                List.of()).pinnedFrom(core)), 96);
-        double slow = throughput(cluster("het_slow", a, new LocalRun.Script(1, List.of(), List.of(),
-                List.of("0:" + throttle), 1, List.of()).pinnedFrom(pin ? 1 : -1)), 96);
-        Path pair = cluster("het_pair", a, new LocalRun.Script(2, List.of(), List.of(), List.of("1:" + throttle), 1,
-                List.of()).pinnedFrom(core));
+        double fast = throughput(cluster("het_fast", a, oneThread(1).pinnedFrom(core)), 96);
+        double slow = throughput(cluster("het_slow", a, oneThread(1, "0:" + throttle).pinnedFrom(pin ? 1 : -1)), 96);
+        Path pair = cluster("het_pair", a, oneThread(2, "1:" + throttle).pinnedFrom(core));
         double both = throughput(pair, 96);
         double[] share = shares(pair, "worker-1");
         double expected = slow / (fast + slow);
@@ -79,14 +76,20 @@ final class ClusterBench {
         double[] ratios = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             double single = medianStep(train("ovh_train", a));
-            // one compute thread on both sides (Script.of would give the worker every core)
-            double clustered = medianStep(cluster("ovh_cluster", a, new LocalRun.Script(1, List.of(), List.of(),
-                    List.of(), 1, List.of())));
+            double clustered = medianStep(cluster("ovh_cluster", a, oneThread(1)));
             ratios[r] = clustered / single;
             System.out.printf(Locale.ROOT, "  round %d: scrl train %.3f s/step, 1-worker cluster %.3f s/step, ratio"
                     + " %.3f%n", r + 1, single, clustered, ratios[r]);
         }
         System.out.printf(Locale.ROOT, "  median ratio %.3f (goal <= 1.03)%n", median(ratios));
+    }
+
+    /**
+     * {@code workers} from the start, each on one compute thread like the {@code scrl train} they are
+     * compared with ({@link LocalRun.Script#of} would give them every core), {@code throttles} {@code i:F}.
+     */
+    private static LocalRun.Script oneThread(int workers, String... throttles) {
+        return new LocalRun.Script(workers, List.of(), List.of(), List.of(throttles), 1, List.of());
     }
 
     private Path cluster(String name, List<String> a, LocalRun.Script script) throws Exception {
