@@ -90,6 +90,16 @@ public final class ChunkLedger {
     }
 
     /**
+     * The sum that counted {@code lease}'s contribution was discarded (another transfer spoiled it): its
+     * done chunks are receiving again, until the contribution is summed anew. Returns them.
+     */
+    public List<Integer> reopen(long lease) {
+        List<Integer> back = held(lease, State.DONE);
+        back.forEach(c -> chunks.put(c, new Entry(State.RECEIVING, lease)));
+        return back;
+    }
+
+    /**
      * Gives the chunks of {@code lease} that are not done back to pending (worker gone, deadline
      * missed, transfer failed). Returns them.
      */

@@ -170,7 +170,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                         steps.contribution(m);
                     }
                 }))
-                .onMessage(StepCycle.Fetched.class, m -> then(() -> steps.fetched(m)))
+                .onMessage(Transfers.Fetched.class, m -> then(() -> steps.fetched(m)))
                 .onMessage(StepCycle.LeaseExpired.class, m -> then(() -> steps.expired(m)))
                 .onMessage(TaskCompleted.class, m -> then(() -> {
                     if (isMember(m.workerId(), "task " + m.task())) {

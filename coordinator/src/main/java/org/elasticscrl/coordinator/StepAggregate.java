@@ -1,85 +1,96 @@
 package org.elasticscrl.coordinator;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.elasticscrl.protocol.StepMetrics;
+import org.elasticscrl.protocol.tensor.StreamingSum;
 import org.elasticscrl.protocol.tensor.TensorCodec;
 import org.elasticscrl.protocol.tensor.TensorHeader;
 
 /**
  * The sums of one step's contributions: gradient and BatchNorm statistics (sample-weighted,
- * float32 as the workers sent them) and the metrics. The mean is {@code sum · (1/n)} in float32,
- * the arithmetic of a single process's fused step.
+ * float32 as the workers sent them). The mean is {@code sum · (1/n)} in float32, the arithmetic of
+ * a single process's fused step.
  *
- * <p>A contribution is either one summed pair of parts ({@code [gradient, statistics]}) or, with
- * {@code cluster.canonical_sum}, one pair per chunk of its lease. Per-chunk pairs are kept until
- * the step is complete and then added in chunk order — the float sums {@code scrl train} makes —
- * so the update does not depend on which worker computed which chunk, or when it arrived.
+ * <p>By default a contribution is one summed pair of parts ({@code [gradient, statistics]}) and
+ * streams straight into the step's sum while it arrives ({@link StreamingSum}): no payload is ever
+ * held whole. A transfer that fails after adding something spoils that sum; {@link #restart()} starts
+ * a new one, into which the caller streams every other contribution again.
+ *
+ * <p>With {@code cluster.canonical_sum} a contribution holds one pair per chunk of its lease. Those are
+ * fetched whole and kept until the step is complete, then added in chunk order — the float sums
+ * {@code scrl train} makes — so the update does not depend on which worker computed which chunk, or
+ * when it arrived.
  */
 final class StepAggregate {
     private final boolean canonical;
-    /** Summed contributions: gradient sums then statistics sums, concatenated. */
-    private float[] sum;
-    private int split = -1;
+    /** Summed mode: the current sum; replaced when a failed transfer spoils it. */
+    private StreamingSum streaming;
     /** Canonical mode: each chunk's (gradient, statistics), by chunk number. */
     private final Map<Integer, float[][]> perChunk = new TreeMap<>();
-    private StepMetrics metrics = StepMetrics.NONE;
+    private int split = -1;
 
     StepAggregate(boolean canonical) {
         this.canonical = canonical;
+        if (!canonical) {
+            restart();
+        }
     }
 
-    /** Adds one contribution for {@code chunks} (in lease order); {@code payload} null: nothing readable. */
-    void add(List<Integer> chunks, ByteBuffer payload, StepMetrics m) {
-        metrics = metrics.plus(m);
+    /** Whether contributions stream into the sum ({@link #current()}) rather than arrive whole ({@link #add}). */
+    boolean streams() {
+        return !canonical;
+    }
+
+    /** The current sum (summed mode; null if canonical): transfers into an older one count for nothing. */
+    StreamingSum current() {
+        return streaming;
+    }
+
+    /** Discards the sum so far (summed mode): every contribution must be streamed again. */
+    void restart() {
+        streaming = new StreamingSum(h -> {
+            if (h.parts() != 2) {
+                throw new IllegalArgumentException("a summed contribution has 2 parts, this one " + h.parts());
+            }
+        });
+    }
+
+    /** Canonical mode: keeps one whole contribution's per-chunk parts for {@code chunks} (in lease order). */
+    void add(List<Integer> chunks, ByteBuffer payload) {
         if (payload == null) {
             return;
         }
         TensorHeader h = TensorCodec.validate(payload.duplicate());
-        if (canonical) {
-            if (h.parts() != 2 * chunks.size()) {
-                throw new IllegalArgumentException("a contribution for " + chunks.size() + " chunks has " + h.parts()
-                        + " parts, expected " + 2 * chunks.size() + " (cluster.canonical_sum)");
-            }
-            float[][] parts = TensorCodec.decode(payload.duplicate());
-            for (int i = 0; i < chunks.size(); i++) {
-                if (parts[2 * i].length > 0) {
-                    checkShape(parts[2 * i].length, parts[2 * i].length + parts[2 * i + 1].length);
-                    perChunk.put(chunks.get(i), new float[][] {parts[2 * i], parts[2 * i + 1]});
-                }
-            }
-            return;
+        if (h.parts() != 2 * chunks.size()) {
+            throw new IllegalArgumentException("a contribution for " + chunks.size() + " chunks has " + h.parts()
+                    + " parts, expected " + 2 * chunks.size() + " (cluster.canonical_sum)");
         }
-        if (h.parts() != 2) {
-            throw new IllegalArgumentException("a summed contribution has 2 parts, this one " + h.parts());
-        }
-        checkShape(h.length(0), h.elements());
-        TensorCodec.addTo(payload.duplicate(), sum);
-    }
-
-    private void checkShape(int gradients, int total) {
-        if (sum == null && split < 0) {
-            split = gradients;
-            if (!canonical) {
-                sum = new float[total];
+        float[][] parts = TensorCodec.decode(payload.duplicate());
+        for (int i = 0; i < chunks.size(); i++) {
+            int gradients = parts[2 * i].length;
+            if (gradients == 0) {
+                continue;
             }
-        } else if (gradients != split) {
-            throw new IllegalArgumentException("contribution of " + gradients + " gradient values for a step of " + split);
+            if (split < 0) {
+                split = gradients;
+            } else if (gradients != split) {
+                throw new IllegalArgumentException("contribution of " + gradients + " gradient values for a step of "
+                        + split);
+            }
+            perChunk.put(chunks.get(i), new float[][] {parts[2 * i], parts[2 * i + 1]});
         }
     }
 
-    StepMetrics metrics() {
-        return metrics;
+    /** Whether any gradient arrived (else there is nothing to average). */
+    boolean hasValues() {
+        return canonical ? !perChunk.isEmpty() : streaming.lengths() != null;
     }
 
-    boolean hasSamples() {
-        return split >= 0 && metrics.samples() > 0;
-    }
-
-    /** {@code [mean gradient, mean statistics]}. */
-    float[][] mean() {
+    /** {@code [mean gradient, mean statistics]} over {@code samples}. */
+    float[][] mean(int samples) {
         float[] g;
         float[] s;
         if (canonical) {
@@ -95,10 +106,12 @@ final class StepAggregate {
                 }
             }
         } else {
-            g = java.util.Arrays.copyOf(sum, split);
-            s = java.util.Arrays.copyOfRange(sum, split, sum.length);
+            float[] sum = streaming.sum();
+            int gradients = streaming.lengths()[0];
+            g = Arrays.copyOf(sum, gradients);
+            s = Arrays.copyOfRange(sum, gradients, sum.length);
         }
-        float inv = 1f / metrics.samples();
+        float inv = 1f / samples;
         scale(g, inv);
         scale(s, inv);
         return new float[][] {g, s};

@@ -1,6 +1,5 @@
 package org.elasticscrl.coordinator;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -25,10 +24,6 @@ import org.elasticscrl.protocol.WorkerProtocol;
  * the coordinator actor (its context, timers and membership), which hands it the step messages.
  */
 final class StepCycle {
-    /** A contribution's payload arrived (or failed to); {@code payload} null: nothing to fetch. */
-    record Fetched(String workerId, long lease, long step, ByteBuffer payload, StepMetrics metrics, String error)
-            implements Command {}
-
     /** A lease's deadline passed. */
     record LeaseExpired(long lease, long step) implements Command {}
 
@@ -47,6 +42,7 @@ final class StepCycle {
     private final Replication replication;
     private final DurableCheckpoints durable;
     private final StepTimes times = new StepTimes();
+    private final Transfers transfers;
     /** An operator paused the run; the step that waits for resume (-1: none). */
     private boolean paused;
     private long held = -1;
@@ -73,6 +69,7 @@ final class StepCycle {
         this.deadlines = new DeadlinePolicy(c.deadlineFloorS(), c.deadlineCapS(), c.deadlineFactor());
         this.tasks = new EpochTasks(cfg, members, setup.files(), roster, ctx.getLog());
         this.durable = new DurableCheckpoints(c, manifest, roster);
+        this.transfers = new Transfers(ctx, setup.blobs());
     }
 
     DurableCheckpoints durable() {
@@ -264,24 +261,23 @@ final class StepCycle {
         } else {
             timers.cancel(m.leaseId());
             times.computed(m.leaseId(), m.computeSeconds(), System.nanoTime());
-            if (m.blob() == null) {
-                ctx.getSelf().tell(new Fetched(m.workerId(), m.leaseId(), m.step(), null, m.metrics(), null));
-            } else {
-                ctx.pipeToSelf(setup.blobs().fetch(m.blob()), (payload, error) -> new Fetched(m.workerId(),
-                        m.leaseId(), m.step(), payload, m.metrics(), error == null ? null : error.toString()));
-            }
+            transfers.start(step, m.workerId(), m.leaseId(), m.blob(), m.metrics());
         }
         leasePending();
     }
 
-    void fetched(Fetched m) {
-        if (step == null || m.step() != step.step() || afterStore != null) {
+    void fetched(Transfers.Fetched m) {
+        if (afterStore != null || !Transfers.counts(step, m)) {
             return;
         }
         times.fetched(m.lease(), System.nanoTime());
-        if (m.error() != null) {
+        String failure = Transfers.failure(m);
+        if (failure != null) {
+            roster.event(m.workerId(), "transfer-failed", failure);
+            if (Transfers.spoilt(m)) {
+                transfers.restart(step, m.lease());
+            }
             setup.metrics().released(step.ledger().release(m.lease()).size());
-            roster.event(m.workerId(), "transfer-failed", m.error());
             leasePending();
             return;
         }
@@ -313,6 +309,7 @@ final class StepCycle {
         StepMetrics metrics = step.metrics();
         long t0 = System.nanoTime();
         BlobRef update = step.hasSamples() ? setup.blobs().publish(step.mean()) : null;
+        transfers.committed(step);
         double aggregation = (System.nanoTime() - t0) / 1e9;
         StepTimes.Split split = times.split(System.nanoTime());
         double seconds = split.total();

@@ -1,12 +1,15 @@
 package org.elasticscrl.coordinator;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
+import org.elasticscrl.protocol.BlobRef;
 import org.elasticscrl.protocol.StepMetrics;
+import org.elasticscrl.protocol.tensor.StreamingSum;
 
 /**
  * One global step in progress: its chunks' ledger, which worker holds which lease, and the sums
@@ -22,6 +25,11 @@ final class StepRun {
     private final Map<Long, Integer> leaseEpoch = new HashMap<>();
     private final Map<Long, List<Integer>> leaseChunks = new HashMap<>();
     private final StepAggregate sums;
+    /** Accepted contributions' payloads (null: nothing to fetch) and metrics, to stream again after a restart. */
+    private final Map<Long, BlobRef> leaseBlob = new LinkedHashMap<>();
+    private final Map<Long, StepMetrics> leaseMetrics = new HashMap<>();
+    /** Metrics of the contributions summed, by lease. */
+    private final Map<Long, StepMetrics> summed = new LinkedHashMap<>();
 
     StepRun(long step, int epoch, int inEpoch, List<Integer> chunks, IntUnaryOperator samplesOfChunk,
             boolean canonicalSum) {
@@ -80,22 +88,73 @@ final class StepRun {
         return ledger.accept(lease, chunks);
     }
 
-    /** Sums an accepted contribution (payload may be null: no readable sample) and completes its chunks. */
+    /** An accepted contribution's payload (null: no readable sample), kept until the step ends. */
+    void accepted(long lease, BlobRef blob, StepMetrics metrics) {
+        leaseBlob.put(lease, blob);
+        leaseMetrics.put(lease, metrics);
+    }
+
+    BlobRef blobOf(long lease) {
+        return leaseBlob.get(lease);
+    }
+
+    StepMetrics metricsOf(long lease) {
+        return leaseMetrics.get(lease);
+    }
+
+    /** Whether payloads stream into the step's sum (else they are fetched whole and {@link #add}ed). */
+    boolean streams() {
+        return sums.streams();
+    }
+
+    /** The sum transfers currently stream into. */
+    StreamingSum currentSum() {
+        return sums.current();
+    }
+
+    /** A contribution is summed (whole payload, may be null; or already streamed in): its chunks are done. */
     void add(long lease, ByteBuffer payload, StepMetrics metrics) {
-        sums.add(leaseChunks.get(lease), payload, metrics);
+        if (!sums.streams()) {
+            sums.add(leaseChunks.get(lease), payload);
+        }
+        summed.put(lease, metrics);
         ledger.complete(lease);
     }
 
+    /**
+     * A transfer into the current sum failed after adding to it: the sum starts afresh, and every other
+     * accepted contribution with a payload (summed or still arriving) must be streamed again — returned
+     * in lease order, their chunks receiving again. The failed lease is the caller's to release.
+     */
+    List<Long> restart(long failed) {
+        sums.restart();
+        List<Long> again = new ArrayList<>();
+        for (long lease : leaseBlob.keySet()) {
+            // a contribution without payload added nothing: it stays done, its metrics stay counted
+            if (lease != failed && leaseBlob.get(lease) != null
+                    && (!ledger.reopen(lease).isEmpty() || isReceiving(lease))) {
+                again.add(lease);
+                summed.remove(lease);
+            }
+        }
+        again.sort(null);
+        return again;
+    }
+
+    private boolean isReceiving(long lease) {
+        return ledger.leases(ChunkLedger.State.RECEIVING).contains(lease);
+    }
+
     StepMetrics metrics() {
-        return sums.metrics();
+        return summed.values().stream().reduce(StepMetrics.NONE, StepMetrics::plus);
     }
 
     boolean hasSamples() {
-        return sums.hasSamples();
+        return sums.hasValues() && metrics().samples() > 0;
     }
 
     float[][] mean() {
-        return sums.mean();
+        return sums.mean(metrics().samples());
     }
 
     /** Each chunk and the worker that computed it (step complete). */

@@ -45,6 +45,23 @@ class ChunkLedgerTest {
     }
 
     @Test
+    void aSpoiltSumReopensDoneChunksUntilSummedAgain() {
+        ChunkLedger l = new ChunkLedger(0, List.of(1, 2, 3));
+        l.lease(5, List.of(1, 2));
+        l.lease(6, List.of(3));
+        assertNull(l.accept(5, List.of(1, 2)));
+        l.complete(5);
+        assertEquals(List.of(1, 2), l.reopen(5));
+        assertEquals(List.of(1, 2), l.inState(ChunkLedger.State.RECEIVING));
+        assertEquals(List.of(), l.reopen(6), "a lease not yet in has nothing to reopen");
+        assertNull(l.accept(6, List.of(3)));
+        l.complete(6);
+        assertFalse(l.isComplete(), "its chunks wait for the contribution summed again");
+        l.complete(5);
+        assertTrue(l.isComplete());
+    }
+
+    @Test
     void contributionMustNameItsLeasesChunks() {
         ChunkLedger l = new ChunkLedger(0, List.of(1, 2, 3));
         l.lease(4, List.of(1, 2));

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.elasticscrl.protocol.blob.BlobClient;
 import org.elasticscrl.protocol.blob.BlobServer;
+import org.elasticscrl.protocol.blob.ChunkConsumer;
 import org.elasticscrl.protocol.tensor.TensorCodec;
 
 /** {@link Tensors} over this node's blob server and client, payloads in {@link TensorCodec} format. */
@@ -45,6 +46,11 @@ public final class TensorTransport implements Tensors {
     @Override
     public CompletableFuture<ByteBuffer> fetch(BlobRef ref) {
         return client.fetch(ref);
+    }
+
+    @Override
+    public CompletableFuture<Long> stream(BlobRef ref, ChunkConsumer consumer) {
+        return client.fetch(ref, consumer);
     }
 
     @Override

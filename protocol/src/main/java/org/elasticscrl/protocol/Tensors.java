@@ -2,6 +2,7 @@ package org.elasticscrl.protocol;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import org.elasticscrl.protocol.blob.ChunkConsumer;
 
 /**
  * A node's tensor transport, as the actors see it: publish arrays for peers to fetch (the
@@ -14,6 +15,12 @@ public interface Tensors extends AutoCloseable {
 
     /** Streams a payload from the node that published it. */
     CompletableFuture<ByteBuffer> fetch(BlobRef ref);
+
+    /**
+     * Streams a payload through {@code consumer} in bounded chunks as it arrives (summing it on the way);
+     * completes with the bytes delivered, or with the failure — a consumer's exception included.
+     */
+    CompletableFuture<Long> stream(BlobRef ref, ChunkConsumer consumer);
 
     /** The arrays of a fetched payload. */
     float[][] decode(ByteBuffer payload);

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Worker faults on a live run: three worker JVMs, one killed (SIGKILL) or frozen (SIGSTOP, past
  * its lease deadline, then SIGCONT) in the middle of a step. The run must decide within seconds,
  * lease the lost chunks again, lose no committed step and keep every sample exactly once (I2) and
- * every replica identical (I1); a frozen worker that wakes up is refused and resynchronised.
+ * every replica identical (I1); a frozen worker that wakes up is refused and resynchronised. The kill
+ * runs with summed contributions streamed into the coordinator's sum (the GPU presets' way), the
+ * freeze with per-chunk (canonical) sums (the CPU presets').
  */
 class WorkerFaultIT {
     static final int SCENES = 384;
@@ -52,7 +54,9 @@ class WorkerFaultIT {
         Path dir = tmp.resolve("kill");
         long killedAt;
         try (LocalCluster cluster = new LocalCluster(dir)) {
-            cluster.startCoordinator(runArgs());
+            List<String> args = new ArrayList<>(runArgs());
+            args.add("--cluster/canonical_sum=false");
+            cluster.startCoordinator(args);
             cluster.startWorker("worker-0");
             Process victim = cluster.startWorker("worker-1");
             cluster.startWorker("worker-2");

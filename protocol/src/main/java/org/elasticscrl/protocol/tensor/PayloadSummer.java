@@ -2,6 +2,7 @@ package org.elasticscrl.protocol.tensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Function;
 import org.elasticscrl.protocol.tensor.TensorCodec.DType;
 
 /**
@@ -12,7 +13,9 @@ import org.elasticscrl.protocol.tensor.TensorCodec.DType;
  * {@link StripedFloatAdder}).
  */
 public final class PayloadSummer {
-    private final FloatAdder adder;
+    /** Picks (or refuses) the adder once the header is in. */
+    private final Function<TensorHeader, FloatAdder> adderFor;
+    private FloatAdder adder;
     private final float[] values = new float[TensorCodec.SCRATCH];
     private final short[] halves = new short[TensorCodec.SCRATCH];
     /** Header bytes gathered so far; grows from the fixed part to the full header. */
@@ -20,11 +23,27 @@ public final class PayloadSummer {
     private TensorHeader header;
     /** Bytes of an element split across chunks. */
     private final ByteBuffer carry = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-    private int element;
+    /** Elements added so far: volatile, so whoever learns that a transfer failed sees what it left behind. */
+    private volatile int element;
     private long bytes;
 
+    /** Adds into {@code adder}, whose {@link FloatAdder#size()} (if known) the payload must match. */
     public PayloadSummer(FloatAdder adder) {
-        this.adder = adder;
+        this(h -> {
+            if (adder.size() >= 0 && h.elements() != adder.size()) {
+                throw new IllegalArgumentException("tensor payload has " + h.elements() + " elements (" + h
+                        + "), the accumulator " + adder.size());
+            }
+            return adder;
+        });
+    }
+
+    /**
+     * Adds into the adder {@code adderFor} gives for the payload's header, which it may refuse by throwing
+     * an {@link IllegalArgumentException} (then nothing is added).
+     */
+    public PayloadSummer(Function<TensorHeader, FloatAdder> adderFor) {
+        this.adderFor = adderFor;
     }
 
     /**
@@ -99,6 +118,11 @@ public final class PayloadSummer {
         return header;
     }
 
+    /** Elements added so far: 0 means the accumulator is untouched. */
+    public int added() {
+        return element;
+    }
+
     /** Bytes consumed so far. */
     public long bytes() {
         return bytes;
@@ -116,12 +140,9 @@ public final class PayloadSummer {
             copySome(chunk, headerBytes);
             if (headerBytes.hasRemaining()) return false;
         }
-        header = TensorHeader.read(headerBytes.flip());
-        int size = adder.size();
-        if (size >= 0 && header.elements() != size) {
-            throw new IllegalArgumentException("tensor payload has " + header.elements() + " elements ("
-                    + header + "), the accumulator " + size);
-        }
+        TensorHeader h = TensorHeader.read(headerBytes.flip());
+        adder = adderFor.apply(h);
+        header = h;
         carry.limit(header.dtype() == DType.F32 ? 4 : 2);
         return true;
     }
