@@ -1,13 +1,10 @@
 package org.elasticscrl.coordinator;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.elasticscrl.protocol.tensor.StreamingSum;
-import org.elasticscrl.protocol.tensor.TensorCodec;
-import org.elasticscrl.protocol.tensor.TensorHeader;
 
 /**
  * The sums of one step's contributions: gradient and BatchNorm statistics (sample-weighted,
@@ -20,7 +17,7 @@ import org.elasticscrl.protocol.tensor.TensorHeader;
  * a new one, into which the caller streams every other contribution again.
  *
  * <p>With {@code cluster.canonical_sum} a contribution holds one pair per chunk of its lease. Those are
- * fetched whole and kept until the step is complete, then added in chunk order — the float sums
+ * fetched (decoded while they arrive) and kept until the step is complete, then added in chunk order — the float sums
  * {@code scrl train} makes — so the update does not depend on which worker computed which chunk, or
  * when it arrived.
  */
@@ -59,16 +56,14 @@ final class StepAggregate {
     }
 
     /** Canonical mode: keeps one whole contribution's per-chunk parts for {@code chunks} (in lease order). */
-    void add(List<Integer> chunks, ByteBuffer payload) {
-        if (payload == null) {
+    void add(List<Integer> chunks, float[][] parts) {
+        if (parts == null) {
             return;
         }
-        TensorHeader h = TensorCodec.validate(payload.duplicate());
-        if (h.parts() != 2 * chunks.size()) {
-            throw new IllegalArgumentException("a contribution for " + chunks.size() + " chunks has " + h.parts()
+        if (parts.length != 2 * chunks.size()) {
+            throw new IllegalArgumentException("a contribution for " + chunks.size() + " chunks has " + parts.length
                     + " parts, expected " + 2 * chunks.size() + " (cluster.canonical_sum)");
         }
-        float[][] parts = TensorCodec.decode(payload.duplicate());
         for (int i = 0; i < chunks.size(); i++) {
             int gradients = parts[2 * i].length;
             if (gradients == 0) {

@@ -281,7 +281,7 @@ final class StepCycle {
             leasePending();
             return;
         }
-        step.add(m.lease(), m.payload(), m.metrics());
+        step.add(m.lease(), m.parts(), m.metrics());
         if (step.ledger().isComplete()) {
             commit();
         }

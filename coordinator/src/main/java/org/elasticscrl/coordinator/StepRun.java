@@ -1,6 +1,5 @@
 package org.elasticscrl.coordinator;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -112,10 +111,10 @@ final class StepRun {
         return sums.current();
     }
 
-    /** A contribution is summed (whole payload, may be null; or already streamed in): its chunks are done. */
-    void add(long lease, ByteBuffer payload, StepMetrics metrics) {
+    /** A contribution is summed (its arrays, may be null; or already streamed in): its chunks are done. */
+    void add(long lease, float[][] parts, StepMetrics metrics) {
         if (!sums.streams()) {
-            sums.add(leaseChunks.get(lease), payload);
+            sums.add(leaseChunks.get(lease), parts);
         }
         summed.put(lease, metrics);
         ledger.complete(lease);

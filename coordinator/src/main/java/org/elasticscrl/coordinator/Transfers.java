@@ -1,6 +1,5 @@
 package org.elasticscrl.coordinator;
 
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +21,11 @@ import org.elasticscrl.protocol.tensor.StreamingSum;
  */
 final class Transfers {
     /**
-     * A contribution's transfer ended: {@code error} null if it arrived; {@code payload} its bytes when
+     * A contribution's transfer ended: {@code error} null if it arrived; {@code parts} its arrays when
      * fetched whole (null when streamed, or when it had nothing to send); {@code into} and {@code summer}
      * the sum it streamed into and how far it got (null when not streamed).
      */
-    record Fetched(String workerId, long lease, long step, ByteBuffer payload, StepMetrics metrics, String error,
+    record Fetched(String workerId, long lease, long step, float[][] parts, StepMetrics metrics, String error,
             StreamingSum into, PayloadSummer summer) implements Command {}
 
     private final ActorContext<Command> ctx;
@@ -59,7 +58,7 @@ final class Transfers {
             streaming.put(lease, f);
             ctx.pipeToSelf(f, (n, e) -> new Fetched(worker, lease, s, null, metrics, why(e), into, summer));
         } else {
-            ctx.pipeToSelf(blobs.fetch(blob), (payload, e) -> new Fetched(worker, lease, s, payload, metrics, why(e),
+            ctx.pipeToSelf(blobs.fetchArrays(blob), (parts, e) -> new Fetched(worker, lease, s, parts, metrics, why(e),
                     null, null));
         }
     }

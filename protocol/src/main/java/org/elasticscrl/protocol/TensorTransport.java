@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import org.elasticscrl.protocol.blob.BlobClient;
 import org.elasticscrl.protocol.blob.BlobServer;
 import org.elasticscrl.protocol.blob.ChunkConsumer;
+import org.elasticscrl.protocol.tensor.PartsWriter;
+import org.elasticscrl.protocol.tensor.PayloadSummer;
 import org.elasticscrl.protocol.tensor.TensorCodec;
 
 /** {@link Tensors} over this node's blob server and client, payloads in {@link TensorCodec} format. */
@@ -46,6 +48,22 @@ public final class TensorTransport implements Tensors {
     @Override
     public CompletableFuture<ByteBuffer> fetch(BlobRef ref) {
         return client.fetch(ref);
+    }
+
+    @Override
+    public CompletableFuture<float[][]> fetchArrays(BlobRef ref) {
+        PartsWriter[] into = new PartsWriter[1];
+        PayloadSummer summer = new PayloadSummer(h -> {
+            if (ref.bytes() >= 0 && h.totalBytes() != ref.bytes()) { // before allocating what the header claims
+                throw new IllegalArgumentException("payload header " + h + " declares " + h.totalBytes()
+                        + " bytes, the blob has " + ref.bytes());
+            }
+            return into[0] = new PartsWriter(h);
+        });
+        return client.fetch(ref, summer::accept).thenApply(bytes -> {
+            summer.finish();
+            return into[0].parts();
+        });
     }
 
     @Override

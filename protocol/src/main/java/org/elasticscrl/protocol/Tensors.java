@@ -17,6 +17,12 @@ public interface Tensors extends AutoCloseable {
     CompletableFuture<ByteBuffer> fetch(BlobRef ref);
 
     /**
+     * Fetches a payload's arrays, decoding them while the bytes arrive (no buffer holds the whole payload);
+     * completes with the failure if the transfer fails or the payload is malformed.
+     */
+    CompletableFuture<float[][]> fetchArrays(BlobRef ref);
+
+    /**
      * Streams a payload through {@code consumer} in bounded chunks as it arrives (summing it on the way);
      * completes with the bytes delivered, or with the failure — a consumer's exception included.
      */

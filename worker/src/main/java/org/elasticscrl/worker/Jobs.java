@@ -3,7 +3,6 @@ package org.elasticscrl.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +78,7 @@ final class Jobs implements AutoCloseable {
     }
 
     /** Apply a committed update (fetched as soon as the commit arrives). */
-    record Apply(long step, Jobs jobs, WorkerProtocol.Commit commit, CompletableFuture<ByteBuffer> payload) implements Job {
+    record Apply(long step, Jobs jobs, WorkerProtocol.Commit commit, CompletableFuture<float[][]> payload) implements Job {
         @Override
         public CompletableFuture<?> run() {
             return payload.thenAcceptAsync(p -> jobs.applyNow(commit, p), jobs.thread);
@@ -92,14 +91,13 @@ final class Jobs implements AutoCloseable {
     }
 
     Apply apply(WorkerProtocol.Commit m) {
-        return new Apply(m.step(), this, m, tensors.fetch(m.update()));
+        return new Apply(m.step(), this, m, tensors.fetchArrays(m.update()));
     }
 
-    private void applyNow(WorkerProtocol.Commit m, ByteBuffer payload) {
+    private void applyNow(WorkerProtocol.Commit m, float[][] parts) {
         if (m.step() != lastApplied + 1) {
             throw new IllegalStateException("commit " + m.step() + " follows " + lastApplied + ": a commit is missing");
         }
-        float[][] parts = tensors.decode(payload);
         long checksum = replica.apply(new Update(parts[0], parts[1], new StepHyper(m.lr(), m.tau(), m.weightDecay())),
                 m.checksum());
         lastApplied = m.step();
@@ -206,7 +204,7 @@ final class Jobs implements AutoCloseable {
     }
 
     /** Load a peer's state (a joiner), fetched as soon as the offer arrives. */
-    record Restore(Jobs jobs, WorkerProtocol.SyncFrom sync, CompletableFuture<ByteBuffer> payload) implements Job {
+    record Restore(Jobs jobs, WorkerProtocol.SyncFrom sync, CompletableFuture<float[][]> payload) implements Job {
         @Override
         public CompletableFuture<?> run() {
             return payload.thenAcceptAsync(p -> jobs.restoreNow(sync, p), jobs.thread);
@@ -219,11 +217,10 @@ final class Jobs implements AutoCloseable {
     }
 
     Restore restore(WorkerProtocol.SyncFrom m) {
-        return new Restore(this, m, tensors.fetch(m.state()));
+        return new Restore(this, m, tensors.fetchArrays(m.state()));
     }
 
-    private void restoreNow(WorkerProtocol.SyncFrom m, ByteBuffer payload) {
-        float[][] p = tensors.decode(payload);
+    private void restoreNow(WorkerProtocol.SyncFrom m, float[][] p) {
         String layout = replica.core().stateLayout().id();
         replica.restore(new TrainingState(layout, m.step() + 1, p[0], p[1], p[2], p[3]));
         lastApplied = m.step();

@@ -118,6 +118,25 @@ class PayloadSummerTest {
         assertArrayEquals(new float[3], acc);
     }
 
+    /** A {@link PartsWriter} rebuilds the arrays, empty parts included, whatever the chunk boundaries. */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void decodesIntoOneArrayPerPart(DType dtype) {
+        float[][] parts = {{}, {1.5f, -2, 3}, {}, {4, 5, 6, 7, Float.NaN}, {8}, {}};
+        ByteBuffer payload = TensorCodec.encode(dtype, parts);
+        float[][] expected = TensorCodec.decode(payload.duplicate());
+        for (int size = 1; size <= payload.remaining(); size++) {
+            PartsWriter[] into = new PartsWriter[1];
+            PayloadSummer s = new PayloadSummer(h -> into[0] = new PartsWriter(h));
+            feed(s, payload, size);
+            s.finish();
+            assertEquals(expected.length, into[0].parts().length);
+            for (int i = 0; i < expected.length; i++) {
+                assertArrayEquals(expected[i], into[0].parts()[i], "part " + i + ", chunks of " + size);
+            }
+        }
+    }
+
     /** Several streams into one accumulator at once, with stripes small enough to make them meet. */
     @ParameterizedTest
     @EnumSource(DType.class)
