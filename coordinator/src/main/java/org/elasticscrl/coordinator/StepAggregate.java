@@ -84,43 +84,37 @@ final class StepAggregate {
         return canonical ? !perChunk.isEmpty() : streaming.lengths() != null;
     }
 
-    /** {@code [mean gradient, mean statistics]} over {@code samples}. */
-    float[][] mean(int samples) {
-        float[] g;
-        float[] s;
-        if (canonical) {
-            g = null;
-            s = null;
-            for (float[][] chunk : perChunk.values()) {
-                if (g == null) {
-                    g = chunk[0].clone();
-                    s = chunk[1].clone();
-                } else {
-                    addInto(g, chunk[0]);
-                    addInto(s, chunk[1]);
-                }
-            }
-        } else {
-            float[] sum = streaming.sum();
-            int gradients = streaming.lengths()[0];
-            g = Arrays.copyOf(sum, gradients);
-            s = Arrays.copyOfRange(sum, gradients, sum.length);
-        }
+    /**
+     * The step's update: the sums of gradient and statistics back to back in {@code sums}, to be scaled
+     * by {@code scale} = 1 / samples (in float32, the arithmetic of a single process's fused step) as they
+     * are encoded — parts of {@code lengths}.
+     */
+    record Mean(float scale, float[] sums, int[] lengths) {}
+
+    /** The mean over {@code samples}: canonical sums are added here, in chunk order. */
+    Mean mean(int samples) {
         float inv = 1f / samples;
-        scale(g, inv);
-        scale(s, inv);
-        return new float[][] {g, s};
-    }
-
-    private static void addInto(float[] acc, float[] v) {
-        for (int i = 0; i < acc.length; i++) {
-            acc[i] += v[i];
+        if (!canonical) {
+            return new Mean(inv, streaming.sum(), streaming.lengths());
         }
+        float[] sums = null;
+        int stats = 0;
+        for (float[][] chunk : perChunk.values()) {
+            if (sums == null) {
+                stats = chunk[1].length;
+                sums = Arrays.copyOf(chunk[0], split + stats);
+                System.arraycopy(chunk[1], 0, sums, split, stats);
+            } else {
+                addInto(sums, 0, chunk[0]);
+                addInto(sums, split, chunk[1]);
+            }
+        }
+        return new Mean(inv, sums, new int[] {split, stats});
     }
 
-    private static void scale(float[] v, float f) {
+    private static void addInto(float[] acc, int at, float[] v) {
         for (int i = 0; i < v.length; i++) {
-            v[i] *= f;
+            acc[at + i] += v[i];
         }
     }
 }

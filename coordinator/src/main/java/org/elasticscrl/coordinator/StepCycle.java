@@ -308,7 +308,8 @@ final class StepCycle {
     private void commit() {
         StepMetrics metrics = step.metrics();
         long t0 = System.nanoTime();
-        BlobRef update = step.hasSamples() ? setup.blobs().publish(step.mean()) : null;
+        StepAggregate.Mean mean = step.hasSamples() ? step.mean() : null;
+        BlobRef update = mean == null ? null : setup.blobs().publishScaled(mean.scale(), mean.sums(), mean.lengths());
         transfers.committed(step);
         double aggregation = (System.nanoTime() - t0) / 1e9;
         StepTimes.Split split = times.split(System.nanoTime());

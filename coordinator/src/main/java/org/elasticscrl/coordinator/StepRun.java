@@ -152,7 +152,7 @@ final class StepRun {
         return sums.hasValues() && metrics().samples() > 0;
     }
 
-    float[][] mean() {
+    StepAggregate.Mean mean() {
         return sums.mean(metrics().samples());
     }
 

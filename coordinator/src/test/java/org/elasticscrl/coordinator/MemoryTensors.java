@@ -34,10 +34,18 @@ final class MemoryTensors implements Tensors {
 
     @Override
     public BlobRef publish(float[]... parts) {
-        ByteBuffer payload = TensorCodec.encode(TensorCodec.DType.F32, parts);
+        return put(TensorCodec.encode(TensorCodec.DType.F32, parts));
+    }
+
+    private BlobRef put(ByteBuffer payload) {
         long id = ids.incrementAndGet();
         store.put(id, payload);
         return new BlobRef("memory", 0, id, payload.remaining());
+    }
+
+    @Override
+    public BlobRef publishScaled(float scale, float[] flat, int... lengths) {
+        return put(TensorCodec.encodeScaled(TensorCodec.DType.F32, scale, flat, lengths));
     }
 
     @Override

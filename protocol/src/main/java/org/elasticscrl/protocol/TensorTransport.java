@@ -46,6 +46,11 @@ public final class TensorTransport implements Tensors {
     }
 
     @Override
+    public BlobRef publishScaled(float scale, float[] flat, int... lengths) {
+        return server.store().put(TensorCodec.encodeScaled(dtype, scale, flat, lengths));
+    }
+
+    @Override
     public CompletableFuture<ByteBuffer> fetch(BlobRef ref) {
         return client.fetch(ref);
     }

@@ -13,6 +13,12 @@ public interface Tensors extends AutoCloseable {
     /** Encodes {@code parts} into one payload served by this node until {@link #forget}. */
     BlobRef publish(float[]... parts);
 
+    /**
+     * Publishes {@code flat · scale} cut into parts of {@code lengths} — a mean from its sum — encoded in
+     * one pass (no scaled copy on the way); the payload equals {@code publish} of the scaled parts.
+     */
+    BlobRef publishScaled(float scale, float[] flat, int... lengths);
+
     /** Streams a payload from the node that published it. */
     CompletableFuture<ByteBuffer> fetch(BlobRef ref);
 

@@ -93,6 +93,27 @@ class TensorCodecTest {
         assertThrows(IllegalArgumentException.class, () -> TensorCodec.encode(dtype, ByteBuffer.allocate(20), a));
     }
 
+    /** The coordinator publishes a mean straight from its sum: the same bytes as scaling copies, then encoding. */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void encodeScaledEqualsEncodingScaledCopies(DType dtype) {
+        SplittableRandom r = new SplittableRandom(7);
+        int[] lengths = {20_000, 0, 9_001, 3};
+        float[] flat = new float[20_000 + 9_001 + 3];
+        for (int i = 0; i < flat.length; i++) flat[i] = (float) (r.nextDouble() * 2e4 - 1e4);
+        flat[5] = Float.NaN;
+        flat[6] = Float.NEGATIVE_INFINITY;
+        float scale = 1f / 96;
+        float[][] parts = new float[lengths.length][];
+        for (int p = 0, at = 0; p < lengths.length; at += lengths[p++]) {
+            parts[p] = new float[lengths[p]];
+            for (int i = 0; i < lengths[p]; i++) parts[p][i] = flat[at + i] * scale;
+        }
+        assertEquals(TensorCodec.encode(dtype, parts), TensorCodec.encodeScaled(dtype, scale, flat, lengths));
+        var e = assertThrows(IllegalArgumentException.class, () -> TensorCodec.encodeScaled(dtype, 1, flat, 5, 5));
+        assertTrue(e.getMessage().contains("hold 10 values, the array 29004"), e.getMessage());
+    }
+
     @Test
     void bf16KnownValues() {
         assertEquals((short) 0x3F80, TensorCodec.toBf16(1.0f));
