@@ -7,6 +7,7 @@ import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.core.augment.AugmentBenchmark;
 import org.elasticscrl.core.train.StepBenchmark;
+import org.elasticscrl.protocol.bench.TransportBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -15,12 +16,15 @@ import picocli.CommandLine.Unmatched;
  * {@code scrl bench}: measured ratios, printed, never asserted. {@code step} times a full SCRL
  * step against the bare backbone forward + backward of the same batch, interleaved;
  * {@code augment} times the Java two-view augmentation against torchvision/PIL on the same images;
- * {@code heterogeneity} and {@code overhead} run local clusters ({@link ClusterBench}).
+ * {@code heterogeneity} and {@code overhead} run local clusters ({@link ClusterBench}); {@code transport}
+ * runs {@link TransportBenchmark} in a JVM of its own, its senders confined to core 0 and the receiver to
+ * core 1 unless {@code --no-pin}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks printed as ratios measured side by side in one run.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step, augment, heterogeneity, overhead or cluster (the last two).")
+    @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step, augment, transport,"
+            + " heterogeneity, overhead or cluster (the last two).")
     String what;
 
     @Option(names = "--images", defaultValue = "100", description = "augment: images per round.")
@@ -47,10 +51,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--pin", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "heterogeneity: confine worker-i to CPU core i, standalone and together, as if each worker"
-                    + " had a machine of its own (needs taskset and 2 cores; --no-pin shares every core).")
+                    + " had a machine of its own; transport: the 4 senders to core 0, the receiver to core 1, as if"
+                    + " the coordinator had a machine of its own (needs taskset and 2 cores; --no-pin shares every"
+                    + " core).")
     boolean pin;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "overhead: interleaved rounds.")
+    @Option(names = "--rounds", defaultValue = "4", description = "overhead: interleaved rounds (single rounds vary"
+            + " by a few percent on a busy machine; default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--top_dir", defaultValue = ".", description = "cluster benchmarks: where runs/ is created.")
@@ -65,6 +72,9 @@ final class BenchCommand implements Callable<Integer> {
             AugmentBenchmark.run(images, iterations).forEach(System.out::println);
             return 0;
         }
+        if (what.equals("transport")) {
+            return transport(pin && Runtime.getRuntime().availableProcessors() >= 2);
+        }
         if (what.equals("heterogeneity") || what.equals("overhead") || what.equals("cluster")) {
             ClusterBench bench = new ClusterBench(topDir, steps, Math.min(10, steps / 3), overrides);
             if (!what.equals("overhead")) {
@@ -77,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!what.equals("step")) {
             System.err.println("scrl bench: unknown benchmark '" + what
-                    + "'; available: step, augment, heterogeneity, overhead, cluster (both)");
+                    + "'; available: step, augment, transport, heterogeneity, overhead, cluster (both)");
             return 2;
         }
         List<String> args = new ArrayList<>(List.of("--train/batch_size_train=" + batch, "--train/chunk_size=" + batch));
@@ -91,5 +101,22 @@ final class BenchCommand implements Callable<Integer> {
         bar.done();
         StepBenchmark.report("SCRL step vs backbone", r).forEach(System.out::println);
         return 0;
+    }
+
+    /** 4 sender JVMs x 25.6M floats, 9 interleaved rounds; its own JVM, so that it can be confined to a core. */
+    private static int transport(boolean pin) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (pin) {
+            cmd.addAll(List.of("taskset", "-c", "1"));
+        }
+        cmd.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (pin) {
+            cmd.add("-Dscrl.bench.childCores=0");
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TransportBenchmark.class.getName(), "4",
+                "25600000", "9", "64"));
+        System.out.println(pin ? "transport: the receiver on core 1, its 4 senders on core 0"
+                : "transport: every process on every core");
+        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
     }
 }

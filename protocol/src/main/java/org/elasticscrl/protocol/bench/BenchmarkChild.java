@@ -13,7 +13,7 @@ import org.elasticscrl.protocol.tensor.TensorCodec.DType;
 /**
  * A child JVM of {@link TransportBenchmark}: encodes one payload, offers it from a {@link BlobServer}
  * and from a trivial raw server (one request byte → the whole payload, blocking writes from the same
- * direct buffer), prints {@code READY blobPort blobId bytes rawPort}, and exits when its parent closes
+ * direct buffer, in one call or in the blob server's write window as the byte says), prints {@code READY blobPort blobId bytes rawPort}, and exits when its parent closes
  * stdin (so a crashed parent leaves no child behind).
  */
 public final class BenchmarkChild {
@@ -63,8 +63,13 @@ public final class BenchmarkChild {
         ByteBuffer request = ByteBuffer.allocate(1);
         try (ch) {
             while (ch.read(request.clear()) > 0) {
+                int window = request.get(0) == TransportBenchmark.WINDOWED ? BlobServer.DIRECT_WINDOW : Integer.MAX_VALUE;
                 ByteBuffer b = payload.duplicate();
-                while (b.hasRemaining()) ch.write(b);
+                while (b.hasRemaining()) {
+                    ByteBuffer w = b.duplicate();
+                    w.limit(w.position() + Math.min(window, w.remaining()));
+                    b.position(b.position() + ch.write(w));
+                }
             }
         } catch (IOException e) {
             // the parent hung up

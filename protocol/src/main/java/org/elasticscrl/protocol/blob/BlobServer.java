@@ -59,7 +59,8 @@ public final class BlobServer implements AutoCloseable {
     }
 
     /** Direct buffers are written whole per syscall window; heap ones go through a JDK temporary buffer. */
-    private static final int DIRECT_WINDOW = 8 << 20;
+    /** Bytes handed to one socket write from a direct payload (a benchmark's raw copy writes the same). */
+    public static final int DIRECT_WINDOW = 8 << 20;
     private static final int HEAP_WINDOW = 1 << 20;
 
     private final Settings settings;
