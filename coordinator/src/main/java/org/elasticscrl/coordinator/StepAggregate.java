@@ -17,9 +17,9 @@ import org.elasticscrl.protocol.tensor.StreamingSum;
  * a new one, into which the caller streams every other contribution again.
  *
  * <p>With {@code cluster.canonical_sum} a contribution holds one pair per chunk of its lease. Those are
- * fetched (decoded while they arrive) and kept until the step is complete, then added in chunk order — the float sums
- * {@code scrl train} makes — so the update does not depend on which worker computed which chunk, or
- * when it arrived.
+ * fetched (decoded while they arrive) and kept until the step is complete, then added in chunk order —
+ * the float sums {@code scrl train} makes — so the update does not depend on which worker computed
+ * which chunk, or when it arrived.
  */
 final class StepAggregate {
     private final boolean canonical;

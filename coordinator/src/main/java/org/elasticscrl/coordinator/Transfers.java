@@ -93,9 +93,9 @@ final class Transfers {
 
     /**
      * The transfer of {@code failed} spoilt the step's sum: every other accepted contribution streams again
-     * into a fresh sum (the caller releases {@code failed}'s chunks). Returns how many.
+     * into a fresh sum (the caller releases {@code failed}'s chunks).
      */
-    int restart(StepRun step, long failed) {
+    void restart(StepRun step, long failed) {
         List<Long> again = step.restart(failed);
         streaming.values().forEach(f -> f.cancel(true)); // they feed the discarded sum
         streaming.clear();
@@ -104,7 +104,6 @@ final class Transfers {
         for (long lease : again) {
             start(step, step.workerOf(lease), lease, step.blobOf(lease), step.metricsOf(lease));
         }
-        return again.size();
     }
 
     private static String why(Throwable e) {

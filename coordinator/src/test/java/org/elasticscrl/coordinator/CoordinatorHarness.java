@@ -102,6 +102,17 @@ final class CoordinatorHarness implements AutoCloseable {
         send(new CoordinatorProtocol.WorkerReady(w.id(), datasetSize, -1));
     }
 
+    /** Two scripted workers "a" and "b", both active; with min_workers 2, step 0 starts once both are. */
+    Fake[] two() {
+        Fake a = register("a");
+        Fake b = register("b");
+        ready(a);
+        ready(b);
+        a.expect(WorkerProtocol.SyncFrom.class);
+        b.expect(WorkerProtocol.SyncFrom.class);
+        return new Fake[] {a, b};
+    }
+
     EpochPlan plan(int epoch) {
         var t = cfg.train();
         return EpochPlan.of(cfg.seed(), epoch, datasetSize, t.chunkSize(), t.chunksPerStep());

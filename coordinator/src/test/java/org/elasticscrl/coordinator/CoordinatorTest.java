@@ -79,21 +79,10 @@ class CoordinatorTest {
         return h;
     }
 
-    /** Two scripted workers, both active; step 0 starts once both are (min_workers 2). */
-    private Fake[] two() {
-        Fake a = h.register("a");
-        Fake b = h.register("b");
-        h.ready(a);
-        h.ready(b);
-        a.expect(SyncFrom.class);
-        b.expect(SyncFrom.class);
-        return new Fake[] {a, b};
-    }
-
     @Test
     void anExpiredLeaseIsReLeasedAndItsLateContributionRefused() {
         harness(96, "--cluster/min_workers=2", "--cluster/deadline_floor_s=1", "--cluster/deadline_cap_s=1");
-        Fake[] w = two();
+        Fake[] w = h.two();
         Lease la = w[0].lease();
         Lease lb = w[1].lease();
         assertEquals(List.of(0, 1, 2, 3), concat(la.chunks(), lb.chunks()));
@@ -183,7 +172,7 @@ class CoordinatorTest {
     @Test
     void noCommitWhileAnyChunkIsOutstanding() {
         harness(96, "--cluster/min_workers=2");
-        Fake[] w = two();
+        Fake[] w = h.two();
         Lease la = w[0].lease();
         Lease lb = w[1].lease();
         h.send(h.answer(w[0], la));
@@ -201,7 +190,7 @@ class CoordinatorTest {
     @Test
     void contributionsOfPastStepsOrOtherLeasesAreRefusedAndCountNothing() {
         harness(96, "--cluster/min_workers=2");
-        Fake[] w = two();
+        Fake[] w = h.two();
         Lease la = w[0].lease();
         Lease lb = w[1].lease();
         h.send(h.answer(w[0], la));

@@ -48,8 +48,8 @@ final class MemoryTensors implements Tensors {
         return put(TensorCodec.encodeScaled(TensorCodec.DType.F32, scale, flat, lengths));
     }
 
-    @Override
-    public CompletableFuture<ByteBuffer> fetch(BlobRef ref) {
+    /** The payload, at once or (held) when the test completes its gate. */
+    private CompletableFuture<ByteBuffer> fetch(BlobRef ref) {
         ByteBuffer payload = store.get(ref.id());
         if (payload == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("no payload " + ref.id()));
@@ -96,8 +96,7 @@ final class MemoryTensors implements Tensors {
         return decode(store.get(ref.id()));
     }
 
-    @Override
-    public float[][] decode(ByteBuffer payload) {
+    private float[][] decode(ByteBuffer payload) {
         return TensorCodec.decode(payload.duplicate());
     }
 

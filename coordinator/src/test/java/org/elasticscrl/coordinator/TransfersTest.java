@@ -11,7 +11,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.elasticscrl.coordinator.CoordinatorHarness.Fake;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
-import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,14 +52,11 @@ class TransfersTest {
     void aBrokenTransferCountsNothingAndASpoiltSumIsSummedAgain() {
         // 4 chunks of 8 per step (3 steps an epoch); summed contributions stream into the sum
         h = new CoordinatorHarness(kit, dir, 96, "--train/chunk_size=8", "--train/batch_size_train=32",
-                "--train/max_epochs=2", "--train/warmup_epochs=1", "--cluster/min_workers=2", "--cluster/canonical_sum=false");
-        Fake a = h.register("a");
-        Fake b = h.register("b");
-        h.ready(a);
-        h.ready(b);
-        a.expect(SyncFrom.class);
-        b.expect(SyncFrom.class);
-        Fake[] w = {a, b};
+                "--train/max_epochs=2", "--train/warmup_epochs=1", "--cluster/min_workers=2",
+                "--cluster/canonical_sum=false");
+        Fake[] w = h.two();
+        Fake a = w[0];
+        Fake b = w[1];
         Lease la = a.lease();
         Lease lb = b.lease();
         var a1 = h.answer(a, la);

@@ -51,11 +51,6 @@ public final class TensorTransport implements Tensors {
     }
 
     @Override
-    public CompletableFuture<ByteBuffer> fetch(BlobRef ref) {
-        return client.fetch(ref);
-    }
-
-    @Override
     public CompletableFuture<float[][]> fetchArrays(BlobRef ref) {
         PartsWriter[] into = new PartsWriter[1];
         PayloadSummer summer = new PayloadSummer(h -> {
@@ -74,11 +69,6 @@ public final class TensorTransport implements Tensors {
     @Override
     public CompletableFuture<Long> stream(BlobRef ref, ChunkConsumer consumer) {
         return client.fetch(ref, consumer);
-    }
-
-    @Override
-    public float[][] decode(ByteBuffer payload) {
-        return TensorCodec.decode(payload.duplicate());
     }
 
     @Override

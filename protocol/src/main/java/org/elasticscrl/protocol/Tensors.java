@@ -1,6 +1,5 @@
 package org.elasticscrl.protocol;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import org.elasticscrl.protocol.blob.ChunkConsumer;
 
@@ -19,9 +18,6 @@ public interface Tensors extends AutoCloseable {
      */
     BlobRef publishScaled(float scale, float[] flat, int... lengths);
 
-    /** Streams a payload from the node that published it. */
-    CompletableFuture<ByteBuffer> fetch(BlobRef ref);
-
     /**
      * Fetches a payload's arrays, decoding them while the bytes arrive (no buffer holds the whole payload);
      * completes with the failure if the transfer fails or the payload is malformed.
@@ -33,9 +29,6 @@ public interface Tensors extends AutoCloseable {
      * completes with the bytes delivered, or with the failure — a consumer's exception included.
      */
     CompletableFuture<Long> stream(BlobRef ref, ChunkConsumer consumer);
-
-    /** The arrays of a fetched payload. */
-    float[][] decode(ByteBuffer payload);
 
     void forget(BlobRef ref);
 

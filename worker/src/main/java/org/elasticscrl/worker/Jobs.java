@@ -78,7 +78,8 @@ final class Jobs implements AutoCloseable {
     }
 
     /** Apply a committed update (fetched as soon as the commit arrives). */
-    record Apply(long step, Jobs jobs, WorkerProtocol.Commit commit, CompletableFuture<float[][]> payload) implements Job {
+    record Apply(long step, Jobs jobs, WorkerProtocol.Commit commit, CompletableFuture<float[][]> payload)
+            implements Job {
         @Override
         public CompletableFuture<?> run() {
             return payload.thenAcceptAsync(p -> jobs.applyNow(commit, p), jobs.thread);

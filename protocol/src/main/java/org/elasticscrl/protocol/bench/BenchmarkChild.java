@@ -13,8 +13,9 @@ import org.elasticscrl.protocol.tensor.TensorCodec.DType;
 /**
  * A child JVM of {@link TransportBenchmark}: encodes one payload, offers it from a {@link BlobServer}
  * and from a trivial raw server (one request byte → the whole payload, blocking writes from the same
- * direct buffer, in one call or in the blob server's write window as the byte says), prints {@code READY blobPort blobId bytes rawPort}, and exits when its parent closes
- * stdin (so a crashed parent leaves no child behind).
+ * direct buffer, in one call or in the blob server's write window as the byte says), prints
+ * {@code READY blobPort blobId bytes rawPort}, and exits when its parent closes stdin (so a crashed
+ * parent leaves no child behind).
  */
 public final class BenchmarkChild {
     private BenchmarkChild() {}
@@ -63,7 +64,8 @@ public final class BenchmarkChild {
         ByteBuffer request = ByteBuffer.allocate(1);
         try (ch) {
             while (ch.read(request.clear()) > 0) {
-                int window = request.get(0) == TransportBenchmark.WINDOWED ? BlobServer.DIRECT_WINDOW : Integer.MAX_VALUE;
+                int window = request.get(0) == TransportBenchmark.WINDOWED ? BlobServer.DIRECT_WINDOW
+                        : Integer.MAX_VALUE;
                 ByteBuffer b = payload.duplicate();
                 while (b.hasRemaining()) {
                     ByteBuffer w = b.duplicate();
