@@ -24,6 +24,9 @@ import java.util.List;
  * @param checkpointCopies replica holders that each write a copy of a durable checkpoint (on
  *     distinct hosts when the cluster has them); a checkpoint is durable once this many are written
  * @param checkpointsKept each holder keeps its newest this many copies and deletes older ones
+ * @param maxWorkerCrashes a worker whose JVM died with a fatal error this many times in a row without
+ *     contributing to a committed step is not admitted again (a crash loop, e.g. native code failing the
+ *     same way on that machine at every attempt); its crash summaries are shown to the operator
  */
 public record ClusterConfig(
         int minWorkers,
@@ -38,7 +41,8 @@ public record ClusterConfig(
         boolean canonicalSum,
         int checkpointEverySteps,
         int checkpointCopies,
-        int checkpointsKept) {
+        int checkpointsKept,
+        int maxWorkerCrashes) {
     public static final List<String> DTYPES = List.of("f32", "bf16");
 
     public ClusterConfig {
@@ -62,5 +66,6 @@ public record ClusterConfig(
         Check.atLeast("cluster.checkpoint_every_steps", checkpointEverySteps, 0);
         Check.atLeast("cluster.checkpoint_copies", checkpointCopies, 1);
         Check.atLeast("cluster.checkpoints_kept", checkpointsKept, 1);
+        Check.atLeast("cluster.max_worker_crashes", maxWorkerCrashes, 1);
     }
 }

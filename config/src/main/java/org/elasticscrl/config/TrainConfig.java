@@ -12,6 +12,9 @@ package org.elasticscrl.config;
  * @param validInterval online evaluation every this many epochs (the reference ignores the key
  *     and evaluates every epoch)
  * @param tbIntervalSteps metrics are logged every this many steps
+ * @param deterministic the same inputs give the same bits on machines of one kind: computing JVMs run
+ *     deterministic native kernels ({@code org.elasticscrl.platform.KernelPolicy}); the replicas agree
+ *     after every commit (I1) either way
  */
 public record TrainConfig(
         boolean enabled,
@@ -26,6 +29,7 @@ public record TrainConfig(
         int tbInterval,
         int numWorkers,
         double m,
+        boolean deterministic,
         TrainOptimConfig optim) {
     public TrainConfig {
         Check.atLeast("train.batch_size_train", batchSizeTrain, 1);

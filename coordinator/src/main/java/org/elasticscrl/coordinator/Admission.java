@@ -12,20 +12,45 @@ import org.elasticscrl.protocol.ScrlMessageSerializer;
 
 /**
  * Who may register: a worker that speaks this protocol version and proves it holds the cluster's
- * secret. Checked before anything else, so a refused node never gets the run's configuration, a
- * lease or a place in the membership. Operators' questions and orders need the same secret.
+ * secret; then, for a run with {@code train.deterministic}, one whose kernels are deterministic, on a CPU
+ * (DJL has no switch for cuDNN's deterministic algorithms); and not one in a crash loop
+ * ({@link CrashLoops}). Checked before anything else, so a refused node never gets the run's
+ * configuration, a lease or a place in the membership. Operators' questions and orders need the same secret.
  */
 final class Admission {
     /** Refusals already logged (a worker re-sends its registration until it hears back); bounded. */
     private final Set<String> logged = new LinkedHashSet<>();
     private final ClusterSecret secret;
+    private final boolean deterministicRun;
+    private final CrashLoops crashLoops;
+
+    Admission(ClusterSecret secret, boolean deterministicRun, CrashLoops crashLoops) {
+        this.secret = secret;
+        this.deterministicRun = deterministicRun;
+        this.crashLoops = crashLoops;
+    }
 
     Admission(ClusterSecret secret) {
-        this.secret = secret;
+        this(secret, false, new CrashLoops(Integer.MAX_VALUE));
+    }
+
+    CrashLoops crashLoops() {
+        return crashLoops;
     }
 
     /** Why {@code m}, from the actor {@code workerRef} (serialized, with address), is refused; null if admitted. */
     String refusal(RegisterWorker m, String workerRef) {
+        String who = identity(m, workerRef);
+        return who != null ? who : fitness(m);
+    }
+
+    /** Whether {@code m} is from a worker of this cluster that speaks this protocol. */
+    boolean proven(RegisterWorker m, String workerRef) {
+        return identity(m, workerRef) == null;
+    }
+
+    /** Why {@code m} is not from a worker of this cluster that speaks this protocol, or null. */
+    private String identity(RegisterWorker m, String workerRef) {
         if (m.protocolVersion() != ScrlMessageSerializer.PROTOCOL_VERSION) {
             return "it speaks protocol version " + m.protocolVersion() + ", this cluster speaks "
                     + ScrlMessageSerializer.PROTOCOL_VERSION + ": run the same scrl release on every node";
@@ -33,12 +58,32 @@ final class Admission {
         return secret.refusal(m.secretFingerprint(), m.credential(), m.workerId(), workerRef);
     }
 
+    /** Why this cluster's worker {@code m} may not compute for this run, or null. */
+    private String fitness(RegisterWorker m) {
+        if (deterministicRun && !m.device().equals("cpu")) {
+            return "it computes on " + m.device() + " and this run sets train.deterministic: true, which a GPU cannot"
+                    + " keep here (DJL has no switch for cuDNN's deterministic algorithms); run GPU pools with"
+                    + " train.deterministic: false";
+        }
+        if (deterministicRun && !m.deterministic()) {
+            return "its kernels are not deterministic (" + m.kernels() + ") and this run sets train.deterministic:"
+                    + " true; start it with --kernels deterministic (the default)";
+        }
+        return crashLoops.refusal(m.workerId());
+    }
+
     /**
      * Refuses {@code m} if it may not register — telling the worker why, and {@code report}ing it
-     * (printable id, reason) the first time — and returns true; false: admitted.
+     * (printable id, reason) the first time — and returns true; false: admitted. Crashes a worker of this
+     * cluster reports are recorded first, each {@code crashed} once (id, summary).
      */
-    boolean refuse(RegisterWorker m, String workerRef, java.util.function.BiConsumer<String, String> report) {
-        String why = refusal(m, workerRef);
+    boolean refuse(RegisterWorker m, String workerRef, java.util.function.BiConsumer<String, String> report,
+            java.util.function.BiConsumer<String, String> crashed) {
+        String why = identity(m, workerRef);
+        if (why == null) {
+            crashLoops.record(m.workerId(), m.crashes()).forEach(s -> crashed.accept(m.workerId(), s));
+            why = fitness(m);
+        }
         if (why == null) {
             return false;
         }

@@ -1,6 +1,5 @@
 package org.elasticscrl.coordinator;
 
-import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +7,6 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -60,16 +58,10 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
     public record Setup(ScrlConfig cfg, String configYaml, String runId, RunFiles files, Tensors blobs,
             Map<Long, List<String>> drainAt, Consumer<Finished> onFinished, ClusterSecret secret,
             ClusterMetrics metrics) {
-        /** A cluster without a secret. */
+        /** A cluster without a secret; metrics kept, not exported. */
         public Setup(ScrlConfig cfg, String configYaml, String runId, RunFiles files, Tensors blobs,
                 Map<Long, List<String>> drainAt, Consumer<Finished> onFinished) {
-            this(cfg, configYaml, runId, files, blobs, drainAt, onFinished, ClusterSecret.NONE);
-        }
-
-        /** Metrics kept, not exported. */
-        public Setup(ScrlConfig cfg, String configYaml, String runId, RunFiles files, Tensors blobs,
-                Map<Long, List<String>> drainAt, Consumer<Finished> onFinished, ClusterSecret secret) {
-            this(cfg, configYaml, runId, files, blobs, drainAt, onFinished, secret, new ClusterMetrics());
+            this(cfg, configYaml, runId, files, blobs, drainAt, onFinished, ClusterSecret.NONE, new ClusterMetrics());
         }
     }
 
@@ -83,11 +75,10 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
     private final Membership<ActorRef<WorkerProtocol.Command>> members;
     private final StepCycle steps;
     private final ChecksumBook checksums;
-    private final Admission admission;
-    private final List<String> joinOrder = new ArrayList<>();
+    private final Registrations registrations;
     private final StateSync sync;
     private final Operators operators;
-    private final Departures departed = new Departures(this);
+    private final Departures departed;
 
     /** Set when this coordinator took over a run another one was running. */
     private Takeover takeover;
@@ -133,7 +124,9 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         this.members = new Membership<>(cfg.cluster().speedEwma());
         this.steps = new StepCycle(setup, ctx, timers, members, this, replication, manifest);
         this.sync = new StateSync(members, steps, this);
-        this.operators = new Operators(setup, members, steps, this);
+        this.departed = new Departures(this, Departures.downing(ctx));
+        this.registrations = new Registrations(setup, members, steps, departed, this);
+        this.operators = new Operators(setup, members, steps, this, registrations.admission().crashLoops());
         this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
         if (previous != null && !previous.runId().equals(setup.runId())) {
             ctx.getLog().warn("replicated state of run {} ignored: this coordinator runs {}", previous.runId(),
@@ -152,7 +145,6 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
             restartIfRecorded(manifest);
         }
         Departures.subscribe(ctx, (address, reachable) -> new Reachability(address, reachable));
-        this.admission = new Admission(setup.secret());
         ctx.getLog().info("coordinator of run {} up: {} chunks of {} per step, {}", setup.runId(),
                 cfg.train().chunksPerStep(), cfg.train().chunkSize(), steps.deadlines());
     }
@@ -160,12 +152,14 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(RegisterWorker.class, this::onRegister)
+                .onMessage(RegisterWorker.class, m -> then(() -> registrations.register(m, getContext(), this::gone,
+                        WorkerGone::new)))
                 .onMessage(WorkerReady.class, this::onReady)
                 .onMessage(StateOffered.class, m -> then(() -> sync.offered(m)))
                 .onMessage(SyncCompleted.class, m -> then(() -> sync.completed(m)))
                 .onMessage(ContributionReady.class, m -> then(() -> {
                     if (isMember(m.workerId(), "contribution for step " + m.step())) {
+                        registrations.admission().crashLoops().contributed(m.workerId());
                         operators.heard(m.workerId(), m.step(), 0);
                         steps.contribution(m);
                     }
@@ -195,7 +189,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                     }
                 }))
                 .onMessage(CheckpointLoaded.class, m -> then(() -> sync.loaded(m)))
-                .onMessage(Query.class, m -> then(() -> admission.ifAdmitted(m, getContext(), operators::answer)))
+                .onMessage(Query.class, m -> then(() -> registrations.admission().ifAdmitted(m, getContext(),
+                        operators::answer)))
                 .build();
     }
 
@@ -210,6 +205,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
      */
     private Behavior<Command> onReachability(Reachability m) {
         if (!m.reachable()) {
+            departed.unreachable(m.address());
             members.all().stream().filter(w -> w.ref.path().address().equals(m.address())).map(w -> w.id).toList()
                     .forEach(id -> gone(id, "unreachable"));
         } else {
@@ -228,29 +224,6 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         }
         departed.refuse(workerId, what);
         return false;
-    }
-
-    private Behavior<Command> onRegister(RegisterWorker m) {
-        String ref = ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(m.worker());
-        if (admission.refuse(m, ref, (id, why) -> {
-            getContext().getLog().warn("refused worker '{}' at {}: {}", id, m.worker().path().address(), why);
-            setup.files().event(steps.current(), members.epoch(), id.replace(',', ';'), "refused", why);
-        })) {
-            return this;
-        }
-        if (steps.finishing()) {
-            m.worker().tell(new WorkerProtocol.Refused("run " + setup.runId() + " is finishing"));
-            return this;
-        }
-        departed.returned(m.workerId());
-        if (members.get(m.workerId()).isEmpty()) {
-            members.add(m.workerId(), m.worker(), m.device(), m.memoryBytes(), m.threads());
-            joinOrder.add(m.workerId());
-            getContext().watchWith(m.worker(), new WorkerGone(m.workerId()));
-            event(m.workerId(), "registered", m.device() + " threads=" + m.threads() + " memory=" + m.memoryBytes());
-        }
-        m.worker().tell(new WorkerProtocol.Welcome(setup.runId(), setup.configYaml(), members.epoch(), steps.current()));
-        return this;
     }
 
     private Behavior<Command> onReady(WorkerReady m) {
@@ -324,8 +297,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
     /** Graceful leave: no more leases; released once its leased chunks are in. */
     @Override
     public void drain(String spec, String why) {
-        String workerId = spec.matches("\\d+") && Integer.parseInt(spec) < joinOrder.size()
-                ? joinOrder.get(Integer.parseInt(spec)) : spec;
+        String workerId = registrations.byJoinOrder(spec);
         var w = members.get(workerId).filter(x -> x.status() == Status.ACTIVE).orElse(null);
         if (w == null) {
             return;

@@ -23,6 +23,7 @@ public final class Membership<R> {
         public final long memoryBytes;
         public final int threads;
         private Status status = Status.PREPARING;
+        private String kernels = "";
         private double speed;
         private String task;
         private long lease;
@@ -37,6 +38,17 @@ public final class Membership<R> {
 
         public Status status() {
             return status;
+        }
+
+        /** The native kernels it computes with, as it describes them ("" unknown). */
+        public String kernels() {
+            return kernels;
+        }
+
+        /** Sets what {@link #kernels} returns; this worker, for chaining. */
+        public Worker<R> kernels(String description) {
+            this.kernels = description;
+            return this;
         }
 
         /** Samples per second (EWMA), 0 before the first measurement. */

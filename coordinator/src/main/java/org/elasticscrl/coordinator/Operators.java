@@ -31,13 +31,15 @@ final class Operators {
     private final Deque<ObjectNode> history = new ArrayDeque<>();
     private final Map<String, long[]> checksums = new HashMap<>();
     private final Map<String, Long> heard = new HashMap<>();
+    private final CrashLoops crashLoops;
 
     Operators(Coordinator.Setup setup, Membership<ActorRef<WorkerProtocol.Command>> members, StepCycle steps,
-            Roster roster) {
+            Roster roster, CrashLoops crashLoops) {
         this.setup = setup;
         this.members = members;
         this.steps = steps;
         this.roster = roster;
+        this.crashLoops = crashLoops;
     }
 
     /** A membership event, kept for {@code history}. */
@@ -158,6 +160,7 @@ final class Operators {
         for (var w : members.all()) {
             ObjectNode n = list.addObject().put("id", w.id).put("address", w.ref.path().address().toString())
                     .put("device", w.device).put("threads", w.threads).put("memory_bytes", w.memoryBytes)
+                    .put("kernels", w.kernels())
                     .put("status", w.status().name().toLowerCase(java.util.Locale.ROOT))
                     .put("samples_per_second", w.speed())
                     .put("lease_share", w.status() == Status.ACTIVE && total > 0 ? w.speed() / total : 0)
@@ -167,6 +170,8 @@ final class Operators {
             long[] sum = checksums.get(w.id);
             n.put("checksum", sum == null ? "" : Long.toHexString(sum[1])).put("checksum_step", sum == null ? -1 : sum[0]);
         }
+        // workers whose JVMs died with fatal errors in a row; refused ones are not admitted again
+        out.set("crashed", JSON.valueToTree(crashLoops.describe()));
         return null;
     }
 

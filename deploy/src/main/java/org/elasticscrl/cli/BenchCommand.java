@@ -3,10 +3,7 @@ package org.elasticscrl.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.elasticscrl.config.ConfigLoader;
-import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.core.augment.AugmentBenchmark;
-import org.elasticscrl.core.train.StepBenchmark;
 import org.elasticscrl.protocol.bench.TransportBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +11,8 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * {@code scrl bench}: measured ratios, printed, never asserted. {@code step} times a full SCRL
- * step against the bare backbone forward + backward of the same batch, interleaved;
+ * step against the bare backbone forward + backward of the same batch, with deterministic and with the
+ * fastest kernels, interleaved ({@link StepKernelsBench});
  * {@code augment} times the Java two-view augmentation against torchvision/PIL on the same images;
  * {@code heterogeneity} and {@code overhead} run local clusters ({@link ClusterBench}); {@code transport}
  * runs {@link TransportBenchmark} in a JVM of its own, its senders confined to core 0 and the receiver to
@@ -30,12 +28,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "100", description = "augment: images per round.")
     int images;
 
-    @Option(names = "--config", defaultValue = "scrl_200ep",
-            description = "Preset or YAML file (default: ${DEFAULT-VALUE}, ResNet-50 at 224 px).")
+    @Option(names = "--config", description = "step: preset or YAML file (default: both the ResNet-50 paper preset"
+            + " scrl_200ep at 224 px and the CPU preset scrl_cpu).")
     String config;
 
-    @Option(names = "--batch", defaultValue = "8", description = "Images per step (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", description = "step: images per step (default: 8 for scrl_200ep, 32 otherwise).")
+    Integer batch;
 
     @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured iterations first.")
     int warmup;
@@ -56,9 +54,9 @@ final class BenchCommand implements Callable<Integer> {
                     + " core).")
     boolean pin;
 
-    @Option(names = "--rounds", defaultValue = "4", description = "overhead: interleaved rounds (single rounds vary"
-            + " by a few percent on a busy machine; default: ${DEFAULT-VALUE}).")
-    int rounds;
+    @Option(names = "--rounds", description = "step, overhead: interleaved rounds (single rounds vary by a few percent on"
+            + " a busy machine; default: step 2 per kernel setting, overhead 4).")
+    Integer rounds;
 
     @Option(names = "--top_dir", defaultValue = ".", description = "cluster benchmarks: where runs/ is created.")
     java.nio.file.Path topDir;
@@ -81,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
                 bench.heterogeneity(throttle, pin && Runtime.getRuntime().availableProcessors() >= 2);
             }
             if (!what.equals("heterogeneity")) {
-                bench.overhead(rounds);
+                bench.overhead(rounds != null ? rounds : 4);
             }
             return 0;
         }
@@ -90,17 +88,12 @@ final class BenchCommand implements Callable<Integer> {
                     + "'; available: step, augment, transport, heterogeneity, overhead, cluster (both)");
             return 2;
         }
-        List<String> args = new ArrayList<>(List.of("--train/batch_size_train=" + batch, "--train/chunk_size=" + batch));
-        args.addAll(overrides);
-        ScrlConfig cfg = ConfigLoader.load(config, args);
-        System.out.printf("scrl bench step: %s, %s, %d images x 2 views at %d px, K = %d, %d threads%n",
-                cfg.objective(), cfg.network().name(), batch, cfg.augment().inputSize(),
-                cfg.network().scrl().numPatchesPerImage(), Runtime.getRuntime().availableProcessors());
-        Progress bar = new Progress("measuring", iterations);
-        StepBenchmark.Result r = StepBenchmark.run(cfg, batch, warmup, iterations, bar::update);
-        bar.done();
-        StepBenchmark.report("SCRL step vs backbone", r).forEach(System.out::println);
-        return 0;
+        List<StepKernelsBench.Setup> setups = config != null
+                ? List.of(new StepKernelsBench.Setup(config, batch != null ? batch : config.equals("scrl_200ep") ? 8 : 32,
+                        config))
+                : List.of(new StepKernelsBench.Setup("scrl_200ep", batch != null ? batch : 8, "ResNet-50 paper preset"),
+                        new StepKernelsBench.Setup("scrl_cpu", batch != null ? batch : 32, "CPU preset (ResNet-18 w16, 64 px)"));
+        return StepKernelsBench.run(setups, warmup, iterations, rounds != null ? rounds : 2, overrides);
     }
 
     /** 4 sender JVMs x 25.6M floats, 9 interleaved rounds; its own JVM, so that it can be confined to a core. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.elasticscrl.platform.KernelPolicy.Choice;
 
 /**
  * A local cluster (a coordinator, a standby, N workers) driven through a seeded random fault
@@ -187,8 +188,8 @@ final class ChaosRun {
     private String startWorker() throws Exception {
         String id = "worker-" + nextWorker++;
         List<String> seeds = aliveCoordinators();
-        live.put(id, LocalRun.start(List.of("worker", "--join", String.join(",", seeds), "--id", id, "--threads", "1"),
-                run.dir().path().resolve(id + ".log")));
+        live.put(id, LocalRun.startWorker(List.of(), List.of("worker", "--join", String.join(",", seeds), "--threads", "1"),
+                id, run.dir().path(), Choice.of(run.cfg().train().deterministic())));
         return id;
     }
 

@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.elasticscrl.core.run.RunDirectory;
+import org.elasticscrl.node.ComputeJvm;
+import org.elasticscrl.platform.KernelPolicy.Choice;
 import org.elasticscrl.report.MetricsLog;
 
 /**
@@ -107,7 +109,8 @@ final class ClusterBench {
         Path dir = RunDirectory.createNext(top, name).path();
         List<String> cmd = new ArrayList<>(List.of("train", "--config", "scrl_cpu", "--save_dir=" + dir));
         cmd.addAll(a);
-        Process p = LocalRun.start(cmd, dir.resolve("train.log"), "-Dai.djl.pytorch.num_threads=1");
+        Process p = LocalRun.start(List.of(), cmd, dir.resolve("train.log"), ComputeJvm.environment(Choice.DETERMINISTIC),
+                "-Dai.djl.pytorch.num_threads=1");
         if (p.waitFor() != 0) {
             throw new IllegalStateException(name + ": scrl train failed; see " + dir.resolve("train.log"));
         }

@@ -19,6 +19,8 @@ import org.elasticscrl.core.run.TrainResult;
 import org.elasticscrl.report.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.elasticscrl.node.ComputeJvm;
+import org.elasticscrl.platform.KernelPolicy;
 
 /**
  * {@code scrl demo}: on fashion-scenes (canvases composed from real Fashion-MNIST items), evaluate
@@ -81,6 +83,8 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("scrl demo: " + e.getMessage());
             return 2;
         }
+        // the random backbone is evaluated here, and --workers 0 trains here: with the CPU presets' kernels
+        ComputeJvm.relaunchIfNeeded(KernelPolicy.Choice.DETERMINISTIC, List.of());
         RunDirectory dir = RunDirectory.createNext(topDir, "demo");
         List<String> common = new ArrayList<>(List.of(
                 "--dataset/train_size=" + images, "--train/max_epochs=" + epochs,

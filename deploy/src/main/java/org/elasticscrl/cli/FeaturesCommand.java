@@ -7,6 +7,8 @@ import org.elasticscrl.core.eval.FeatureDump;
 import org.elasticscrl.core.run.CheckpointModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.elasticscrl.node.ComputeJvm;
+import org.elasticscrl.platform.KernelPolicy;
 
 /** {@code scrl features --checkpoint PATH --images DIR --out DIR [--boxes FILE.json]}. */
 @Command(name = "features", mixinStandardHelpOptions = true,
@@ -26,6 +28,8 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // deterministic kernels also keep what a train.deterministic: false checkpoint needs (they are capped lower)
+        ComputeJvm.relaunchIfNeeded(KernelPolicy.Choice.DETERMINISTIC, java.util.List.of());
         Path file = CheckpointModel.resolve(checkpoint);
         try (CheckpointModel.Opened model = CheckpointModel.open(file)) {
             ScrlConfig cfg = model.config();

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.elasticscrl.node.ComputeJvm;
+import org.elasticscrl.platform.KernelPolicy.Choice;
 
 /**
  * A coordinator and worker JVMs on loopback, driven through a membership script: workers started
@@ -65,9 +68,10 @@ final class LocalRun {
         int perWorker = script.threads() != null ? script.threads()
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, script.workers()));
         int started = 0;
+        Choice kernels = Choice.of(run.cfg().train().deterministic());
         try {
             for (; started < script.workers(); started++) {
-                procs.add(startWorker(started, seed, perWorker, script, dir));
+                procs.add(startWorker(started, seed, perWorker, script, dir, kernels));
             }
             Progress bar = new Progress(label, Math.max(1, totalSteps));
             List<Long> joins = new ArrayList<>(script.joinAt());
@@ -77,7 +81,7 @@ final class LocalRun {
                 while (!joins.isEmpty() && steps >= joins.get(0)) {
                     joins.remove(0);
                     bar.note(String.format(Locale.ROOT, "step %d: starting worker-%d", steps, started));
-                    procs.add(startWorker(started, seed, perWorker, script, dir));
+                    procs.add(startWorker(started, seed, perWorker, script, dir, kernels));
                     started++;
                 }
                 bar.update(Math.min(steps, totalSteps), started + " workers started");
@@ -94,16 +98,31 @@ final class LocalRun {
         return new Outcome(dir, coordinator.exitValue(), (System.nanoTime() - start) / 1e9, started);
     }
 
-    private static Process startWorker(int i, String seed, int threads, Script script, Path dir) throws IOException {
+    private static Process startWorker(int i, String seed, int threads, Script script, Path dir, Choice kernels)
+            throws IOException {
         List<String> prefix = script.pinFrom() >= 0 ? List.of("taskset", "-c",
                 Integer.toString((script.pinFrom() + i) % Runtime.getRuntime().availableProcessors()))
                 : List.of();
-        return start(prefix, worker(i, seed, threads, script), dir.resolve("worker-" + i + ".log"));
+        return startWorker(prefix, worker(i, seed, threads, script), "worker-" + i, dir, kernels);
+    }
+
+    /**
+     * A worker JVM ({@code scrl worker args…}, without {@code --id}) that computes with {@code kernels} and
+     * writes fatal-error reports into {@code runDir/crashes/ID} from its start: it never starts itself
+     * again, so its pid is the worker's (what chaos and fault tests signal). Output to {@code ID.log}.
+     */
+    static Process startWorker(List<String> prefix, List<String> args, String id, Path runDir, Choice kernels)
+            throws IOException {
+        Path crashes = Files.createDirectories(runDir.resolve("crashes").resolve(id));
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of("--id", id, "--kernels", kernels.name().toLowerCase(Locale.ROOT), "--crash-dir",
+                crashes.toString()));
+        return start(prefix, all, runDir.resolve(id + ".log"), ComputeJvm.environment(kernels),
+                ComputeJvm.errorFileFlag(crashes));
     }
 
     private static List<String> worker(int i, String seed, int threads, Script script) {
-        List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--id", "worker-" + i, "--threads",
-                Integer.toString(threads)));
+        List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--threads", Integer.toString(threads)));
         args.addAll(script.nodeArgs());
         for (String t : script.throttles()) {
             String[] p = t.split(":", 2);
@@ -119,11 +138,15 @@ final class LocalRun {
 
     /** A child JVM running {@code scrl args…} with this JVM's classpath, output to {@code log}. */
     static Process start(List<String> args, Path log, String... jvmFlags) throws IOException {
-        return start(List.of(), args, log, jvmFlags);
+        return start(List.of(), args, log, Map.of(), jvmFlags);
     }
 
-    /** The same, the JVM started through {@code prefix} (e.g. {@code taskset -c 1}). */
-    static Process start(List<String> prefix, List<String> args, Path log, String... jvmFlags) throws IOException {
+    /**
+     * The same, started through {@code prefix} (e.g. {@code taskset -c 1}) with {@code env} added to this
+     * JVM's environment.
+     */
+    static Process start(List<String> prefix, List<String> args, Path log, Map<String, String> env, String... jvmFlags)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(java, "-Xss4m", "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
@@ -132,7 +155,9 @@ final class LocalRun {
         String classpath = System.getProperty("scrl.child.classpath", System.getProperty("java.class.path"));
         cmd.addAll(List.of("-cp", classpath, Scrl.class.getName()));
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     /** Sends a POSIX signal ({@code KILL}, {@code STOP}, {@code CONT}, {@code TERM}) to a child JVM. */

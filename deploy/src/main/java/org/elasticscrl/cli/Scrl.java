@@ -14,12 +14,13 @@ import picocli.CommandLine.Command;
         description = "SCRL / BYOL pretraining of vision backbones on an elastic cluster.",
         subcommands = {DemoCommand.class, TrainCommand.class, LocalCommand.class, CoordinatorCommand.class, ChaosCommand.class,
                 WorkerCommand.class, ExportCommand.class, FeaturesCommand.class,
-                BenchCommand.class, ConfigCommand.class, ReportCommand.class, ShellCommand.class, OperatorCommands.Status.class,
+                BenchCommand.class, KernelsCommand.class, ConfigCommand.class, ReportCommand.class, ShellCommand.class, OperatorCommands.Status.class,
                 OperatorCommands.Workers.class, OperatorCommands.Members.class, OperatorCommands.History.class,
                 OperatorCommands.Ledger.class, OperatorCommands.Checkpoints.class, OperatorCommands.Drain.class,
                 OperatorCommands.Pause.class, OperatorCommands.Resume.class, OperatorCommands.CheckpointNow.class})
 public final class Scrl {
     public static void main(String[] args) {
+        org.elasticscrl.node.ComputeJvm.mainArgs(Scrl.class, args);
         System.exit(commandLine().execute(args));
     }
 

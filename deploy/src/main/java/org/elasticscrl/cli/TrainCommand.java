@@ -16,6 +16,8 @@ import org.elasticscrl.core.run.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
+import org.elasticscrl.node.ComputeJvm;
+import org.elasticscrl.platform.KernelPolicy;
 
 /**
  * {@code scrl train --config NAME|FILE [--a/b=v …]}: single-process pretraining with a progress
@@ -39,6 +41,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ScrlConfig cfg = ConfigLoader.load(config, overrides);
+        ComputeJvm.relaunchIfNeeded(KernelPolicy.Choice.of(cfg.train().deterministic()), List.of());
         TrainResult r = run(cfg, RunDirectory.configName(config), topDir);
         System.out.print(table(r));
         System.out.println("run directory: " + r.runDir() + " (config.yaml, checkpoints, metrics.csv, results.csv/json, curves.png)");

@@ -1,7 +1,8 @@
 package org.elasticscrl.cli;
 
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -9,6 +10,8 @@ import java.util.concurrent.Executors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.elasticscrl.node.ClusterNodes;
+import org.elasticscrl.node.ComputeJvm;
+import org.elasticscrl.platform.KernelPolicy;
 import org.elasticscrl.protocol.TensorTransport;
 import org.elasticscrl.worker.WorkerActor;
 import org.elasticscrl.worker.WorkerSettings;
@@ -16,7 +19,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code scrl worker --join host:port [--device cpu|gpu:N] [--threads N]}: a worker node. */
+/**
+ * {@code scrl worker --join host:port [--device cpu|gpu:N] [--threads N] [--kernels deterministic|fastest]}:
+ * a worker node. Its JVM computes with the kernels asked for and writes fatal-error reports into its crash
+ * directory; started without either, it starts itself again with both ({@link ComputeJvm}).
+ */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Join a run's cluster as a worker; it may join or leave while the run goes on.")
 final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
@@ -48,6 +55,16 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             + " (default: <save_dir>/copies/<id>; give a local disk or a shared volume).")
     String checkpointDir;
 
+    @Option(names = "--kernels", defaultValue = "deterministic", description = "Native kernels: deterministic"
+            + " (oneDNN at AVX2 at most; what a run with train.deterministic: true admits) or fastest (oneDNN's own"
+            + " choice; not guaranteed run-to-run deterministic). Default: ${DEFAULT-VALUE}.")
+    String kernels;
+
+    @Option(names = "--crash-dir", description = "Where this worker's JVM writes fatal-error reports, read again by its"
+            + " next JVM and shown to the operator (default: <checkpoint-dir>/crashes, else <tmp>/scrl-crashes/<id>;"
+            + " give a stable --id and a lasting directory so that a crash loop is recognised).")
+    Path crashDir;
+
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
@@ -61,13 +78,22 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         for (String seed : join.split(",")) {
             ClusterNodes.hostPort(seed.trim(), "--join");
         }
+        KernelPolicy.Choice choice = switch (kernels) {
+            case "deterministic" -> KernelPolicy.Choice.DETERMINISTIC;
+            case "fastest" -> KernelPolicy.Choice.FASTEST;
+            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--kernels: '" + kernels + "' is not deterministic or fastest");
+        };
         var secured = security.resolve();
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        String workerId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ComputeJvm.operatorPid();
+        Path crashes = crashDir != null ? crashDir : checkpointDir != null ? Path.of(checkpointDir, "crashes")
+                : Path.of(System.getProperty("java.io.tmpdir"), "scrl-crashes", workerId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        Files.createDirectories(crashes);
+        KernelPolicy.Decision used = ComputeJvm.relaunchIfNeeded(choice, List.of(ComputeJvm.errorFileFlag(crashes)));
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
-        String workerId = id != null ? id
-                : InetAddress.getLocalHost().getHostName() + "-" + ManagementFactory.getRuntimeMXBean().getPid();
         WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
-                SecurityOptions.secret(secured), checkpointDir);
+                SecurityOptions.secret(secured), checkpointDir, used.describe(), used.deterministic(), crashes);
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
         TensorTransport tensors = TensorTransport.start(hp[0], "f32", SecurityOptions.secret(secured));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
@@ -78,7 +104,8 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         }), ClusterNodes.SYSTEM, management().management(ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
                 List.of(ClusterNodes.WORKER_ROLE), join, secured), hp[0]));
         management().startManagement(system);
-        System.err.println("worker " + workerId + " (" + device + ", " + n + " threads) joining " + join + " ("
+        System.err.println("worker " + workerId + " (" + device + ", " + n + " threads, " + used.describe()
+                + ") joining " + join + " ("
                 + SecurityOptions.describe(secured) + ")");
         system.getWhenTerminated().toCompletableFuture().join();
         replicaThread.shutdown();

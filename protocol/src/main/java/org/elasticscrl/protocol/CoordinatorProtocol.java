@@ -17,10 +17,26 @@ public interface CoordinatorProtocol {
      *     writes its own, and the receiving serializer fills this in from the wire
      * @param secretFingerprint which secret the worker holds ("" = none)
      * @param credential the worker's proof of that secret for its id and ref ("" = none)
+     * @param kernels the native kernels it computes with, as the worker describes them
+     * @param deterministic whether they give the same bits for the same inputs (a run with
+     *     {@code train.deterministic} admits only such workers)
+     * @param crashes summaries of its JVMs' fatal errors since it last registered, newest last
      */
     record RegisterWorker(String workerId, String device, long memoryBytes, int threads,
             ActorRef<WorkerProtocol.Command> worker, int protocolVersion, String secretFingerprint,
-            String credential) implements Command {
+            String credential, String kernels, boolean deterministic, List<String> crashes) implements Command {
+        public RegisterWorker {
+            crashes = List.copyOf(crashes);
+        }
+
+        /** With deterministic kernels and no crash to report. */
+        public RegisterWorker(String workerId, String device, long memoryBytes, int threads,
+                ActorRef<WorkerProtocol.Command> worker, int protocolVersion, String secretFingerprint,
+                String credential) {
+            this(workerId, device, memoryBytes, threads, worker, protocolVersion, secretFingerprint, credential,
+                    "deterministic", true, List.of());
+        }
+
         /** A registration of this protocol version without a cluster secret. */
         public RegisterWorker(String workerId, String device, long memoryBytes, int threads,
                 ActorRef<WorkerProtocol.Command> worker) {

@@ -60,11 +60,13 @@ final class WireFormats {
                     (r, refs) -> ScrlProto.RegisterWorker.newBuilder().setWorkerId(r.workerId())
                             .setDevice(r.device()).setMemoryBytes(r.memoryBytes()).setThreads(r.threads())
                             .setWorker(refs.write(r.worker())).setSecretFingerprint(r.secretFingerprint())
-                            .setCredential(r.credential()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                            .setCredential(r.credential()).setKernels(r.kernels()).setDeterministic(r.deterministic())
+                            .addAllCrashes(r.crashes()).setProtocolVersion(PROTOCOL_VERSION).build(),
                     // the version read is the sender's: the coordinator refuses another one by name
                     (p, refs) -> new RegisterWorker(p.getWorkerId(), p.getDevice(), p.getMemoryBytes(),
                             p.getThreads(), refs.read(p.getWorker()), p.getProtocolVersion(),
-                            p.getSecretFingerprint(), p.getCredential())),
+                            p.getSecretFingerprint(), p.getCredential(), p.getKernels(), p.getDeterministic(),
+                            p.getCrashesList())),
             new Format<>("WR", WorkerReady.class, ScrlProto.WorkerReady.parser(),
                     ScrlProto.WorkerReady::getProtocolVersion,
                     (r, refs) -> ScrlProto.WorkerReady.newBuilder().setWorkerId(r.workerId())

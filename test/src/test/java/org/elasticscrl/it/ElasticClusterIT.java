@@ -14,9 +14,10 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A coordinator and two worker JVMs on loopback; a third worker joins at step 2 and the first
- * drains at step 54; the run reaches its last step (72). Checks DESIGN's invariants I1–I4 on the
- * coordinator's records.
+ * A coordinator and two worker JVMs on loopback, each computing on 2 threads with the CPU presets'
+ * deterministic kernels (as a real node does: oneDNN's reductions then split work between threads); a
+ * third worker joins at step 2 and the first drains at step 54; the run reaches its last step (72).
+ * Checks DESIGN's invariants I1–I4 on the coordinator's records, I4 against {@code scrl train} on 2 threads.
  */
 class ElasticClusterIT {
     static final int SCENES = 384;
@@ -26,6 +27,8 @@ class ElasticClusterIT {
     static final int JOIN_AT = 2;
     static final int DRAIN_AT = 54;
     static final long STEPS = (long) EPOCHS * SCENES / BATCH;
+    /** Compute threads of every worker and of the one-process run it is compared with. */
+    static final int THREADS = 2;
     /**
      * I4's tolerance. With {@code cluster.canonical_sum} (the CPU presets) chunk gradients are added
      * in chunk order whoever computed them, so the run is bit-identical to {@code scrl train} on the
@@ -53,7 +56,7 @@ class ElasticClusterIT {
     @Test
     void workersJoinAndDrainWhileReplicasStayIdenticalAndEverySampleCountsOnce(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
         Path dir = tmp.resolve("cluster");
-        try (LocalCluster cluster = new LocalCluster(dir)) {
+        try (LocalCluster cluster = new LocalCluster(dir).threads(THREADS)) {
             List<String> args = new ArrayList<>(runArgs());
             args.addAll(List.of("--leave-at", DRAIN_AT + ":worker-0"));
             cluster.startCoordinator(args);
@@ -75,6 +78,11 @@ class ElasticClusterIT {
         assertTrue(commits.stream().filter(c -> c.step() > DRAIN_AT).noneMatch(c -> c.chunks().containsValue("worker-0")),
                 "worker-0 drained at step " + DRAIN_AT);
         assertTrue(records.events().stream().anyMatch(e -> e[0].equals("worker-2") && e[1].equals("active")));
+        // the switch was on: every worker computed with deterministic kernels on 2 threads
+        List<String[]> registered = records.events().stream().filter(e -> e[1].equals("registered")).toList();
+        assertEquals(3, registered.size(), records.eventLines());
+        assertTrue(registered.stream().allMatch(e -> e[3].contains("threads=" + THREADS) && e[3].contains("deterministic")
+                && !e[3].contains("not guaranteed")), records.eventLines());
         assertTrue(records.events().stream().anyMatch(e -> e[0].equals("worker-0") && e[1].equals("left")));
 
         // I1: every replica's state checksum agrees at every commit
@@ -87,7 +95,7 @@ class ElasticClusterIT {
 
         // I4: the loss trajectory equals a single-worker run with the same seed
         Path single = tmp.resolve("single");
-        try (LocalCluster alone = new LocalCluster(tmp.resolve("single-logs"))) {
+        try (LocalCluster alone = new LocalCluster(tmp.resolve("single-logs")).threads(THREADS)) {
             assertEquals(0, alone.runSingle(runArgs(), single, 300), "scrl train exit code");
         }
         Map<Long, Double> expected = RunRecords.losses(single.resolve("metrics.csv"));

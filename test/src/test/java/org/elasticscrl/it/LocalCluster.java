@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.elasticscrl.node.ComputeJvm;
+import org.elasticscrl.platform.KernelPolicy;
 
 /**
  * Child JVMs of the product on loopback — a coordinator and workers started, stopped and killed
@@ -24,6 +26,8 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private Process coordinator;
     private final List<Process> coordinators = new ArrayList<>();
+    /** Compute threads of every worker and of {@link #runSingle}: I4 compares runs at one thread count. */
+    private int threads = 1;
 
     /** {@code nodeFlags}: JVM flags of every node, e.g. {@code -Dscrl.cluster.stable-after=8s}. */
     LocalCluster(Path dir, String... nodeFlags) {
@@ -65,13 +69,36 @@ final class LocalCluster implements AutoCloseable {
         return startWorker(id, List.of(), extra);
     }
 
-    /** A worker JVM with extra JVM flags (e.g. {@code -Dscrl.protocol.fake-version=2}). */
+    /**
+     * A worker JVM with extra JVM flags (e.g. {@code -Dscrl.protocol.fake-version=2}), its deterministic
+     * kernels and fatal-error reports ({@code crashes/ID}) set from the start, as {@code scrl local} starts
+     * them: it never starts itself again, so the process is the worker. Starting the same id again is its
+     * next JVM (it reads that directory).
+     */
     Process startWorker(String id, List<String> jvmFlags, String... extra) {
-        List<String> args = new ArrayList<>(List.of("worker", "--join", seed(), "--id", id, "--threads", "1"));
+        Path crashes = crashDir(id);
+        List<String> args = new ArrayList<>(List.of("worker", "--join", seed(), "--id", id, "--threads",
+                Integer.toString(threads), "--crash-dir", crashes.toString()));
         args.addAll(List.of(extra));
         List<String> flags = new ArrayList<>(nodeFlags);
+        flags.add(ComputeJvm.errorFileFlag(crashes));
         flags.addAll(jvmFlags);
         return start(args, id + ".log", flags.toArray(String[]::new));
+    }
+
+    /** Where worker {@code id}'s JVMs write their fatal-error reports. */
+    Path crashDir(String id) {
+        try {
+            return Files.createDirectories(dir.resolve("crashes").resolve(id)).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Workers started from now on, and {@link #runSingle}, compute on {@code n} threads (default 1). */
+    LocalCluster threads(int n) {
+        threads = n;
+        return this;
     }
 
     /** Kills (SIGKILL) every coordinator JVM and waits for them to be gone. */
@@ -109,14 +136,14 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * {@code scrl train} in a child JVM computing on one thread, like the cluster's workers (so the
+     * {@code scrl train} in a child JVM computing on as many threads as the cluster's workers (so the
      * same floats), writing into {@code saveDir}; waits for it.
      */
     int runSingle(List<String> args, Path saveDir, long timeoutSeconds) throws InterruptedException {
         List<String> all = new ArrayList<>(List.of("train"));
         all.addAll(args);
         all.add("--save_dir=" + saveDir.toAbsolutePath());
-        Process p = start(all, "single.log", "-Dai.djl.pytorch.num_threads=1");
+        Process p = start(all, "single.log", "-Dai.djl.pytorch.num_threads=" + threads);
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             throw new AssertionError("scrl train did not finish in " + timeoutSeconds + " s; see " + dir.resolve("single.log"));
         }
@@ -178,6 +205,8 @@ final class LocalCluster implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()));
             pb.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
             pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
+            // the CPU presets' deterministic kernels, set before the JVM starts (a relaunch would hide the pid)
+            pb.environment().putAll(ComputeJvm.environment(KernelPolicy.Choice.DETERMINISTIC));
             pb.environment().putAll(env);
             Process p = pb.start();
             processes.add(p);

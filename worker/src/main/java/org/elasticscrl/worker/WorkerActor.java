@@ -61,6 +61,8 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     private boolean resyncing;
     /** Welcomed: report WorkerReady once the running job (if any) is done. */
     private boolean readyPending;
+    /** Fatal errors of this worker's earlier JVMs, sent with the registration until it is answered. */
+    private CrashReports crashes;
 
     public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
             Tensors tensors, ExecutorService replicaThread, Runnable onStop) {
@@ -77,6 +79,10 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         this.tensors = tensors;
         this.thread = thread;
         this.onStop = onStop;
+        this.crashes = CrashReports.in(settings.crashDir());
+        if (!crashes.summaries().isEmpty()) {
+            ctx.getLog().warn("this worker's earlier JVMs died with fatal errors: {}", crashes.summaries());
+        }
         timers.startTimerWithFixedDelay("register", new RegisterTick(), Duration.ZERO, Duration.ofSeconds(2));
         this.timers = timers;
         // a coordinator that takes over finds the workers here
@@ -90,7 +96,10 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         return newReceiveBuilder()
                 .onMessage(RegisterTick.class, m -> register())
                 .onMessage(Welcome.class, this::onWelcome)
-                .onMessage(Refused.class, m -> stop("refused by the coordinator: " + m.reason()))
+                .onMessage(Refused.class, m -> {
+                    acknowledgeCrashes();
+                    return stop("refused by the coordinator: " + m.reason());
+                })
                 .onMessage(Opened.class, this::onOpened)
                 .onMessage(Commit.class, m -> enqueue(jobs().apply(m)))
                 .onMessage(Lease.class, m -> enqueue(jobs().compute(m)))
@@ -111,11 +120,19 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         coordinator.tell(new CoordinatorProtocol.RegisterWorker(settings.workerId(), settings.device(),
                 settings.memoryBytes(), settings.threads(), getContext().getSelf(),
                 ScrlMessageSerializer.PROTOCOL_VERSION, settings.secret().fingerprint(),
-                settings.secret().credential(settings.workerId(), self)));
+                settings.secret().credential(settings.workerId(), self), settings.kernels(),
+                settings.deterministicKernels(), crashes.summaries()));
         return this;
     }
 
+    /** The coordinator has answered a registration that carried the crash reports: not sent again. */
+    private void acknowledgeCrashes() {
+        crashes.acknowledge();
+        crashes = CrashReports.in(null);
+    }
+
     private Behavior<Command> onWelcome(Welcome m) {
+        acknowledgeCrashes();
         if (resyncing) {
             timers.cancel("register");
             resyncing = false;

@@ -5,24 +5,17 @@ import org.elasticscrl.protocol.ClusterSecret;
 /**
  * What a worker declares and how it runs: its id, device ({@code cpu} or {@code gpu:N}), memory
  * budget, compute threads, loader threads, a throttle for heterogeneity experiments (1 = full
- * speed, 0.5 = takes twice as long), the cluster secret it proves when registering, and where it
- * writes its durable checkpoint copies (null: {@code <save_dir>/copies/<worker id>}).
+ * speed, 0.5 = takes twice as long), the cluster secret it proves when registering, where it
+ * writes its durable checkpoint copies (null: {@code <save_dir>/copies/<worker id>}), the native kernels
+ * it computes with ({@code kernels} as the operator reads them, and whether they are deterministic) and
+ * where its JVM writes fatal-error reports ({@code crashDir}, null: none are collected).
  */
 public record WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
-        double throttle, ClusterSecret secret, String checkpointDir) {
-    public WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
-            double throttle, ClusterSecret secret) {
-        this(workerId, device, memoryBytes, threads, loaderThreads, throttle, secret, null);
-    }
-
-    /** A worker of a cluster without a secret. */
-    public WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
-            double throttle) {
-        this(workerId, device, memoryBytes, threads, loaderThreads, throttle, ClusterSecret.NONE, null);
-    }
-
+        double throttle, ClusterSecret secret, String checkpointDir, String kernels, boolean deterministicKernels,
+        java.nio.file.Path crashDir) {
     public WorkerSettings {
         java.util.Objects.requireNonNull(secret, "secret (ClusterSecret.NONE for none)");
+        java.util.Objects.requireNonNull(kernels, "kernels");
         if (!(throttle > 0 && throttle <= 1)) {
             throw new IllegalArgumentException("throttle must be in (0, 1], got " + throttle);
         }

@@ -78,11 +78,37 @@ public final class StepBenchmark {
         }
     }
 
-    static double median(double[] v) {
+    public static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * A benchmark JVM: {@code <config> <batch> <warmup> <iterations> [--key=value …]}; prints one line of
+     * JSON ({@code step_ms}, {@code backbone_ms}, {@code phases_ms}, {@code kernels}, {@code threads}). The
+     * kernels are this JVM's: whoever starts it sets them ({@code scrl bench --what step}).
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            throw new IllegalArgumentException("usage: StepBenchmark CONFIG BATCH WARMUP ITERATIONS [--key=value ...]");
+        }
+        int batch = Integer.parseInt(args[1]);
+        List<String> overrides = new ArrayList<>(List.of("--train/batch_size_train=" + batch, "--train/chunk_size=" + batch));
+        overrides.addAll(List.of(args).subList(4, args.length));
+        ScrlConfig cfg = org.elasticscrl.config.ConfigLoader.load(args[0], overrides);
+        Result r = run(cfg, batch, Integer.parseInt(args[2]), Integer.parseInt(args[3]), k -> { });
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("step_ms", r.stepMs());
+        out.put("backbone_ms", r.backboneMs());
+        Map<String, Double> phases = new java.util.LinkedHashMap<>();
+        r.phases().forEach((p, ms) -> phases.put(p.name().toLowerCase(java.util.Locale.ROOT), ms));
+        out.put("phases_ms", phases);
+        out.put("kernels", org.elasticscrl.platform.KernelPolicy.forThisJvm(
+                org.elasticscrl.platform.KernelPolicy.Choice.of(cfg.train().deterministic())).describe());
+        out.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out));
     }
 
     /** A printable report of a result. */

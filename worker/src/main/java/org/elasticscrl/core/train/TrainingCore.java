@@ -44,8 +44,12 @@ public final class TrainingCore implements AutoCloseable {
         stateLayout = StateLayout.of(layout, nets);
     }
 
-    /** A fresh replica initialised from {@code cfg.seed()}. */
+    /**
+     * A fresh replica initialised from {@code cfg.seed()}, in a JVM whose native kernels keep what
+     * {@code train.deterministic} promises ({@link NativeKernels#require}).
+     */
     public static TrainingCore create(ScrlConfig cfg, int numClasses) {
+        NativeKernels.require(cfg);
         return new TrainingCore(cfg, numClasses);
     }
 

@@ -1,0 +1,90 @@
+package org.elasticscrl.coordinator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.elasticscrl.protocol.CoordinatorProtocol.Command;
+import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
+import org.elasticscrl.protocol.WorkerProtocol;
+
+/**
+ * Workers asking to take part: who may ({@link Admission}), a new JVM of a worker that is still a member
+ * (its old JVM is treated as gone), its earlier JVM's node downed when provably dead ({@link Departures}),
+ * its place in the membership, and the operator told when the workers of a deterministic run differ in
+ * kind ({@link WorkerKinds}).
+ */
+final class Registrations {
+    private final Coordinator.Setup setup;
+    private final Membership<ActorRef<WorkerProtocol.Command>> members;
+    private final StepCycle steps;
+    private final Departures departed;
+    private final Roster roster;
+    private final Admission admission;
+    private final WorkerKinds kinds;
+    private final List<String> joinOrder = new ArrayList<>();
+
+    Registrations(Coordinator.Setup setup, Membership<ActorRef<WorkerProtocol.Command>> members, StepCycle steps,
+            Departures departed, Roster roster) {
+        this.setup = setup;
+        this.members = members;
+        this.steps = steps;
+        this.departed = departed;
+        this.roster = roster;
+        boolean deterministic = setup.cfg().train().deterministic();
+        this.admission = new Admission(setup.secret(), deterministic, new CrashLoops(setup.cfg().cluster().maxWorkerCrashes()));
+        this.kinds = new WorkerKinds(deterministic);
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    /** A worker named by an operator: its id, or an index into the order workers first registered in. */
+    String byJoinOrder(String spec) {
+        return spec.matches("\\d{1,9}") && Integer.parseInt(spec) < joinOrder.size()
+                ? joinOrder.get(Integer.parseInt(spec)) : spec;
+    }
+
+    /**
+     * Admits or refuses {@code m}; {@code gone} (worker, why) removes a member whose JVM was replaced, and
+     * {@code watch} is the message the coordinator gets when the new worker actor stops.
+     */
+    void register(RegisterWorker m, ActorContext<Command> ctx, BiConsumer<String, String> gone,
+            Function<String, Command> watch) {
+        String ref = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(m.worker());
+        if (admission.proven(m, ref)) {
+            // its earlier JVM is gone even if this one is refused: do not leave that node to the split-brain resolver
+            var earlier = members.get(m.workerId()).filter(w -> !w.ref.equals(m.worker()));
+            if (earlier.isPresent()) {
+                // a restarted worker may register before its old JVM is missed
+                gone.accept(m.workerId(), "its JVM was replaced by one at " + m.worker().path().address());
+            }
+            departed.registeredAgain(m.workerId(), m.worker(), !m.crashes().isEmpty());
+        }
+        if (admission.refuse(m, ref, (id, why) -> {
+            ctx.getLog().warn("refused worker '{}' at {}: {}", id, m.worker().path().address(), why);
+            setup.files().event(steps.current(), members.epoch(), id.replace(',', ';'), "refused", why);
+        }, (id, crash) -> roster.event(id, "crashed", crash))) {
+            return;
+        }
+        if (steps.finishing()) {
+            m.worker().tell(new WorkerProtocol.Refused("run " + setup.runId() + " is finishing"));
+            return;
+        }
+        if (members.get(m.workerId()).isEmpty()) {
+            members.add(m.workerId(), m.worker(), m.device(), m.memoryBytes(), m.threads()).kernels(m.kernels());
+            if (!joinOrder.contains(m.workerId())) {
+                joinOrder.add(m.workerId());
+            }
+            ctx.watchWith(m.worker(), watch.apply(m.workerId()));
+            roster.event(m.workerId(), "registered", m.device() + " threads=" + m.threads() + " memory="
+                    + m.memoryBytes() + " kernels=" + m.kernels());
+            kinds.check(members.all()).ifPresent(k -> roster.event("coordinator", "mixed-kinds", k));
+        }
+        m.worker().tell(new WorkerProtocol.Welcome(setup.runId(), setup.configYaml(), members.epoch(), steps.current()));
+    }
+}
