@@ -23,6 +23,7 @@ final class Admission {
     private final ClusterSecret secret;
     private final boolean deterministicRun;
     private final CrashLoops crashLoops;
+    private final FreshQueries queries = new FreshQueries();
 
     Admission(ClusterSecret secret, boolean deterministicRun, CrashLoops crashLoops) {
         this.secret = secret;
@@ -51,11 +52,14 @@ final class Admission {
 
     /** Why {@code m} is not from a worker of this cluster that speaks this protocol, or null. */
     private String identity(RegisterWorker m, String workerRef) {
+        if (!m.workerId().matches(org.elasticscrl.protocol.WireLimits.ID_PATTERN)) {
+            return "its id '" + printable(m.workerId()) + "' is not 1-128 letters, digits, '.', '_', '-', ':' or '@'";
+        }
         if (m.protocolVersion() != ScrlMessageSerializer.PROTOCOL_VERSION) {
             return "it speaks protocol version " + m.protocolVersion() + ", this cluster speaks "
                     + ScrlMessageSerializer.PROTOCOL_VERSION + ": run the same scrl release on every node";
         }
-        return secret.refusal(m.secretFingerprint(), m.credential(), m.workerId(), workerRef);
+        return secret.refusal(m.secretFingerprint(), m.credential(), m.workerId(), workerRef, m.nonce());
     }
 
     /** Why this cluster's worker {@code m} may not compute for this run, or null. */
@@ -90,7 +94,9 @@ final class Admission {
         if (firstRefusal(workerRef, why)) {
             report.accept(printable(m.workerId()), why);
         }
-        m.worker().tell(new org.elasticscrl.protocol.WorkerProtocol.Refused(why));
+        String told = secret.forPeer(why);
+        m.worker().tell(new org.elasticscrl.protocol.WorkerProtocol.Refused(told,
+                secret.refusalProof(m.workerId(), m.nonce(), told)));
         return true;
     }
 
@@ -100,7 +106,11 @@ final class Admission {
      */
     void ifAdmitted(Query q, ActorContext<?> ctx, Consumer<Query> answer) {
         String replyRef = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(q.replyTo());
-        String why = secret.queryRefusal(q.secretFingerprint(), q.credential(), q.command(), q.argument(), replyRef);
+        String why = secret.queryRefusal(q.secretFingerprint(), q.credential(), q.command(), q.argument(), replyRef,
+                q.nonce(), q.unixMillis());
+        if (why == null && secret.isSet()) {
+            why = queries.refusal(q.nonce(), q.unixMillis(), System.currentTimeMillis());
+        }
         if (why == null) {
             answer.accept(q);
             return;
@@ -108,7 +118,7 @@ final class Admission {
         if (firstRefusal(q.replyTo().path().address().toString(), why)) {
             ctx.getLog().warn("refused an operator's '{}' from {}: {}", q.command(), q.replyTo().path().address(), why);
         }
-        q.replyTo().tell(Operators.error("refused: " + why));
+        q.replyTo().tell(Operators.error("refused: " + secret.forPeer(why)));
     }
 
     /** True the first time this worker ref is refused for this reason: log it once, not per retry. */

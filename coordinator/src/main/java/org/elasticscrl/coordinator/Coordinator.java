@@ -20,7 +20,6 @@ import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
-import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
@@ -29,6 +28,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
 import org.elasticscrl.protocol.CoordinatorProtocol.UpdateApplied;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerFailed;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
+import org.elasticscrl.protocol.Sealed;
 import org.elasticscrl.protocol.Tensors;
 import org.elasticscrl.protocol.WorkerProtocol;
 
@@ -72,22 +72,28 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
 
     private final Setup setup;
     private final ScrlConfig cfg;
-    private final Membership<ActorRef<WorkerProtocol.Command>> members;
+    private final Membership<WorkerLink> members;
     private final StepCycle steps;
     private final ChecksumBook checksums;
     private final Registrations registrations;
     private final StateSync sync;
     private final Operators operators;
     private final Departures departed;
+    private final Receive<Command> fromWorkers = workerMessages();
 
     /** Set when this coordinator took over a run another one was running. */
     private Takeover takeover;
+
+    /** The coordinator of a run, supervised ({@link CoordinatorSupervisor}). */
+    public static Behavior<Command> create(Setup setup) {
+        return CoordinatorSupervisor.supervise(setup, running(setup));
+    }
 
     /**
      * The coordinator first reads the replicated run state (messages meanwhile are stashed): a
      * state of this run means another coordinator ran it and died — take it over.
      */
-    public static Behavior<Command> create(Setup setup) {
+    private static Behavior<Command> running(Setup setup) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
             Replication replication = Replication.of(ctx, Duration.ofSeconds(3));
             replication.load(false);
@@ -138,7 +144,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         } else if (previous != null) {
             steps.resume(previous);
             members.continueAfter(previous.membershipEpoch());
-            takeover = new Takeover(ctx, timers);
+            takeover = new Takeover(ctx, timers, setup.secret());
             event("coordinator", "took-over", "run state after step " + previous.committedStep() + ", generation "
                     + (previous.generation() + 1) + "; asking the workers to register again");
         } else {
@@ -154,6 +160,30 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         return newReceiveBuilder()
                 .onMessage(RegisterWorker.class, m -> then(() -> registrations.register(m, getContext(), this::gone,
                         WorkerGone::new)))
+                .onMessage(Sealed.class, m -> {
+                    Command inner = registrations.open(m, departed::session, getContext());
+                    return inner == null ? this : fromWorkers.receive(getContext(), inner);
+                })
+                .onMessage(Transfers.Fetched.class, m -> then(() -> steps.fetched(m)))
+                .onMessage(StepCycle.LeaseExpired.class, m -> then(() -> steps.expired(m)))
+                .onMessage(WorkerGone.class, m -> gone(m.workerId(), "terminated"))
+                .onMessage(Reachability.class, this::onReachability)
+                .onMessage(Replication.Stored.class, m -> then(() -> steps.stored(m)))
+                .onMessage(Takeover.Listed.class, m -> then(() -> {
+                    if (takeover != null) {
+                        takeover.listed(m, members);
+                    }
+                }))
+                .onMessage(Takeover.GraceOver.class, m -> then(this::onGraceOver))
+                .onMessage(Query.class, m -> then(() -> registrations.admission().ifAdmitted(m, getContext(),
+                        operators::answer)))
+                .onMessage(Command.class, m -> then(() -> registrations.unsealed(m, getContext())))
+                .build();
+    }
+
+    /** What a worker says about itself: acted on only as it arrives in the worker's session. */
+    private Receive<Command> workerMessages() {
+        return newReceiveBuilder()
                 .onMessage(WorkerReady.class, this::onReady)
                 .onMessage(StateOffered.class, m -> then(() -> sync.offered(m)))
                 .onMessage(SyncCompleted.class, m -> then(() -> sync.completed(m)))
@@ -164,8 +194,6 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                         steps.contribution(m);
                     }
                 }))
-                .onMessage(Transfers.Fetched.class, m -> then(() -> steps.fetched(m)))
-                .onMessage(StepCycle.LeaseExpired.class, m -> then(() -> steps.expired(m)))
                 .onMessage(TaskCompleted.class, m -> then(() -> {
                     if (isMember(m.workerId(), "task " + m.task())) {
                         steps.taskCompleted(m);
@@ -173,24 +201,12 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                 }))
                 .onMessage(UpdateApplied.class, this::onUpdateApplied)
                 .onMessage(WorkerFailed.class, this::onWorkerFailed)
-                .onMessage(DrainWorker.class, m -> then(() -> drain(m.workerId(), "requested")))
-                .onMessage(WorkerGone.class, m -> gone(m.workerId(), "terminated"))
-                .onMessage(Reachability.class, this::onReachability)
-                .onMessage(Replication.Stored.class, m -> then(() -> steps.stored(m)))
-                .onMessage(Takeover.Listed.class, m -> then(() -> {
-                    if (takeover != null) {
-                        takeover.listed(m, members);
-                    }
-                }))
-                .onMessage(Takeover.GraceOver.class, m -> then(this::onGraceOver))
                 .onMessage(CheckpointSaved.class, m -> then(() -> {
                     if (isMember(m.workerId(), "checkpoint of step " + m.step())) {
                         steps.durable().saved(m, members.get(m.workerId()).orElseThrow().ref.path().address().toString());
                     }
                 }))
                 .onMessage(CheckpointLoaded.class, m -> then(() -> sync.loaded(m)))
-                .onMessage(Query.class, m -> then(() -> registrations.admission().ifAdmitted(m, getContext(),
-                        operators::answer)))
                 .build();
     }
 

@@ -29,7 +29,7 @@ final class Departures {
     /** How many departed workers (and unreachable nodes) are remembered. */
     private static final int KEPT = 256;
 
-    private final Map<String, ActorRef<WorkerProtocol.Command>> departed = new LinkedHashMap<>();
+    private final Map<String, WorkerLink> departed = new LinkedHashMap<>();
     private final Set<Address> unreachable = new LinkedHashSet<>();
     private final Roster roster;
     private final Consumer<Address> down;
@@ -57,8 +57,13 @@ final class Departures {
         }
     }
 
-    void add(String workerId, ActorRef<WorkerProtocol.Command> ref) {
-        departed.put(workerId, ref);
+    /** A departed worker's link, whose session still opens what it sends late (null if none is remembered). */
+    WorkerLink session(String workerId) {
+        return departed.get(workerId);
+    }
+
+    void add(String workerId, WorkerLink link) {
+        departed.put(workerId, link);
         if (departed.size() > KEPT) {
             departed.remove(departed.keySet().iterator().next());
         }
@@ -92,9 +97,9 @@ final class Departures {
 
     /** A message {@code what} from {@code workerId}, not a member: if it departed, tell it to resynchronise. */
     void refuse(String workerId, String what) {
-        var ref = departed.get(workerId);
-        if (ref != null) {
-            ref.tell(new WorkerProtocol.Resync("not a member any more; refused its " + what));
+        var link = departed.get(workerId);
+        if (link != null) {
+            link.tell(new WorkerProtocol.Resync("not a member any more; refused its " + what));
             roster.event(workerId, "refused-stale", what + ": not a member, told to resynchronise");
         }
     }
@@ -102,9 +107,9 @@ final class Departures {
     /** The node at {@code address} answers heartbeats again: its departed workers resynchronise. */
     void reachableAgain(Address address, Predicate<String> isMember) {
         unreachable.remove(address);
-        departed.forEach((id, ref) -> {
-            if (ref.path().address().equals(address) && !isMember.test(id)) {
-                ref.tell(new WorkerProtocol.Resync("excluded while unreachable"));
+        departed.forEach((id, link) -> {
+            if (link.path().address().equals(address) && !isMember.test(id)) {
+                link.tell(new WorkerProtocol.Resync("excluded while unreachable"));
                 roster.event(id, "resync", "reachable again after its exclusion");
             }
         });

@@ -36,7 +36,7 @@ final class DurableCheckpoints {
     }
 
     /** Commit {@code state.committedStep()} was announced: ask for copies when the cadence says so. */
-    void afterCommit(RunState state, int epoch, int stepInEpoch, Membership<ActorRef<WorkerProtocol.Command>> members) {
+    void afterCommit(RunState state, int epoch, int stepInEpoch, Membership<WorkerLink> members) {
         long step = state.committedStep();
         boolean due = cfg.checkpointEverySteps() > 0 && (step + 1) % cfg.checkpointEverySteps() == 0;
         if (!due && !asked) {
@@ -61,7 +61,7 @@ final class DurableCheckpoints {
      * An operator's "checkpoint now": of {@code state} at once when given (no step under way),
      * else after the next commit. Returns true (asked).
      */
-    boolean now(RunState state, RunPlan plan, Membership<ActorRef<WorkerProtocol.Command>> members) {
+    boolean now(RunState state, RunPlan plan, Membership<WorkerLink> members) {
         asked = true;
         if (state != null) {
             long s = state.committedStep();
@@ -71,17 +71,17 @@ final class DurableCheckpoints {
     }
 
     /** Distinct hosts first, then the others; the starting worker rotates so the writing is shared. */
-    private List<Membership.Worker<ActorRef<WorkerProtocol.Command>>> holders(
-            List<Membership.Worker<ActorRef<WorkerProtocol.Command>>> active) {
-        List<Membership.Worker<ActorRef<WorkerProtocol.Command>>> order = new ArrayList<>();
+    private List<Membership.Worker<WorkerLink>> holders(
+            List<Membership.Worker<WorkerLink>> active) {
+        List<Membership.Worker<WorkerLink>> order = new ArrayList<>();
         for (int i = 0; i < active.size(); i++) {
             order.add(active.get((turn + i) % active.size()));
         }
         turn++;
-        List<Membership.Worker<ActorRef<WorkerProtocol.Command>>> chosen = new ArrayList<>();
+        List<Membership.Worker<WorkerLink>> chosen = new ArrayList<>();
         Set<String> hosts = new HashSet<>();
         for (var w : order) {
-            if (chosen.size() < cfg.checkpointCopies() && hosts.add(host(w.ref))) {
+            if (chosen.size() < cfg.checkpointCopies() && hosts.add(host(w.ref.ref()))) {
                 chosen.add(w);
             }
         }

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
  */
 final class EpochTasks {
     private final ScrlConfig cfg;
-    private final Membership<ActorRef<WorkerProtocol.Command>> members;
+    private final Membership<WorkerLink> members;
     private final RunFiles files;
     private final Roster roster;
     private final Logger log;
@@ -32,7 +32,7 @@ final class EpochTasks {
     private String finalEval = "";
     private boolean finishing;
 
-    EpochTasks(ScrlConfig cfg, Membership<ActorRef<WorkerProtocol.Command>> members, RunFiles files,
+    EpochTasks(ScrlConfig cfg, Membership<WorkerLink> members, RunFiles files,
             Roster roster, Logger log) {
         this.cfg = cfg;
         this.members = members;
@@ -69,7 +69,7 @@ final class EpochTasks {
         return false;
     }
 
-    private void assign(Membership.Worker<ActorRef<WorkerProtocol.Command>> w, List<String> todo, int epoch) {
+    private void assign(Membership.Worker<WorkerLink> w, List<String> todo, int epoch) {
         members.task(w.id, String.join("+", todo));
         assign(w.id, todo);
         todo.forEach(task -> w.ref.tell(new WorkerProtocol.RunTask(task, epoch)));

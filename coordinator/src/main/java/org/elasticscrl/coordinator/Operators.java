@@ -25,7 +25,7 @@ final class Operators {
     private static final int HISTORY = 200;
 
     private final Coordinator.Setup setup;
-    private final Membership<ActorRef<WorkerProtocol.Command>> members;
+    private final Membership<WorkerLink> members;
     private final StepCycle steps;
     private final Roster roster;
     private final Deque<ObjectNode> history = new ArrayDeque<>();
@@ -33,7 +33,7 @@ final class Operators {
     private final Map<String, Long> heard = new HashMap<>();
     private final CrashLoops crashLoops;
 
-    Operators(Coordinator.Setup setup, Membership<ActorRef<WorkerProtocol.Command>> members, StepCycle steps,
+    Operators(Coordinator.Setup setup, Membership<WorkerLink> members, StepCycle steps,
             Roster roster, CrashLoops crashLoops) {
         this.setup = setup;
         this.members = members;

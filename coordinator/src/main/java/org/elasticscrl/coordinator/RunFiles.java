@@ -140,8 +140,8 @@ public final class RunFiles implements AutoCloseable {
     }
 
     public void event(long step, int membershipEpoch, String worker, String event, String detail) {
-        write(membership, System.currentTimeMillis() + "," + step + "," + membershipEpoch + "," + worker + "," + event
-                + "," + detail.replace(',', ';').replace('\n', ' '));
+        write(membership, System.currentTimeMillis() + "," + step + "," + membershipEpoch + "," + cell(worker) + ","
+                + cell(event) + "," + cell(detail));
     }
 
     /** The end of a run: {@code results.json}, {@code curves.png} and the report ({@link RunReport}). */
@@ -153,6 +153,12 @@ public final class RunFiles implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results into " + dir, e);
         }
+    }
+
+    /** A field of a row: no separator, no line break or other control character (texts come from peers). */
+    static String cell(String text) {
+        return text.codePoints().map(c -> c == ',' ? ';' : Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     private static void write(BufferedWriter w, String line) {

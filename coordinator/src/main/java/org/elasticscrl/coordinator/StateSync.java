@@ -17,7 +17,7 @@ import org.elasticscrl.protocol.WorkerProtocol;
  * the coordinator actor: it sends what its decisions say.
  */
 final class StateSync {
-    private final Membership<ActorRef<WorkerProtocol.Command>> members;
+    private final Membership<WorkerLink> members;
     private final StepCycle steps;
     private final Roster roster;
     /** Joiner → the peer it copies its state from ("" while none is available). */
@@ -25,7 +25,7 @@ final class StateSync {
     /** Set while a whole-cluster restart waits for a worker to load its checkpoint. */
     private Restart restart;
 
-    StateSync(Membership<ActorRef<WorkerProtocol.Command>> members, StepCycle steps, Roster roster) {
+    StateSync(Membership<WorkerLink> members, StepCycle steps, Roster roster) {
         this.members = members;
         this.steps = steps;
         this.roster = roster;

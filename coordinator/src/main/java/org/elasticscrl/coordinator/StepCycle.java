@@ -31,7 +31,7 @@ final class StepCycle {
     private final ScrlConfig cfg;
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
-    private final Membership<ActorRef<WorkerProtocol.Command>> members;
+    private final Membership<WorkerLink> members;
     private final Roster roster;
     private final DeadlinePolicy deadlines;
     private final EpochTasks tasks;
@@ -56,7 +56,7 @@ final class StepCycle {
     private Runnable afterStore;
 
     StepCycle(Coordinator.Setup setup, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-            Membership<ActorRef<WorkerProtocol.Command>> members, Roster roster, Replication replication,
+            Membership<WorkerLink> members, Roster roster, Replication replication,
             CheckpointManifest manifest) {
         this.setup = setup;
         this.replication = replication;

@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.elasticscrl.protocol.ClusterSecret;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.WorkerProtocol;
 
@@ -33,20 +35,32 @@ final class Takeover {
     private final Set<ActorRef<WorkerProtocol.Command>> told = new HashSet<>();
     private final Map<String, Long> applied = new HashMap<>();
     private final TimerScheduler<Command> timers;
+    private final ActorContext<Command> ctx;
+    private final ClusterSecret secret;
 
-    Takeover(ActorContext<Command> ctx, TimerScheduler<Command> timers) {
+    Takeover(ActorContext<Command> ctx, TimerScheduler<Command> timers, ClusterSecret secret) {
         this.timers = timers;
+        this.ctx = ctx;
+        this.secret = secret;
         var adapter = ctx.messageAdapter(Receptionist.Listing.class,
                 l -> new Listed(l.getServiceInstances(WorkerProtocol.WORKERS)));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerProtocol.WORKERS, adapter));
         timers.startSingleTimer("takeover-grace", new GraceOver(), GRACE);
     }
 
-    /** Workers not registered with this coordinator yet: tell them (once) to register again. */
-    void listed(Listed m, Membership<ActorRef<WorkerProtocol.Command>> members) {
+    /**
+     * Workers not registered with this coordinator yet: tell them (once) to register again — outside a
+     * session (this coordinator has none yet), so with a proof of the cluster secret bound to the worker
+     * and the time, which the worker checks.
+     */
+    void listed(Listed m, Membership<WorkerLink> members) {
         for (var ref : m.workers()) {
-            if (members.byRef(ref).isEmpty() && told.add(ref)) {
-                ref.tell(new WorkerProtocol.Resync("the coordinator moved: register again"));
+            boolean member = members.all().stream().anyMatch(w -> w.ref.ref().equals(ref));
+            if (!member && told.add(ref)) {
+                String reason = "the coordinator moved: register again";
+                long now = System.currentTimeMillis();
+                String worker = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(ref);
+                ref.tell(new WorkerProtocol.Resync(reason, now, secret.resyncProof(worker, reason, now)));
             }
         }
     }

@@ -53,7 +53,7 @@ final class Transfers {
                 into.reuse(spare);
                 spare = null; // offered once: should this sum be discarded, its streams may still write there
             }
-            PayloadSummer summer = into.summer();
+            PayloadSummer summer = into.summer(blob.bytes());
             CompletableFuture<Long> f = blobs.stream(blob, summer::accept);
             streaming.put(lease, f);
             ctx.pipeToSelf(f, (n, e) -> new Fetched(worker, lease, s, null, metrics, why(e), into, summer));

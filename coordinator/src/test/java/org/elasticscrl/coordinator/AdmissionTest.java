@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
     static final ClusterSecret SECRET = ClusterSecret.of("sixteen+ bytes secret".getBytes(StandardCharsets.UTF_8));
     static final String REF = "pekko://scrl@127.0.0.1:40000/user/worker#42";
+    static final String NONCE = ClusterSecret.nonce();
 
     static RegisterWorker register(String id, int version, ClusterSecret secret) {
         return new RegisterWorker(id, "cpu", 1L << 30, 1, null, version, secret.fingerprint(),
-                secret.credential(id, REF));
+                secret.credential(id, REF, NONCE), "deterministic", true, java.util.List.of(), NONCE);
     }
 
     @Test
@@ -37,8 +38,8 @@ class AdmissionTest {
     /** The version is checked first: another release may prove the secret another way. */
     @Test
     void refusesAnotherProtocolVersionNamingBoth() {
-        String why = new Admission(SECRET).refusal(register("w-0", 2, ClusterSecret.NONE), REF);
-        assertEquals("it speaks protocol version 2, this cluster speaks " + ScrlMessageSerializer.PROTOCOL_VERSION
+        String why = new Admission(SECRET).refusal(register("w-0", 9, ClusterSecret.NONE), REF);
+        assertEquals("it speaks protocol version 9, this cluster speaks " + ScrlMessageSerializer.PROTOCOL_VERSION
                 + ": run the same scrl release on every node", why);
     }
 
@@ -46,9 +47,9 @@ class AdmissionTest {
     void refusesAWrongOrMissingSecret() {
         var other = ClusterSecret.of("a different cluster secret".getBytes(StandardCharsets.UTF_8));
         var admission = new Admission(SECRET);
-        assertTrue(admission.refusal(register("w-0", 1, other), REF).contains("is not this cluster's"));
-        assertTrue(admission.refusal(register("w-0", 1, ClusterSecret.NONE), REF).contains("presents no cluster secret"));
-        assertTrue(admission.refusal(register("w-0", 1, SECRET), REF.replace("40000", "40001"))
+        assertTrue(admission.refusal(register("w-0", ScrlMessageSerializer.PROTOCOL_VERSION, other), REF).contains("is not this cluster's"));
+        assertTrue(admission.refusal(register("w-0", ScrlMessageSerializer.PROTOCOL_VERSION, ClusterSecret.NONE), REF).contains("presents no cluster secret"));
+        assertTrue(admission.refusal(register("w-0", ScrlMessageSerializer.PROTOCOL_VERSION, SECRET), REF.replace("40000", "40001"))
                 .contains("forged or replayed"));
     }
 
@@ -80,18 +81,29 @@ class AdmissionTest {
             TestProbe<ShellProtocol.Command> shell = kit.createTestProbe();
             String ref = ActorRefResolver.get(kit.system()).toSerializationFormat(shell.ref());
 
-            gate.tell(new Query("drain", "w-1", shell.ref(), SECRET.fingerprint(), SECRET.queryCredential("drain", "w-1", ref)));
+            Query drain = Query.proving(SECRET, "drain", "w-1", shell.ref(), ref);
+            gate.tell(drain);
             assertTrue(shell.expectMessageClass(ShellProtocol.Answer.class).ok());
+            gate.tell(drain); // captured and sent again
+            assertRefused(shell, "its nonce was used already");
+            long old = System.currentTimeMillis() - 10 * 60_000;
+            gate.tell(new Query("pause", "", shell.ref(), SECRET.fingerprint(),
+                    SECRET.queryCredential("pause", "", ref, "n-1", old), "n-1", old));
+            assertRefused(shell, "a replayed order, or a clock far off");
 
             gate.tell(new Query("drain", "w-1", shell.ref()));
             assertRefused(shell, "presents no cluster secret");
             var other = ClusterSecret.of("a different cluster secret".getBytes(StandardCharsets.UTF_8));
-            gate.tell(new Query("pause", "", shell.ref(), other.fingerprint(), other.queryCredential("pause", "", ref)));
+            gate.tell(Query.proving(other, "pause", "", shell.ref(), ref));
             assertRefused(shell, "is not this cluster's");
             // a proof for one order does not carry another, nor another worker
-            gate.tell(new Query("drain", "w-2", shell.ref(), SECRET.fingerprint(), SECRET.queryCredential("drain", "w-1", ref)));
+            Query forW1 = Query.proving(SECRET, "drain", "w-1", shell.ref(), ref);
+            gate.tell(new Query("drain", "w-2", shell.ref(), forW1.secretFingerprint(), forW1.credential(), forW1.nonce(),
+                    forW1.unixMillis()));
             assertRefused(shell, "forged or replayed order");
-            gate.tell(new Query("pause", "", shell.ref(), SECRET.fingerprint(), SECRET.queryCredential("status", "", ref)));
+            Query status = Query.proving(SECRET, "status", "", shell.ref(), ref);
+            gate.tell(new Query("pause", "", shell.ref(), status.secretFingerprint(), status.credential(), status.nonce(),
+                    status.unixMillis()));
             assertRefused(shell, "forged or replayed order");
 
             // a cluster without a secret answers shells without one, and refuses one that has a secret
@@ -99,7 +111,7 @@ class AdmissionTest {
             ActorRef<Query> openGate = gate(kit, open);
             openGate.tell(new Query("status", "", shell.ref()));
             assertTrue(shell.expectMessageClass(ShellProtocol.Answer.class).ok());
-            openGate.tell(new Query("status", "", shell.ref(), SECRET.fingerprint(), SECRET.queryCredential("status", "", ref)));
+            openGate.tell(Query.proving(SECRET, "status", "", shell.ref(), ref));
             assertRefused(shell, "another cluster");
         } finally {
             kit.shutdownTestKit();

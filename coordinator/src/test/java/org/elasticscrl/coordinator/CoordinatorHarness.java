@@ -24,6 +24,9 @@ import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.plan.EpochPlan;
 import org.elasticscrl.protocol.CoordinatorProtocol;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
+import org.elasticscrl.protocol.FromWorker;
+import org.elasticscrl.protocol.Sealed;
+import org.elasticscrl.protocol.Session;
 import org.elasticscrl.protocol.StepMetrics;
 import org.elasticscrl.protocol.WorkerProtocol;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
@@ -64,6 +67,8 @@ final class CoordinatorHarness implements AutoCloseable {
     final ScrlConfig cfg;
     final int datasetSize;
     final MemoryTensors tensors = new MemoryTensors();
+    /** The fake workers' ends of their sessions (no cluster secret: framed and counted, not keyed). */
+    final Map<String, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
     final RunFiles files;
     final TestProbe<Coordinator.Finished> finished;
     final ActorRef<CoordinatorProtocol.Command> coordinator;
@@ -85,14 +90,42 @@ final class CoordinatorHarness implements AutoCloseable {
                 Map.of(), f -> finished.ref().tell(f))));
     }
 
+    /** To the coordinator; what a worker says about itself goes in that worker's session, as a worker sends it. */
     void send(CoordinatorProtocol.Command m) {
-        coordinator.tell(m);
+        Session s = m instanceof FromWorker w ? sessions.get(w.workerId()) : null;
+        coordinator.tell(s == null ? m : s.seal(m));
+    }
+
+    /**
+     * The worker {@code id}'s end of its session, as a ref to register with: the Welcome opens the session,
+     * and what the coordinator seals in it reaches {@code to} opened (tests read plain messages).
+     */
+    ActorRef<WorkerProtocol.Command> unsealing(String id, ActorRef<WorkerProtocol.Command> to) {
+        return kit.spawn(Behaviors.setup(ctx -> {
+            ctx.watch(to); // a fake worker that stops is a worker that died
+            return Behaviors.receive(WorkerProtocol.Command.class)
+                .onMessage(WorkerProtocol.Welcome.class, w -> {
+                    sessions.put(id, new Session(id, null, false));
+                    to.tell(w);
+                    return Behaviors.same();
+                })
+                .onMessage(Sealed.class, s -> {
+                    to.tell((WorkerProtocol.Command) sessions.get(id).open(s));
+                    return Behaviors.same();
+                })
+                .onMessage(WorkerProtocol.Command.class, m -> {
+                    to.tell(m);
+                    return Behaviors.same();
+                })
+                .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> Behaviors.stopped())
+                .build();
+        }));
     }
 
     /** Registers a scripted worker and takes its welcome. */
     Fake register(String id) {
         TestProbe<WorkerProtocol.Command> probe = kit.createTestProbe();
-        send(new CoordinatorProtocol.RegisterWorker(id, "cpu", MEMORY, 1, probe.ref()));
+        send(new CoordinatorProtocol.RegisterWorker(id, "cpu", MEMORY, 1, unsealing(id, probe.ref())));
         Fake w = new Fake(id, probe);
         w.expect(WorkerProtocol.Welcome.class);
         return w;
@@ -224,7 +257,7 @@ final class CoordinatorHarness implements AutoCloseable {
                 })
                 .onAnyMessage(m -> Behaviors.same())
                 .build();
-        var ref = kit.spawn(Behaviors.monitor(WorkerProtocol.Command.class, monitor.ref(), b));
+        var ref = unsealing(id, kit.spawn(Behaviors.monitor(WorkerProtocol.Command.class, monitor.ref(), b)));
         send(new CoordinatorProtocol.RegisterWorker(id, "cpu", MEMORY, 1, ref));
         return ref;
     }

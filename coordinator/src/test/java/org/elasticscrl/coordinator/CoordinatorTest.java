@@ -234,7 +234,7 @@ class CoordinatorTest {
         Lease l1 = a.lease();
 
         TestProbe<WorkerProtocol.Command> pb = kit.createTestProbe();
-        h.send(new RegisterWorker("b", "cpu", CoordinatorHarness.MEMORY, 1, pb.ref()));
+        h.send(new RegisterWorker("b", "cpu", CoordinatorHarness.MEMORY, 1, h.unsealing("b", pb.ref())));
         var welcome = pb.expectMessageClass(WorkerProtocol.Welcome.class);
         assertEquals(1, welcome.joinStep());
         Fake b = new Fake("b", pb);

@@ -32,7 +32,7 @@ class WorkerFitnessTest {
     private static RegisterWorker worker(String id, String device, String kernels, boolean deterministic,
             List<String> crashes, TestProbe<WorkerProtocol.Command> probe) {
         return new RegisterWorker(id, device, 1L << 30, 2, probe == null ? null : probe.ref(),
-                ScrlMessageSerializer.PROTOCOL_VERSION, "", "", kernels, deterministic, crashes);
+                ScrlMessageSerializer.PROTOCOL_VERSION, "", "", kernels, deterministic, crashes, "");
     }
 
     @Test

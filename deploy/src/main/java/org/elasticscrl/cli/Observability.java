@@ -21,6 +21,10 @@ final class Observability {
             description = "Prometheus metrics at http://HOST:PORT/metrics (0: off; default: ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", description = "Address the metrics endpoint listens"
+            + " on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for a scraper elsewhere).")
+    String metricsBind;
+
     @Option(names = "--management-port", defaultValue = "0",
             description = "Pekko Management's cluster HTTP endpoints, e.g. 8558 (0: off, the default).")
     int managementPort;
@@ -45,8 +49,9 @@ final class Observability {
             return null;
         }
         try {
-            HTTPServer server = HTTPServer.builder().port(metricsPort).registry(registry).buildAndStart();
-            System.err.println("metrics at http://0.0.0.0:" + server.getPort() + "/metrics");
+            HTTPServer server = HTTPServer.builder().hostname(metricsBind).port(metricsPort).registry(registry)
+                    .buildAndStart();
+            System.err.println("metrics at http://" + metricsBind + ":" + server.getPort() + "/metrics");
             return server;
         } catch (IOException e) {
             System.err.println("--metrics-port " + metricsPort + ": not serving metrics (" + e.getMessage()

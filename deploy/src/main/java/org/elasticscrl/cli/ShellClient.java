@@ -98,8 +98,7 @@ final class ShellClient implements AutoCloseable {
     /** The query, with this shell's proof over it and the ref the answer goes to. */
     private CoordinatorProtocol.Query query(String command, String argument, ActorRef<ShellProtocol.Command> reply) {
         String replyRef = ActorRefResolver.get(system).toSerializationFormat(reply);
-        return new CoordinatorProtocol.Query(command, argument, reply, secret.fingerprint(),
-                secret.queryCredential(command, argument, replyRef));
+        return CoordinatorProtocol.Query.proving(secret, command, argument, reply, replyRef);
     }
 
     /** The cluster's members as this node sees them: address, status, roles, reachability. */

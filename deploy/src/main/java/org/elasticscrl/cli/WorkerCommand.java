@@ -87,6 +87,10 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         var secured = security.resolve();
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         String workerId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ComputeJvm.operatorPid();
+        if (!workerId.matches(org.elasticscrl.protocol.WireLimits.ID_PATTERN)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--id: '" + workerId
+                    + "' is not 1-128 letters, digits, '.', '_', '-', ':' or '@'");
+        }
         Path crashes = crashDir != null ? crashDir : checkpointDir != null ? Path.of(checkpointDir, "crashes")
                 : Path.of(System.getProperty("java.io.tmpdir"), "scrl-crashes", workerId.replaceAll("[^A-Za-z0-9._-]", "_"));
         Files.createDirectories(crashes);

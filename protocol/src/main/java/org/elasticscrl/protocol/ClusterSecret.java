@@ -15,13 +15,14 @@ import javax.crypto.spec.SecretKeySpec;
  * id) — and never sends the secret itself. The fingerprint (a keyed hash, 8 hex digits) only tells
  * an operator which secret a node holds: "another cluster" versus "a forged proof".
  *
- * <p>Without TLS this keeps out misconfigured nodes and other clusters, not an attacker who can
- * sniff and spoof the network; Artery over TLS with mutual authentication is that barrier.
+ * <p>It also derives each worker's session key ({@link Session}), which authenticates every message
+ * between that worker and the coordinator, and proves the coordinator's refusals and resync orders.
  */
 public final class ClusterSecret {
     /** No secret: the coordinator admits only workers that present none either. */
     public static final ClusterSecret NONE = new ClusterSecret(null);
     private static final String HMAC = "HmacSHA256";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final byte[] key;
     private final String fingerprint;
@@ -54,33 +55,86 @@ public final class ClusterSecret {
         return fingerprint;
     }
 
-    /** The proof a worker sends with its registration ("" without a secret). */
-    public String credential(String workerId, String workerRef) {
-        return key == null ? "" : Base64.getEncoder().encodeToString(mac(message(workerId, workerRef)));
+    /** The proof a worker sends with its registration ("" without a secret): over its id, ref and nonce. */
+    public String credential(String workerId, String workerRef, String nonce) {
+        return key == null ? "" : b64(mac(message(workerId, workerRef, nonce)));
     }
 
     /**
      * Why a registration with this fingerprint and credential is refused, or {@code null} when the
      * worker holds this secret (or neither side has one).
      */
-    public String refusal(String theirFingerprint, String credential, String workerId, String workerRef) {
-        return check(theirFingerprint, credential, message(workerId, workerRef),
+    public String refusal(String theirFingerprint, String credential, String workerId, String workerRef, String nonce) {
+        return check(theirFingerprint, credential, message(workerId, workerRef, nonce),
                 "its credential does not verify for this worker id and address: a forged or replayed registration");
     }
 
     /**
      * The proof an operator's shell sends with a question or order ("" without a secret): it covers
-     * the command, its argument and the shell's reply ref with its address.
+     * the command, its argument, the shell's reply ref with its address, a fresh nonce and the time.
      */
-    public String queryCredential(String command, String argument, String replyRef) {
-        return key == null ? "" : Base64.getEncoder().encodeToString(mac(query(command, argument, replyRef)));
+    public String queryCredential(String command, String argument, String replyRef, String nonce, long unixMillis) {
+        return key == null ? "" : b64(mac(query(command, argument, replyRef, nonce, unixMillis)));
     }
 
     /** Why an operator's query is refused, or {@code null} when the shell holds this secret (or neither has one). */
     public String queryRefusal(String theirFingerprint, String credential, String command, String argument,
-            String replyRef) {
-        return check(theirFingerprint, credential, query(command, argument, replyRef),
+            String replyRef, String nonce, long unixMillis) {
+        return check(theirFingerprint, credential, query(command, argument, replyRef, nonce, unixMillis),
                 "its credential does not verify for this command and shell: a forged or replayed order");
+    }
+
+    /**
+     * The key of a worker's session (null without a secret): from the secret, the worker's id and ref, and
+     * both sides' fresh registration nonces — so a session seen once is no use in another registration.
+     */
+    public byte[] sessionKey(String workerId, String workerRef, String workerNonce, String coordinatorNonce) {
+        return key == null ? null
+                : mac("scrl session\n" + workerId + "\n" + workerRef + "\n" + workerNonce + "\n" + coordinatorNonce);
+    }
+
+    /** The coordinator's proof on a refusal, which the refused worker checks before it stops ("" without a secret). */
+    public String refusalProof(String workerId, String workerNonce, String reason) {
+        return key == null ? "" : b64(mac("scrl refused\n" + workerId + "\n" + workerNonce + "\n" + reason));
+    }
+
+    /** Whether a refusal is proven (always, without a secret: then there is nothing to prove). */
+    public boolean provesRefusal(String proof, String workerId, String workerNonce, String reason) {
+        return key == null || equal(refusalProof(workerId, workerNonce, reason), proof);
+    }
+
+    /** A coordinator's proof on a "register again" sent outside a session (after it took a run over). */
+    public String resyncProof(String workerRef, String reason, long unixMillis) {
+        return key == null ? "" : b64(mac("scrl resync\n" + workerRef + "\n" + reason + "\n" + unixMillis));
+    }
+
+    /** Whether such a resync is proven (always, without a secret). */
+    public boolean provesResync(String proof, String workerRef, String reason, long unixMillis) {
+        return key == null || equal(resyncProof(workerRef, reason, unixMillis), proof);
+    }
+
+    /** 16 random bytes, base64: a registration's or a query's nonce. */
+    public static String nonce() {
+        byte[] n = new byte[16];
+        RANDOM.nextBytes(n);
+        return b64(n);
+    }
+
+    private static boolean equal(String expected, String given) {
+        // constant time: a timing difference must not tell how much of a forged proof was right
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String b64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    /**
+     * A refusal as the refused peer may read it: without this cluster's fingerprint (a keyed hash of the
+     * secret, which an outsider could test guesses against offline); the log keeps it.
+     */
+    public String forPeer(String refusal) {
+        return key == null ? refusal : refusal.replace(" (" + fingerprint + ")", "");
     }
 
     private String check(String theirFingerprint, String credential, String message, String forged) {
@@ -107,12 +161,12 @@ public final class ClusterSecret {
         return MessageDigest.isEqual(expected, given) ? null : forged;
     }
 
-    private static String query(String command, String argument, String replyRef) {
-        return "scrl query\n" + command + "\n" + argument + "\n" + replyRef;
+    private static String query(String command, String argument, String replyRef, String nonce, long unixMillis) {
+        return "scrl query\n" + command + "\n" + argument + "\n" + replyRef + "\n" + nonce + "\n" + unixMillis;
     }
 
-    private static String message(String workerId, String workerRef) {
-        return "scrl register\n" + workerId + "\n" + workerRef;
+    private static String message(String workerId, String workerRef, String nonce) {
+        return "scrl register\n" + workerId + "\n" + workerRef + "\n" + nonce;
     }
 
     /** A fingerprint as received: at most 8 printable characters (it comes from an unchecked node). */

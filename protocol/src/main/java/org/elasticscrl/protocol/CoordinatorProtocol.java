@@ -21,20 +21,22 @@ public interface CoordinatorProtocol {
      * @param deterministic whether they give the same bits for the same inputs (a run with
      *     {@code train.deterministic} admits only such workers)
      * @param crashes summaries of its JVMs' fatal errors since it last registered, newest last
+     * @param nonce fresh per registration (base64): the credential covers it, the session key derives from it
      */
     record RegisterWorker(String workerId, String device, long memoryBytes, int threads,
             ActorRef<WorkerProtocol.Command> worker, int protocolVersion, String secretFingerprint,
-            String credential, String kernels, boolean deterministic, List<String> crashes) implements Command {
+            String credential, String kernels, boolean deterministic, List<String> crashes, String nonce)
+            implements Command {
         public RegisterWorker {
             crashes = List.copyOf(crashes);
         }
 
-        /** With deterministic kernels and no crash to report. */
+        /** With deterministic kernels, no crash to report and no nonce. */
         public RegisterWorker(String workerId, String device, long memoryBytes, int threads,
                 ActorRef<WorkerProtocol.Command> worker, int protocolVersion, String secretFingerprint,
                 String credential) {
             this(workerId, device, memoryBytes, threads, worker, protocolVersion, secretFingerprint, credential,
-                    "deterministic", true, List.of());
+                    "deterministic", true, List.of(), "");
         }
 
         /** A registration of this protocol version without a cluster secret. */
@@ -51,39 +53,36 @@ public interface CoordinatorProtocol {
      * the initial state) — a worker registering again after a fault or a coordinator move may
      * continue from its own state when that is the last committed step.
      */
-    record WorkerReady(String workerId, int datasetSize, long appliedStep) implements Command {}
+    record WorkerReady(String workerId, int datasetSize, long appliedStep) implements Command, FromWorker {}
 
     /**
      * A lease's chunks are computed: their summed gradient and BatchNorm statistics wait at
      * {@code blob}. Accepted only while the lease is current.
      */
     record ContributionReady(String workerId, long leaseId, int membershipEpoch, long step,
-            List<Integer> chunks, double computeSeconds, StepMetrics metrics, BlobRef blob) implements Command {}
+            List<Integer> chunks, double computeSeconds, StepMetrics metrics, BlobRef blob) implements Command, FromWorker {}
 
     /** The worker applied commit {@code step}; {@code checksum} is of its whole state (0 = not computed). */
-    record UpdateApplied(String workerId, long step, long checksum) implements Command {}
+    record UpdateApplied(String workerId, long step, long checksum) implements Command, FromWorker {}
 
     /** A peer snapshotted its state after commit {@code step} for a joining worker. */
-    record StateOffered(String workerId, String forWorker, long step, BlobRef state) implements Command {}
+    record StateOffered(String workerId, String forWorker, long step, BlobRef state) implements Command, FromWorker {}
 
     /** A joining worker loaded the offered state and applied every commit since: it can compute. */
-    record SyncCompleted(String workerId, long step) implements Command {}
+    record SyncCompleted(String workerId, long step) implements Command, FromWorker {}
 
     /** A task ({@code online_eval}, {@code checkpoint}, {@code final_eval}) finished; {@code result} is JSON. */
-    record TaskCompleted(String workerId, String task, int epoch, String result) implements Command {}
+    record TaskCompleted(String workerId, String task, int epoch, String result) implements Command, FromWorker {}
 
     /** A worker failed a task or a lease; {@code reason} says why. */
-    record WorkerFailed(String workerId, String what, String reason) implements Command {}
-
-    /** Graceful leave: stop leasing to {@code workerId}; it leaves once its leased chunks are in. */
-    record DrainWorker(String workerId) implements Command {}
+    record WorkerFailed(String workerId, String what, String reason) implements Command, FromWorker {}
 
     /** A durable copy of the state after {@code step} is at {@code path} (error "") or could not be written. */
     record CheckpointSaved(String workerId, long step, String path, long crc32c, long bytes, String error)
-            implements Command {}
+            implements Command, FromWorker {}
 
     /** The worker loaded the checkpoint of {@code step} from {@code path} (error "") or could read none. */
-    record CheckpointLoaded(String workerId, long step, String path, String error) implements Command {}
+    record CheckpointLoaded(String workerId, long step, String path, String error) implements Command, FromWorker {}
 
     /**
      * An operator's question or order ({@code scrl shell}, {@code scrl status} …): {@code command}
@@ -92,10 +91,22 @@ public interface CoordinatorProtocol {
      * With a cluster secret the shell proves it holds it ({@link ClusterSecret#queryCredential}).
      */
     record Query(String command, String argument, ActorRef<ShellProtocol.Command> replyTo, String secretFingerprint,
-            String credential) implements Command {
+            String credential, String nonce, long unixMillis) implements Command {
         /** A query from a cluster without a secret. */
         public Query(String command, String argument, ActorRef<ShellProtocol.Command> replyTo) {
-            this(command, argument, replyTo, "", "");
+            this(command, argument, replyTo, "", "", "", System.currentTimeMillis());
+        }
+
+        /**
+         * A query proving {@code secret}, fresh: its own nonce and the time, under the credential.
+         * {@code replyRef} is {@code replyTo} as the coordinator will see it (with its address).
+         */
+        public static Query proving(ClusterSecret secret, String command, String argument,
+                ActorRef<ShellProtocol.Command> replyTo, String replyRef) {
+            String nonce = ClusterSecret.nonce();
+            long now = System.currentTimeMillis();
+            return new Query(command, argument, replyTo, secret.fingerprint(),
+                    secret.queryCredential(command, argument, replyRef, nonce, now), nonce, now);
         }
     }
 }

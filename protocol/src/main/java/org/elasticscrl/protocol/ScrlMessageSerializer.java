@@ -1,5 +1,6 @@
 package org.elasticscrl.protocol;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import java.io.NotSerializableException;
@@ -16,6 +17,7 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 import org.elasticscrl.protocol.WireFormats.Format;
+import org.elasticscrl.protocol.proto.ScrlProto;
 
 /**
  * Pekko serializer of every {@link WireMessage} (bound in this module's {@code reference.conf}):
@@ -32,11 +34,24 @@ import org.elasticscrl.protocol.WireFormats.Format;
  */
 public final class ScrlMessageSerializer extends SerializerWithStringManifest {
     /** Version every message carries; bump it on a change old nodes cannot read. */
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
     /** Serializer id ("SCRL" on a phone keypad); persisted in every remote envelope, never change it. */
     public static final int IDENTIFIER = 7275;
     /** Read at any version; their layout in scrl.proto is frozen. */
     private static final Set<String> HANDSHAKE = Set.of("RW", "RF");
+    private static final String SEALED = "SE";
+    /** Messages inside a session hold no actor ref. */
+    private static final WireFormats.Refs NO_REFS = new WireFormats.Refs() {
+        @Override
+        public String write(org.apache.pekko.actor.typed.ActorRef<?> ref) {
+            throw new IllegalArgumentException("a message inside a session holds no actor ref");
+        }
+
+        @Override
+        public <T> org.apache.pekko.actor.typed.ActorRef<T> read(String serialized) {
+            throw new IllegalArgumentException("a message inside a session holds no actor ref");
+        }
+    };
     private static final int VERSION_FIELD = 15;
 
     private static final Map<Class<?>, Format<?, ?>> BY_CLASS = new HashMap<>();
@@ -76,16 +91,36 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
 
     @Override
     public String manifest(Object o) {
-        return formatOf(o).manifest();
+        return o instanceof Sealed ? SEALED : formatOf(o).manifest();
     }
 
     @Override
     public byte[] toBinary(Object o) {
+        if (o instanceof Sealed s) {
+            return ScrlProto.Sealed.newBuilder().setSession(s.session()).setCounter(s.counter())
+                    .setToCoordinator(s.toCoordinator()).setManifest(s.manifest()).setBody(ByteString.copyFrom(s.body()))
+                    .setMac(ByteString.copyFrom(s.mac())).setProtocolVersion(speaks).build().toByteArray();
+        }
         return encode(formatOf(o), (WireMessage) o);
+    }
+
+    /** A message's manifest and Protobuf bytes. */
+    public record Encoded(String manifest, byte[] bytes) {}
+
+    /** The bytes of a message that travels inside a session (it holds no actor ref). */
+    static Encoded encodeSealable(WireMessage m) {
+        Format<?, ?> f = formatOf(m);
+        if (!WireFormats.SEALABLE.contains(f.manifest())) {
+            throw new IllegalArgumentException(m.getClass().getSimpleName() + " does not travel inside a session");
+        }
+        return new Encoded(f.manifest(), encodeWith(f, m, NO_REFS));
     }
 
     @Override
     public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
+        if (SEALED.equals(manifest)) {
+            return unseal(bytes);
+        }
         Format<?, ?> f = BY_MANIFEST.get(manifest);
         if (f == null) {
             throw new NotSerializableException("unknown scrl manifest '" + manifest + "' (" + bytes.length
@@ -99,7 +134,43 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
     public static Map<Class<?>, String> manifests() {
         Map<Class<?>, String> m = new HashMap<>();
         BY_CLASS.forEach((c, f) -> m.put(c, f.manifest()));
+        m.put(Sealed.class, SEALED);
         return Map.copyOf(m);
+    }
+
+    /** A sealed message with its inner message read (the receiving session checks its MAC and counter). */
+    private Sealed unseal(byte[] bytes) throws NotSerializableException {
+        String what = "Sealed (manifest " + SEALED + ", " + bytes.length + " bytes)";
+        ScrlProto.Sealed p;
+        try {
+            p = ScrlProto.Sealed.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw rejected(what + " is malformed: " + e.getMessage(), e);
+        }
+        if (p.getProtocolVersion() == 0) {
+            throw rejected(what + " carries no protocol version: truncated, corrupt or not an scrl message", null);
+        }
+        if (p.getProtocolVersion() != speaks) {
+            throw rejected(what + " has protocol version " + p.getProtocolVersion() + " but this node speaks " + speaks,
+                    null);
+        }
+        String over = WireLimits.violation(p);
+        if (over != null) {
+            throw rejected(what + " is refused: " + over, null);
+        }
+        Format<?, ?> f = BY_MANIFEST.get(p.getManifest());
+        if (f == null || !WireFormats.SEALABLE.contains(p.getManifest())) {
+            throw rejected(what + " holds manifest '" + WireLimits.shown(p.getManifest())
+                    + "', which does not travel inside a session", null);
+        }
+        WireMessage inner;
+        try {
+            inner = decode(f, p.getBody().toByteArray());
+        } catch (NotSerializableException e) {
+            throw rejected(what + " holds a refused message: " + e.getMessage(), e);
+        }
+        return new Sealed(p.getSession(), p.getCounter(), p.getToCoordinator(), p.getManifest(),
+                p.getBody().toByteArray(), p.getMac().toByteArray(), inner);
     }
 
     private static Format<?, ?> formatOf(Object o) {
@@ -113,10 +184,17 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
     }
 
     private <R extends WireMessage, P extends Message> byte[] encode(Format<R, P> f, WireMessage m) {
+        if (speaks != PROTOCOL_VERSION) {
+            return restamped(f.write().apply(f.type().cast(m), refs));
+        }
+        return encodeWith(f, m, refs);
+    }
+
+    private static <R extends WireMessage, P extends Message> byte[] encodeWith(Format<R, P> f, WireMessage m,
+            WireFormats.Refs refs) {
         R record = f.type().cast(m);
         try {
-            P p = f.write().apply(record, refs);
-            return speaks == PROTOCOL_VERSION ? p.toByteArray() : restamped(p);
+            return f.write().apply(record, refs).toByteArray();
         } catch (NullPointerException e) {
             // Protobuf rejects nulls without naming the field: name it, so the sender's log says what.
             throw new IllegalArgumentException("cannot serialize " + m + ": " + nullFields(record), e);
@@ -139,6 +217,10 @@ public final class ScrlMessageSerializer extends SerializerWithStringManifest {
         if (version != speaks && !HANDSHAKE.contains(f.manifest())) {
             throw rejected(what + " has protocol version " + version + " but this node speaks " + speaks
                     + ": a node of another protocol version cannot join this cluster", null);
+        }
+        String over = WireLimits.violation(p);
+        if (over != null) {
+            throw rejected(what + " is refused: " + over, null);
         }
         try {
             return f.read().apply(p, refs);

@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
-import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.ShellProtocol.Answer;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
@@ -53,6 +52,10 @@ final class WireFormats {
     record Format<R extends WireMessage, P extends Message>(String manifest, Class<R> type, Parser<P> parser,
             ToIntFunction<P> version, BiFunction<R, Refs, P> write, BiFunction<P, Refs, R> read) {}
 
+    /** What travels inside a worker's session ({@link Sealed}); the handshake and operators' queries do not. */
+    static final java.util.Set<String> SEALABLE = java.util.Set.of("WR", "CR", "UA", "SO", "SC", "KS", "KL", "TC",
+            "WF", "L", "C", "PS", "SF", "SK", "LK", "RT", "RL", "RS", "RF");
+
     static final List<Format<?, ?>> ALL = List.of(
             // membership
             new Format<>("RW", RegisterWorker.class, ScrlProto.RegisterWorker.parser(),
@@ -61,12 +64,12 @@ final class WireFormats {
                             .setDevice(r.device()).setMemoryBytes(r.memoryBytes()).setThreads(r.threads())
                             .setWorker(refs.write(r.worker())).setSecretFingerprint(r.secretFingerprint())
                             .setCredential(r.credential()).setKernels(r.kernels()).setDeterministic(r.deterministic())
-                            .addAllCrashes(r.crashes()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                            .addAllCrashes(r.crashes()).setNonce(r.nonce()).setProtocolVersion(PROTOCOL_VERSION).build(),
                     // the version read is the sender's: the coordinator refuses another one by name
                     (p, refs) -> new RegisterWorker(p.getWorkerId(), p.getDevice(), p.getMemoryBytes(),
                             p.getThreads(), refs.read(p.getWorker()), p.getProtocolVersion(),
                             p.getSecretFingerprint(), p.getCredential(), p.getKernels(), p.getDeterministic(),
-                            p.getCrashesList())),
+                            p.getCrashesList(), p.getNonce())),
             new Format<>("WR", WorkerReady.class, ScrlProto.WorkerReady.parser(),
                     ScrlProto.WorkerReady::getProtocolVersion,
                     (r, refs) -> ScrlProto.WorkerReady.newBuilder().setWorkerId(r.workerId())
@@ -75,27 +78,22 @@ final class WireFormats {
                     (p, refs) -> new WorkerReady(p.getWorkerId(), p.getDatasetSize(), p.getAppliedStep())),
             new Format<>("W", Welcome.class, ScrlProto.Welcome.parser(), ScrlProto.Welcome::getProtocolVersion,
                     (r, refs) -> ScrlProto.Welcome.newBuilder().setRunId(r.runId()).setConfigYaml(r.configYaml())
-                            .setMembershipEpoch(r.membershipEpoch()).setJoinStep(r.joinStep())
-                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                            .setMembershipEpoch(r.membershipEpoch()).setJoinStep(r.joinStep()).setNonce(r.nonce())
+                            .setProof(r.proof()).setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new Welcome(p.getRunId(), p.getConfigYaml(), p.getMembershipEpoch(),
-                            p.getJoinStep())),
+                            p.getJoinStep(), p.getNonce(), p.getProof())),
             new Format<>("RF", Refused.class, ScrlProto.Refused.parser(), ScrlProto.Refused::getProtocolVersion,
-                    (r, refs) -> ScrlProto.Refused.newBuilder().setReason(r.reason())
+                    (r, refs) -> ScrlProto.Refused.newBuilder().setReason(r.reason()).setProof(r.proof())
                             .setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new Refused(p.getReason())),
-            new Format<>("DW", DrainWorker.class, ScrlProto.DrainWorker.parser(),
-                    ScrlProto.DrainWorker::getProtocolVersion,
-                    (r, refs) -> ScrlProto.DrainWorker.newBuilder().setWorkerId(r.workerId())
-                            .setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new DrainWorker(p.getWorkerId())),
+                    (p, refs) -> new Refused(p.getReason(), p.getProof())),
             new Format<>("RL", Release.class, ScrlProto.Release.parser(), ScrlProto.Release::getProtocolVersion,
                     (r, refs) -> ScrlProto.Release.newBuilder().setReason(r.reason())
                             .setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new Release(p.getReason())),
             new Format<>("RS", Resync.class, ScrlProto.Resync.parser(), ScrlProto.Resync::getProtocolVersion,
-                    (r, refs) -> ScrlProto.Resync.newBuilder().setReason(r.reason())
-                            .setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new Resync(p.getReason())),
+                    (r, refs) -> ScrlProto.Resync.newBuilder().setReason(r.reason()).setUnixMillis(r.unixMillis())
+                            .setProof(r.proof()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new Resync(p.getReason(), p.getUnixMillis(), p.getProof())),
             // step
             new Format<>("L", Lease.class, ScrlProto.Lease.parser(), ScrlProto.Lease::getProtocolVersion,
                     (r, refs) -> ScrlProto.Lease.newBuilder().setLeaseId(r.leaseId())
@@ -189,9 +187,10 @@ final class WireFormats {
             new Format<>("Q", Query.class, ScrlProto.Query.parser(), ScrlProto.Query::getProtocolVersion,
                     (r, refs) -> ScrlProto.Query.newBuilder().setCommand(r.command()).setArgument(r.argument())
                             .setReplyTo(refs.write(r.replyTo())).setSecretFingerprint(r.secretFingerprint())
-                            .setCredential(r.credential()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                            .setCredential(r.credential()).setNonce(r.nonce()).setUnixMillis(r.unixMillis())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new Query(p.getCommand(), p.getArgument(), refs.read(p.getReplyTo()),
-                            p.getSecretFingerprint(), p.getCredential())),
+                            p.getSecretFingerprint(), p.getCredential(), p.getNonce(), p.getUnixMillis())),
             new Format<>("A", Answer.class, ScrlProto.Answer.parser(), ScrlProto.Answer::getProtocolVersion,
                     (r, refs) -> ScrlProto.Answer.newBuilder().setOk(r.ok()).setJson(r.json())
                             .setProtocolVersion(PROTOCOL_VERSION).build(),

@@ -16,10 +16,24 @@ public interface WorkerProtocol {
      * source of configuration). With {@code joinStep} < 0 it starts from the initial state with
      * everyone else; otherwise it waits for a {@link SyncFrom}.
      */
-    record Welcome(String runId, String configYaml, int membershipEpoch, long joinStep) implements Command {}
+    record Welcome(String runId, String configYaml, int membershipEpoch, long joinStep, String nonce, String proof)
+            implements Command {
+        /** Outside a session handshake (tests of what follows it). */
+        public Welcome(String runId, String configYaml, int membershipEpoch, long joinStep) {
+            this(runId, configYaml, membershipEpoch, joinStep, "", "");
+        }
+    }
 
-    /** Registration refused (other data, other protocol, run over); the worker stops with {@code reason}. */
-    record Refused(String reason) implements Command {}
+    /**
+     * Registration refused (other data, other protocol, run over); the worker stops with {@code reason} —
+     * if {@code proof} shows the coordinator holds the cluster secret ({@link ClusterSecret#refusalProof}),
+     * or the worker holds none.
+     */
+    record Refused(String reason, String proof) implements Command {
+        public Refused(String reason) {
+            this(reason, "");
+        }
+    }
 
     /**
      * Load the state a peer snapshotted after commit {@code step}, then apply every later commit
@@ -48,7 +62,12 @@ public interface WorkerProtocol {
      * The worker is no longer a member — excluded while it was unreachable or silent — and what it
      * sent was refused: drop queued work, register again and load a live peer's state.
      */
-    record Resync(String reason) implements Command {}
+    record Resync(String reason, long unixMillis, String proof) implements Command {
+        /** Sealed in the worker's session (time and proof are for one without a session). */
+        public Resync(String reason) {
+            this(reason, 0, "");
+        }
+    }
 
     /** The worker's leased chunks are in and it is drained: leave the cluster. */
     record Release(String reason) implements Command {}

@@ -10,7 +10,7 @@ import org.elasticscrl.protocol.proto.ScrlProto;
 /**
  * A faulty node's serializer, for tests: bound in place of {@code scrl} (same identifier), it sends
  * {@code WorkerFailed("corrupt", mode, …)} as broken bytes — {@code truncate}, {@code garbage},
- * {@code empty}, {@code version} (protocol version 2) — and everything else as it should.
+ * {@code empty}, {@code version} (protocol version 9) — and everything else as it should.
  */
 public final class CorruptingSerializer extends SerializerWithStringManifest {
     private final ScrlMessageSerializer real;
@@ -40,7 +40,7 @@ public final class CorruptingSerializer extends SerializerWithStringManifest {
             case "garbage" -> "\u00ff\u00ffnot protobuf at all".getBytes(StandardCharsets.ISO_8859_1);
             case "empty" -> new byte[0];
             case "version" -> ScrlProto.WorkerFailed.newBuilder().setWorkerId("corrupt").setWhat("version")
-                    .setProtocolVersion(2).build().toByteArray();
+                    .setProtocolVersion(9).build().toByteArray();
             default -> throw new IllegalArgumentException("unknown corruption " + f.what());
         };
     }

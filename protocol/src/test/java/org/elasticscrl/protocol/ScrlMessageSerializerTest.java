@@ -27,7 +27,6 @@ import org.apache.pekko.serialization.Serializers;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
-import org.elasticscrl.protocol.CoordinatorProtocol.DrainWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
@@ -85,13 +84,16 @@ class ScrlMessageSerializerTest {
                         "89abcdef", "c2lnbmVkIGJ5IHRoZSBjbHVzdGVyIHNlY3JldA=="),
                 new RegisterWorker("w-3", "cpu", 1, 2, WORKER.getRef(), ScrlMessageSerializer.PROTOCOL_VERSION, "", "",
                         "oneDNN AVX512_CORE_AMX, fastest", false,
-                        List.of("SIGFPE (0x8) in [libtorch_cpu.so+0x1b2] brg_blocking_t::est_eff_1x1()", "ünïcode ✓")),
+                        List.of("SIGFPE (0x8) in [libtorch_cpu.so+0x1b2] brg_blocking_t::est_eff_1x1()", "ünïcode ✓"),
+                        "bm9uY2Ugb2YgdGhpcyByZWc="),
                 new WorkerReady("w-1", 60_000, 41),
                 new Welcome("run-42", "optim:\n  lr: 0.1\nnote: \"ünïcode ✓\"\n", 3, -1),
                 new Welcome("run-42", "", 0, Long.MAX_VALUE),
+                new Welcome("run 42", "a: 1\n", 1, 7, "Y29vcmRpbmF0b3Igbm9uY2U=", "cHJvb2Y="),
                 new Refused("dataset size 59999 differs from the run's 60000"),
+                new Refused("run over", "cHJvb2Y="),
                 new Resync("excluded at step 12: unreachable"),
-                new DrainWorker("w-2"),
+                new Resync("the coordinator moved: register again", 1_700_000_000_123L, "cHJvb2Y="),
                 new Release("drained"),
                 new Lease(7, 3, 1_000_000_000_000L, 12, List.of(0, 5, Integer.MAX_VALUE, -1), 1_700_000_000_000L),
                 new Lease(8, 0, 0, 0, List.of(), 0),
@@ -114,7 +116,10 @@ class ScrlMessageSerializerTest {
                 new LoadCheckpoint(119, List.of("/a/step_119.safetensors", "/b/step_119.safetensors")),
                 new LoadCheckpoint(0, List.of()),
                 new CheckpointLoaded("w-2", 119, "/a/step_119.safetensors", ""),
-                new Query("drain", "w-2", SHELL.getRef(), "0a1b2c3d", "bWFjIG9mIHRoZSBxdWVyeQ=="),
+                new Query("drain", "w-2", SHELL.getRef(), "0a1b2c3d", "bWFjIG9mIHRoZSBxdWVyeQ==", "bm9uY2U=",
+                        1_700_000_000_000L),
+                new Session("w-1", new byte[32], false).seal(new UpdateApplied("w-1", 99, 7)),
+                new Session("w-1", null, true).seal(new Lease(8, 0, 0, 0, List.of(1), 0)),
                 new Query("status", "", SHELL.getRef()),
                 new ShellProtocol.Answer(true, "{\"step\": 12}"),
                 new ShellProtocol.Answer(false, ""));
@@ -122,8 +127,7 @@ class ScrlMessageSerializerTest {
 
     static final Map<Class<?>, String> PINNED_MANIFESTS = Map.ofEntries(
             Map.entry(RegisterWorker.class, "RW"), Map.entry(WorkerReady.class, "WR"), Map.entry(Welcome.class, "W"), Map.entry(Refused.class, "RF"),
-            Map.entry(Resync.class, "RS"),
-            Map.entry(DrainWorker.class, "DW"), Map.entry(Release.class, "RL"), Map.entry(Lease.class, "L"),
+            Map.entry(Resync.class, "RS"), Map.entry(Release.class, "RL"), Map.entry(Lease.class, "L"),
             Map.entry(ContributionReady.class, "CR"), Map.entry(Commit.class, "C"),
             Map.entry(UpdateApplied.class, "UA"), Map.entry(ProvideState.class, "PS"),
             Map.entry(StateOffered.class, "SO"), Map.entry(SyncFrom.class, "SF"),
@@ -131,7 +135,7 @@ class ScrlMessageSerializerTest {
             Map.entry(TaskCompleted.class, "TC"), Map.entry(WorkerFailed.class, "WF"),
             Map.entry(SaveCheckpoint.class, "SK"), Map.entry(CheckpointSaved.class, "KS"),
             Map.entry(LoadCheckpoint.class, "LK"), Map.entry(CheckpointLoaded.class, "KL"),
-            Map.entry(Query.class, "Q"), Map.entry(ShellProtocol.Answer.class, "A"));
+            Map.entry(Query.class, "Q"), Map.entry(ShellProtocol.Answer.class, "A"), Map.entry(Sealed.class, "SE"));
 
     private static Serialization serialization() {
         return SerializationExtension.get(Adapter.toClassic(KIT.system()));
@@ -152,6 +156,7 @@ class ScrlMessageSerializerTest {
         for (Class<?> root : List.of(CoordinatorProtocol.class, WorkerProtocol.class, ShellProtocol.class)) {
             Arrays.stream(root.getDeclaredClasses()).filter(Class::isRecord).forEach(records::add);
         }
+        records.add(Sealed.class);
         assertEquals(records, PINNED_MANIFESTS.keySet(), "a wire record without a pinned manifest, or vice versa");
         assertEquals(PINNED_MANIFESTS, ScrlMessageSerializer.manifests(), "manifests must never change");
         Set<Class<?>> sampled = new HashSet<>();
@@ -185,10 +190,10 @@ class ScrlMessageSerializerTest {
 
     @Test
     void anotherProtocolVersionIsRefusedSayingSo() {
-        byte[] v2 = ScrlProto.Lease.newBuilder().setLeaseId(1).setProtocolVersion(2).build().toByteArray();
+        byte[] v2 = ScrlProto.Lease.newBuilder().setLeaseId(1).setProtocolVersion(9).build().toByteArray();
         var e = assertThrows(NotSerializableException.class, () -> serializer().fromBinary(v2, "L"));
-        assertTrue(e.getMessage().contains("Lease (manifest L, ") && e.getMessage().contains("protocol version 2")
-                && e.getMessage().contains("this node speaks 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("Lease (manifest L, ") && e.getMessage().contains("protocol version 9")
+                && e.getMessage().contains("this node speaks 2"), e.getMessage());
     }
 
     @Test

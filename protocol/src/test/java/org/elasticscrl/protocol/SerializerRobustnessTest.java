@@ -31,9 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SerializerRobustnessTest {
     static final ActorTestKit KIT = ActorTestKit.create("robustness", ScrlMessageSerializerTest.config());
-    /** A node speaking protocol version 2, as a test-only setting makes it. */
+    /** A node speaking protocol version 9, as a test-only setting makes it. */
     static final ActorTestKit V2 = ActorTestKit.create("robustness-v2",
-            ConfigFactory.parseString("scrl.protocol.fake-version = 2").withFallback(ScrlMessageSerializerTest.config()));
+            ConfigFactory.parseString("scrl.protocol.fake-version = 9").withFallback(ScrlMessageSerializerTest.config()));
 
     @AfterAll
     static void shutdown() {
@@ -99,6 +99,32 @@ class SerializerRobustnessTest {
     }
 
     /** Garbage under a manifest of this serializer is named; an unknown manifest is too. */
+    /** A member cannot grow the coordinator's maps and files with huge ids or endless lists. */
+    @Test
+    void oversizedIdsTextsAndListsAreRefusedWhenRead() {
+        var s = serializer(KIT);
+        String huge = "w".repeat(1 << 20);
+        byte[] hugeId = org.elasticscrl.protocol.proto.ScrlProto.UpdateApplied.newBuilder().setWorkerId(huge).setStep(1)
+                .setProtocolVersion(ScrlMessageSerializer.PROTOCOL_VERSION).build().toByteArray();
+        var e = assertThrows(NotSerializableException.class, () -> s.fromBinary(hugeId, "UA"));
+        assertTrue(e.getMessage().contains("worker_id") && e.getMessage().contains("over 128"), e.getMessage());
+        byte[] forgedRow = org.elasticscrl.protocol.proto.ScrlProto.WorkerFailed.newBuilder().setWorkerId("w-1\n1,2,3")
+                .setProtocolVersion(ScrlMessageSerializer.PROTOCOL_VERSION).build().toByteArray();
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(forgedRow, "WF"), "a line break in an id");
+        var paths = org.elasticscrl.protocol.proto.ScrlProto.LoadCheckpoint.newBuilder().setStep(1)
+                .setProtocolVersion(ScrlMessageSerializer.PROTOCOL_VERSION);
+        for (int i = 0; i < 100; i++) {
+            paths.addPaths("/p" + i);
+        }
+        byte[] many = paths.build().toByteArray();
+        e = assertThrows(NotSerializableException.class, () -> s.fromBinary(many, "LK"));
+        assertTrue(e.getMessage().contains("paths holds 100 entries"), e.getMessage());
+        byte[] longReason = org.elasticscrl.protocol.proto.ScrlProto.WorkerFailed.newBuilder().setWorkerId("w-1")
+                .setReason("x".repeat(100_000)).setProtocolVersion(ScrlMessageSerializer.PROTOCOL_VERSION).build()
+                .toByteArray();
+        assertThrows(NotSerializableException.class, () -> s.fromBinary(longReason, "WF"));
+    }
+
     @Test
     void garbageOfEveryManifestIsNamedInTheRefusal() {
         var s = serializer(KIT);
@@ -115,24 +141,24 @@ class SerializerRobustnessTest {
         var probe = V2.createTestProbe(WorkerProtocol.Command.class); // a ref is written by its own system
         var v1 = serializer(KIT);
         var v2 = serializer(V2);
-        assertEquals(2, v2.speaks());
+        assertEquals(9, v2.speaks());
         var register = new RegisterWorker("w-9", "cpu", 1, 1, probe.getRef(), 1, "0011aabb", "cHJvb2Y=");
 
         byte[] fromV2 = v2.toBinary(register);
-        assertEquals(2, ScrlProto.RegisterWorker.parseFrom(fromV2).getProtocolVersion(), "a v2 node writes v2");
+        assertEquals(9, ScrlProto.RegisterWorker.parseFrom(fromV2).getProtocolVersion(), "a v9 node writes v9");
         var read = (RegisterWorker) v1.fromBinary(fromV2, "RW");
-        assertEquals(2, read.protocolVersion(), "the coordinator sees the sender's version");
+        assertEquals(9, read.protocolVersion(), "the coordinator sees the sender's version");
         assertEquals("0011aabb", read.secretFingerprint());
         assertEquals("cHJvb2Y=", read.credential());
 
-        var refused = new Refused("it speaks protocol version 2, this cluster speaks 1");
+        var refused = new Refused("it speaks protocol version 9, this cluster speaks 2");
         assertEquals(refused, v2.fromBinary(v1.toBinary(refused), "RF"), "the v2 node reads why");
 
         var lease = new Lease(1, 1, 1, 1, List.of(1), 1);
         var e = assertThrows(NotSerializableException.class, () -> v2.fromBinary(v1.toBinary(lease), "L"));
-        assertTrue(e.getMessage().contains("protocol version 1 but this node speaks 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("protocol version 2 but this node speaks 9"), e.getMessage());
         e = assertThrows(NotSerializableException.class, () -> v1.fromBinary(v2.toBinary(lease), "L"));
-        assertTrue(e.getMessage().contains("protocol version 2 but this node speaks 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("protocol version 9 but this node speaks 2"), e.getMessage());
     }
 
     /** The handshake's frozen layout still refuses a message cut short (no version) at any version. */

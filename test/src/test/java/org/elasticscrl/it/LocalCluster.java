@@ -70,7 +70,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * A worker JVM with extra JVM flags (e.g. {@code -Dscrl.protocol.fake-version=2}), its deterministic
+     * A worker JVM with extra JVM flags (e.g. {@code -Dscrl.protocol.fake-version=9}), its deterministic
      * kernels and fatal-error reports ({@code crashes/ID}) set from the start, as {@code scrl local} starts
      * them: it never starts itself again, so the process is the worker. Starting the same id again is its
      * next JVM (it reads that directory).

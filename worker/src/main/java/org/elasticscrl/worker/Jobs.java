@@ -47,7 +47,7 @@ final class Jobs implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final ActorRef<CoordinatorProtocol.Command> coordinator;
+    private final CoordinatorLink coordinator;
     /** Contributions served until their step is committed, with their step. */
     private final Map<BlobRef, Long> published = new LinkedHashMap<>();
     /** Snapshots offered to joiners, by joiner: several may be fetching at once (bounded). */
@@ -56,7 +56,7 @@ final class Jobs implements AutoCloseable {
     private volatile long lastApplied = -1;
 
     Jobs(WorkerSettings settings, Replica replica, Tensors tensors, ExecutorService thread,
-            ActorRef<CoordinatorProtocol.Command> coordinator) {
+            CoordinatorLink coordinator) {
         this.settings = settings;
         this.replica = replica;
         this.tensors = tensors;

@@ -18,7 +18,10 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.elasticscrl.protocol.CoordinatorProtocol;
 import org.elasticscrl.protocol.WorkerProtocol;
 import org.elasticscrl.protocol.blob.BlobFetchException;
+import org.elasticscrl.protocol.ClusterSecret;
 import org.elasticscrl.protocol.ScrlMessageSerializer;
+import org.elasticscrl.protocol.Sealed;
+import org.elasticscrl.protocol.Session;
 import org.elasticscrl.protocol.Tensors;
 import org.elasticscrl.protocol.WorkerProtocol.Command;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
@@ -46,7 +49,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     private record JobDone(String what, Throwable error) implements Command {}
 
     private final WorkerSettings settings;
-    private final ActorRef<CoordinatorProtocol.Command> coordinator;
+    private final CoordinatorLink coordinator;
     private final Tensors tensors;
     private final ExecutorService thread;
     private final Runnable onStop;
@@ -63,6 +66,12 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     private boolean readyPending;
     /** Fatal errors of this worker's earlier JVMs, sent with the registration until it is answered. */
     private CrashReports crashes;
+    /** This registration's half of the session key; a new one when registering again. */
+    private String nonce = ClusterSecret.nonce();
+    /** The newest accepted unsealed resync order: an older or equal one is a replay. */
+    private long lastResync;
+    private final java.util.Set<String> refusalsLogged = new java.util.HashSet<>();
+    private final Receive<Command> fromCoordinator = sessionMessages();
 
     public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
             Tensors tensors, ExecutorService replicaThread, Runnable onStop) {
@@ -75,7 +84,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         super(ctx);
         ctx.setLoggerName(WorkerActor.class);
         this.settings = settings;
-        this.coordinator = coordinator;
+        this.coordinator = new CoordinatorLink(coordinator);
         this.tensors = tensors;
         this.thread = thread;
         this.onStop = onStop;
@@ -96,11 +105,23 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         return newReceiveBuilder()
                 .onMessage(RegisterTick.class, m -> register())
                 .onMessage(Welcome.class, this::onWelcome)
+                .onMessage(Refused.class, this::onUnsealedRefusal)
+                .onMessage(Resync.class, this::onUnsealedResync)
+                .onMessage(Sealed.class, this::onSealed)
+                .onMessage(Opened.class, this::onOpened)
+                .onMessage(JobDone.class, this::onJobDone)
+                .onMessage(Command.class, m -> refusedOnce("an unsealed " + m.getClass().getSimpleName()
+                        + " (only the coordinator's session counts)"))
+                .build();
+    }
+
+    /** What the coordinator tells this worker: acted on only as it arrives in the worker's session. */
+    private Receive<Command> sessionMessages() {
+        return newReceiveBuilder()
                 .onMessage(Refused.class, m -> {
                     acknowledgeCrashes();
                     return stop("refused by the coordinator: " + m.reason());
                 })
-                .onMessage(Opened.class, this::onOpened)
                 .onMessage(Commit.class, m -> enqueue(jobs().apply(m)))
                 .onMessage(Lease.class, m -> enqueue(jobs().compute(m)))
                 .onMessage(ProvideState.class, m -> enqueue(jobs().snapshot(m)))
@@ -108,20 +129,65 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 .onMessage(WorkerProtocol.SaveCheckpoint.class, m -> enqueue(jobs().save(m)))
                 .onMessage(WorkerProtocol.LoadCheckpoint.class, this::onLoadCheckpoint)
                 .onMessage(SyncFrom.class, this::onSyncFrom)
-                .onMessage(JobDone.class, this::onJobDone)
                 .onMessage(Resync.class, this::onResync)
                 .onMessage(Release.class, m -> stop("released: " + m.reason()))
                 .build();
     }
 
     private Behavior<Command> register() {
-        // the proof covers this actor's ref with its address, as the coordinator will see it
-        String self = ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(getContext().getSelf());
-        coordinator.tell(new CoordinatorProtocol.RegisterWorker(settings.workerId(), settings.device(),
+        coordinator.register(new CoordinatorProtocol.RegisterWorker(settings.workerId(), settings.device(),
                 settings.memoryBytes(), settings.threads(), getContext().getSelf(),
                 ScrlMessageSerializer.PROTOCOL_VERSION, settings.secret().fingerprint(),
-                settings.secret().credential(settings.workerId(), self), settings.kernels(),
-                settings.deterministicKernels(), crashes.summaries()));
+                settings.secret().credential(settings.workerId(), self(), nonce), settings.kernels(),
+                settings.deterministicKernels(), crashes.summaries(), nonce));
+        return this;
+    }
+
+    /** This actor's ref with its address, as the coordinator sees it: proofs cover it. */
+    private String self() {
+        return ActorRefResolver.get(getContext().getSystem()).toSerializationFormat(getContext().getSelf());
+    }
+
+    /** A message of the coordinator's: opened in the session, or refused (said once per reason). */
+    private Behavior<Command> onSealed(Sealed s) throws Exception {
+        Session session = coordinator.session();
+        if (session == null) {
+            return refusedOnce("a sealed message before any Welcome");
+        }
+        Command inner;
+        try {
+            inner = (Command) session.open(s);
+        } catch (SecurityException e) {
+            return refusedOnce("a sealed message that does not open: " + e.getMessage());
+        }
+        return fromCoordinator.receive(getContext(), inner);
+    }
+
+    /** A refusal of the registration: believed when the coordinator proves the cluster secret with it. */
+    private Behavior<Command> onUnsealedRefusal(Refused m) {
+        if (!settings.secret().provesRefusal(m.proof(), settings.workerId(), nonce, m.reason())) {
+            return refusedOnce("a refusal that does not prove the cluster secret (\"" + m.reason() + "\"); registering"
+                    + " on");
+        }
+        acknowledgeCrashes();
+        return stop("refused by the coordinator: " + m.reason());
+    }
+
+    /** "Register again" from a coordinator that took the run over (no session yet): proven and fresh, or ignored. */
+    private Behavior<Command> onUnsealedResync(Resync m) {
+        long age = Math.abs(System.currentTimeMillis() - m.unixMillis());
+        if (!settings.secret().provesResync(m.proof(), self(), m.reason(), m.unixMillis()) || age > 5 * 60_000
+                || m.unixMillis() <= lastResync) {
+            return refusedOnce("a resync order that does not prove the cluster secret, or is stale or replayed");
+        }
+        lastResync = m.unixMillis();
+        return onResync(m);
+    }
+
+    private Behavior<Command> refusedOnce(String what) {
+        if (refusalsLogged.size() < 64 && refusalsLogged.add(what)) {
+            getContext().getLog().warn("worker {} ignored {}", settings.workerId(), what);
+        }
         return this;
     }
 
@@ -132,6 +198,15 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onWelcome(Welcome m) {
+        Session session = new Session(settings.workerId(),
+                settings.secret().sessionKey(settings.workerId(), self(), nonce, m.nonce()), false);
+        if (!session.proves(m.proof(), Session.welcomeText(m.runId(), m.configYaml(), m.membershipEpoch(), m.joinStep(),
+                m.nonce()))) {
+            return refusedOnce("a Welcome that does not prove the cluster secret");
+        }
+        if (coordinator.session() == null || resyncing) {
+            coordinator.open(session);
+        }
         acknowledgeCrashes();
         if (resyncing) {
             timers.cancel("register");
@@ -229,6 +304,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         getContext().getLog().warn("worker {} excluded by the coordinator ({}): dropping {} queued jobs, registering"
                 + " again to load a live peer's state", settings.workerId(), m.reason(), queue.size());
         resyncing = true;
+        nonce = ClusterSecret.nonce(); // a new registration, a new session
         awaitingState = true;
         joining = false;
         queue.clear();

@@ -40,6 +40,20 @@ public final class StreamingSum {
         return new PayloadSummer(this::adderFor);
     }
 
+    /**
+     * A summer for one more transfer whose size was announced (in an authenticated message): a header
+     * that declares another size is refused before anything is sized by it.
+     */
+    public PayloadSummer summer(long announcedBytes) {
+        return new PayloadSummer(h -> {
+            if (h.totalBytes() != announcedBytes) {
+                throw new IllegalArgumentException("the payload's header declares " + h.totalBytes()
+                        + " bytes, its announcement " + announcedBytes);
+            }
+            return adderFor(h);
+        });
+    }
+
     private synchronized FloatAdder adderFor(TensorHeader h) {
         check.accept(h);
         if (lengths == null) {

@@ -92,6 +92,21 @@ class StreamingSumTest {
         assertEquals(List.of(1f, 1f, 1f, 1f, 1f), toList(sum.sum()));
     }
 
+    /** A header that declares another size than the authenticated announcement sizes nothing. */
+    @Test
+    void aHeaderDisagreeingWithTheAnnouncedSizeIsRefusedBeforeAnythingIsSized() {
+        StreamingSum sum = new StreamingSum(h -> {});
+        ByteBuffer payload = filled(DType.F32, 1, 3, 2);
+        PayloadSummer liar = sum.summer(payload.remaining() - 4L);
+        var e = assertThrows(IllegalArgumentException.class, () -> feed(liar, payload, 64));
+        assertTrue(e.getMessage().contains("its announcement"), e.getMessage());
+        assertNull(sum.sum(), "no accumulator was sized by the refused header");
+        PayloadSummer honest = sum.summer(payload.remaining());
+        feed(honest, payload, 64);
+        honest.finish();
+        assertEquals(5, honest.added());
+    }
+
     @Test
     void anArrayOfAnotherLengthIsNotReused() {
         StreamingSum sum = new StreamingSum(h -> {});

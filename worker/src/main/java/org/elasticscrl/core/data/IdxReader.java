@@ -47,7 +47,9 @@ public final class IdxReader {
     public static Images readImages(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
             int[] dims = header(in, file, IMAGES_MAGIC, "images");
-            long bytes = (long) dims[0] * dims[1] * dims[2];
+            // three 31-bit sizes can overflow a long: stop at the first product over the limit
+            long plane = (long) dims[1] * dims[2];
+            long bytes = plane > Integer.MAX_VALUE ? Long.MAX_VALUE : plane * dims[0];
             if (bytes > Integer.MAX_VALUE - 8) {
                 throw new IOException(file + ": header claims " + dims[0] + " images of " + dims[1]
                         + "x" + dims[2] + " (" + bytes + " bytes), more than one array can hold;"

@@ -1,0 +1,70 @@
+package org.elasticscrl.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.esotericsoftware.kryo.io.Output;
+import java.io.NotSerializableException;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The replicated run state is read from a peer's bytes: every length bounded, every failure a clear refusal. */
+class BoundedRunStateTest {
+    private final KryoBookkeepingSerializer serializer = new KryoBookkeepingSerializer();
+    private final RunState state = new RunState("scrl_cpu_007", 1234, 5, 20_000, 2, 1.25e3, 640, false);
+
+    @Test
+    void roundTrips() throws Exception {
+        byte[] bytes = serializer.toBinary(state);
+        assertEquals(state, serializer.fromBinary(bytes, serializer.manifest(state)));
+    }
+
+    @Test
+    void aHugeDeclaredLengthIsRefusedBeforeAnythingIsAllocated() {
+        try (Output out = new Output(16)) {
+            out.writeVarInt(1, true);
+            out.writeVarInt(Integer.MAX_VALUE - 8, true); // 2 GiB "run id" in five bytes
+            byte[] forged = out.toBytes();
+            var e = assertThrows(NotSerializableException.class, () -> serializer.fromBinary(forged, "RS2"));
+            assertTrue(e.getMessage().contains("declared"), e.getMessage());
+        }
+    }
+
+    @Test
+    void truncatedRandomAndMutatedBytesAreRefusedNeverThrownOtherwise() throws Exception {
+        byte[] good = serializer.toBinary(state);
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] b = switch (i % 3) {
+                case 0 -> Arrays.copyOf(good, rng.nextInt(good.length));
+                case 1 -> {
+                    byte[] r = new byte[rng.nextInt(64)];
+                    rng.nextBytes(r);
+                    yield r;
+                }
+                default -> {
+                    byte[] m = good.clone();
+                    m[rng.nextInt(m.length)] ^= (byte) (1 + rng.nextInt(255));
+                    yield m;
+                }
+            };
+            try {
+                Object o = serializer.fromBinary(b, "RS2");
+                assertTrue(o instanceof RunState); // a mutation that still parses is a run state, bounded
+            } catch (NotSerializableException expected) {
+                // refused with a reason
+            }
+        }
+    }
+
+    @Test
+    void aNewerRecordWithMoreFieldsIsReadAsFarAsKnownAndTheOldLayoutIsRetired() throws Exception {
+        byte[] good = serializer.toBinary(state);
+        byte[] newer = Arrays.copyOf(good, good.length + 5);
+        newer[0] = 2; // version 2, with a field this release does not know after the others
+        assertEquals(state, serializer.fromBinary(newer, "RS2"));
+        assertThrows(NotSerializableException.class, () -> serializer.fromBinary(good, "RS1"));
+    }
+}

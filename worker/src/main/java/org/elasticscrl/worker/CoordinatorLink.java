@@ -1,0 +1,40 @@
+package org.elasticscrl.worker;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.elasticscrl.protocol.CoordinatorProtocol;
+import org.elasticscrl.protocol.Session;
+
+/**
+ * How a worker reaches the coordinator: its registration as it is (the handshake proves itself), and
+ * everything after sealed in the session its last Welcome opened ({@link Session}). Jobs send from their
+ * own thread, hence the volatile session.
+ */
+final class CoordinatorLink {
+    private final ActorRef<CoordinatorProtocol.Command> coordinator;
+    private volatile Session session;
+
+    CoordinatorLink(ActorRef<CoordinatorProtocol.Command> coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    void register(CoordinatorProtocol.RegisterWorker m) {
+        coordinator.tell(m);
+    }
+
+    /** Sealed in the current session. */
+    void tell(CoordinatorProtocol.Command m) {
+        Session s = session;
+        if (s == null) {
+            throw new IllegalStateException("no session with the coordinator yet for " + m.getClass().getSimpleName());
+        }
+        coordinator.tell(s.seal(m));
+    }
+
+    void open(Session s) {
+        session = s;
+    }
+
+    Session session() {
+        return session;
+    }
+}
