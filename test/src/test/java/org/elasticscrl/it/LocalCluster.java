@@ -101,6 +101,27 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A JVM running {@code mainClass} of this module's tests (a rogue node, say) with the product's
+     * classpath plus the tests', output to {@code log}.
+     */
+    Process startTestMain(Class<?> mainClass, List<String> args, String log) {
+        try {
+            Files.createDirectories(dir);
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>(List.of(java, "-Xss4m", "-Xmx512m", "-cp",
+                    classpath() + System.getProperty("path.separator") + Path.of("target/test-classes").toAbsolutePath(),
+                    mainClass.getName()));
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile())).start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Kills (SIGKILL) every coordinator JVM and waits for them to be gone. */
     void killCoordinators() throws IOException, InterruptedException {
         for (Process p : coordinators) {

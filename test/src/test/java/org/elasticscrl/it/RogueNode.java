@@ -1,0 +1,161 @@
+package org.elasticscrl.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.elasticscrl.config.NodeSecurity;
+import org.elasticscrl.node.ClusterNodes;
+import org.elasticscrl.protocol.BlobRef;
+import org.elasticscrl.protocol.ClusterSecret;
+import org.elasticscrl.protocol.CoordinatorProtocol;
+import org.elasticscrl.protocol.Sealed;
+import org.elasticscrl.protocol.Session;
+import org.elasticscrl.protocol.ShellProtocol;
+import org.elasticscrl.protocol.StepMetrics;
+import org.elasticscrl.protocol.WireMessage;
+import org.elasticscrl.protocol.WorkerProtocol;
+
+/**
+ * A node without the cluster's credentials (the "secret only" setup: it can reach Artery and join) that
+ * attacks a live run: it names a real worker's id in every message a worker sends, unsealed, sealed under
+ * a guessed key and as garbage; sends workers every message the coordinator sends, with forged proofs;
+ * registers under a member's id; gives operators' orders without the secret and replays a captured one.
+ * Prints one line of JSON: attempts per kind. Args: seed host:port, the victim worker id, a directory
+ * where it writes its reply ref ({@code reply-ref}) and reads a captured order ({@code captured}).
+ */
+public final class RogueNode {
+    private static final SplittableRandom RNG = new SplittableRandom(99);
+
+    private RogueNode() {}
+
+    public static void main(String[] args) throws Exception {
+        String seed = args[0];
+        String victim = args[1];
+        Path dir = Path.of(args[2]);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterNodes.SYSTEM,
+                ClusterNodes.config("127.0.0.1", 0, List.of("rogue"), seed, NodeSecurity.NONE));
+        ActorRef<CoordinatorProtocol.Command> coordinator = ClusterNodes.coordinatorProxy(system);
+        Map<String, Integer> attempts = new LinkedHashMap<>();
+        List<ShellProtocol.Command> answers = new ArrayList<>();
+        ActorRef<ShellProtocol.Command> shell = system.systemActorOf(Behaviors.receive(ShellProtocol.Command.class)
+                .onMessage(ShellProtocol.Command.class, a -> {
+                    synchronized (answers) {
+                        answers.add(a);
+                    }
+                    return Behaviors.same();
+                }).build(), "rogue-shell", org.apache.pekko.actor.typed.Props.empty());
+        var member = org.apache.pekko.cluster.typed.Cluster.get(system);
+        for (int i = 0; i < 600 && member.selfMember().status() != org.apache.pekko.cluster.MemberStatus.up(); i++) {
+            Thread.sleep(100); // joined without any credential: the "secret only" setup lets it
+        }
+        Thread.sleep(2000); // the coordinator's proxy finds the singleton
+
+        BlobRef blob = new BlobRef("127.0.0.1", 1, 1, 12);
+        List<Supplier<CoordinatorProtocol.Command>> fromWorker = List.of(
+                () -> new CoordinatorProtocol.WorkerReady(victim, 1, -1),
+                () -> new CoordinatorProtocol.ContributionReady(victim, 1, 1, 1, List.of(0, 1), 0.1, StepMetrics.NONE, blob),
+                () -> new CoordinatorProtocol.UpdateApplied(victim, 1, 0xBADL),
+                () -> new CoordinatorProtocol.StateOffered(victim, "rogue", 1, blob),
+                () -> new CoordinatorProtocol.SyncCompleted(victim, 1),
+                () -> new CoordinatorProtocol.CheckpointSaved(victim, 1, "/tmp/x", 1, 1, ""),
+                () -> new CoordinatorProtocol.CheckpointLoaded(victim, 1, "/tmp/x", ""),
+                () -> new CoordinatorProtocol.TaskCompleted(victim, "final_eval", 1, "{}"),
+                () -> new CoordinatorProtocol.WorkerFailed(victim, "lease", "forged"));
+        Session guessed = new Session(victim, randomKey(), false);
+        for (var m : fromWorker) {
+            send(attempts, "to coordinator, unsealed", coordinator, m.get());
+            send(attempts, "to coordinator, sealed under a guessed key", coordinator, guessed.seal(m.get()));
+            Sealed real = guessed.seal(m.get());
+            byte[] body = new byte[real.body().length];
+            RNG.nextBytes(body);
+            send(attempts, "to coordinator, sealed garbage", coordinator, new Sealed(victim, real.counter() + 1000, true,
+                    real.manifest(), body, real.mac(), m.get()));
+        }
+        String self = ActorRefResolver.get(system).toSerializationFormat(shell);
+        ActorRef<WorkerProtocol.Command> fake = system.systemActorOf(Behaviors.ignore(), "rogue-worker",
+                org.apache.pekko.actor.typed.Props.empty());
+        send(attempts, "registration under a member's id", coordinator, new CoordinatorProtocol.RegisterWorker(victim,
+                "cpu", 1L << 30, 1, fake, 2, "", "", "k", true, List.of(), ClusterSecret.nonce()));
+        // 64 Ki characters: within Artery's frame, far over what an id may be
+        send(attempts, "registration with an oversized id", coordinator, new CoordinatorProtocol.RegisterWorker(
+                "w".repeat(1 << 16), "cpu", 1, 1, fake, 2, "", "", "k", true, List.of(), ""));
+        for (String order : List.of("pause", "drain", "checkpoint", "resume")) {
+            send(attempts, "operator order without the secret", coordinator,
+                    new CoordinatorProtocol.Query(order, "0", shell));
+            send(attempts, "operator order with a forged proof", coordinator, new CoordinatorProtocol.Query(order, "0",
+                    shell, "00000000", "Zm9yZ2Vk", ClusterSecret.nonce(), System.currentTimeMillis()));
+        }
+
+        // a captured order: the test made it for this shell with the secret; the operator's copy counts once
+        Files.writeString(dir.resolve("reply-ref"), self);
+        Path captured = dir.resolve("captured");
+        for (int i = 0; i < 300 && !Files.exists(captured); i++) {
+            Thread.sleep(100);
+        }
+        String[] q = Files.readString(captured).trim().split("\n");
+        var order = new CoordinatorProtocol.Query(q[0], q[1], shell, q[2], q[3], q[4], Long.parseLong(q[5]));
+        coordinator.tell(order); // as the operator sent it
+        Thread.sleep(2000);
+        send(attempts, "captured operator order replayed", coordinator, order);
+
+        var listing = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+                r -> Receptionist.find(WorkerProtocol.WORKERS, r), Duration.ofSeconds(5), system.scheduler())
+                .toCompletableFuture().get();
+        Set<ActorRef<WorkerProtocol.Command>> workers = listing.getServiceInstances(WorkerProtocol.WORKERS);
+        for (ActorRef<WorkerProtocol.Command> w : workers) {
+            List<WorkerProtocol.Command> toWorker = List.of(new WorkerProtocol.Lease(1, 1, 1, 0, List.of(0), 0),
+                    new WorkerProtocol.Commit(1, 1, 0.1, 0.99, 0, 32, true, blob), new WorkerProtocol.Release("forged"),
+                    new WorkerProtocol.RunTask("final_eval", 1), new WorkerProtocol.SaveCheckpoint(1, "{}"),
+                    new WorkerProtocol.LoadCheckpoint(1, List.of("/tmp/x")), new WorkerProtocol.ProvideState("rogue"),
+                    new WorkerProtocol.SyncFrom(1, blob), new WorkerProtocol.Resync("forged"));
+            Session toGuess = new Session(victim, randomKey(), true);
+            for (var m : toWorker) {
+                send(attempts, "to a worker, unsealed", w, m);
+                send(attempts, "to a worker, sealed under a guessed key", w, toGuess.seal(m));
+            }
+            send(attempts, "to a worker, a refusal without proof", w, new WorkerProtocol.Refused("forged", "Zm9yZ2Vk"));
+            send(attempts, "to a worker, a resync with a forged proof", w,
+                    new WorkerProtocol.Resync("forged", System.currentTimeMillis(), "Zm9yZ2Vk"));
+            send(attempts, "to a worker, a Welcome with a forged proof", w,
+                    new WorkerProtocol.Welcome("run", "a: 1\n", 1, 0, ClusterSecret.nonce(), "Zm9yZ2Vk"));
+        }
+        Thread.sleep(3000);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("attempts", attempts);
+        out.put("workers_found", workers.size());
+        synchronized (answers) {
+            out.put("answers_ok", answers.stream().filter(a -> a instanceof ShellProtocol.Answer x && x.ok()).count());
+            out.put("answers", answers.size());
+        }
+        System.out.println("ROGUE " + new ObjectMapper().writeValueAsString(out));
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get();
+    }
+
+    private static <T> void send(Map<String, Integer> attempts, String kind, ActorRef<T> to, WireMessage m) {
+        @SuppressWarnings("unchecked")
+        T message = (T) m;
+        to.tell(message);
+        attempts.merge(kind, 1, Integer::sum);
+    }
+
+    private static byte[] randomKey() {
+        byte[] k = new byte[32];
+        RNG.nextBytes(k);
+        return k;
+    }
+}

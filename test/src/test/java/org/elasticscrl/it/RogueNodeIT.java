@@ -1,0 +1,131 @@
+package org.elasticscrl.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.elasticscrl.protocol.ClusterSecret;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node without the cluster's credentials ({@link RogueNode}) attacks a live run in the "secret only"
+ * setup — it can reach Artery and join — with every message a worker or the coordinator sends, forged,
+ * sealed under guessed keys, as garbage, under a member's id, as operators' orders, and a captured order
+ * replayed. The run must finish with I1–I3 intact, nothing of it obeyed, each kind refused and logged.
+ * Prints a table of attempts, refusals seen in the logs and effects (which must be 0).
+ */
+class RogueNodeIT {
+    static final byte[] SECRET = "the secret of the rogue node test".getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void aNodeWithoutCredentialsChangesNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        Path secretFile = Files.write(tmp.resolve("secret"), SECRET);
+        ClusterSecret secret = ClusterSecret.of(SECRET);
+        List<String> args = new ArrayList<>(ElasticClusterIT.runArgs());
+        args.addAll(List.of("--secret-file", secretFile.toString()));
+        JsonNode rogue;
+        long attackFrom;
+        long attackTo;
+        try (LocalCluster cluster = new LocalCluster(dir)) {
+            cluster.startCoordinator(args);
+            cluster.startWorker("worker-0", "--secret-file", secretFile.toString(), "--throttle", "0.5");
+            cluster.startWorker("worker-1", "--secret-file", secretFile.toString(), "--throttle", "0.5");
+            cluster.awaitCommitted(2, 240);
+            Path exchange = Files.createDirectories(tmp.resolve("exchange"));
+            attackFrom = System.currentTimeMillis();
+            Process p = cluster.startTestMain(RogueNode.class, List.of(cluster.seed(), "worker-0", exchange.toString()),
+                    "rogue.log");
+            Path ref = exchange.resolve("reply-ref");
+            for (int i = 0; i < 600 && !Files.exists(ref); i++) {
+                Thread.sleep(100);
+            }
+            // what an operator sent, as someone on the network captured it
+            String replyRef = Files.readString(ref).trim();
+            String nonce = ClusterSecret.nonce();
+            long now = System.currentTimeMillis();
+            Files.writeString(exchange.resolve("captured.tmp"), String.join("\n", "status", "", secret.fingerprint(),
+                    secret.queryCredential("status", "", replyRef, nonce, now), nonce, Long.toString(now)));
+            Files.move(exchange.resolve("captured.tmp"), exchange.resolve("captured"));
+            assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the rogue node finishes its attack");
+            attackTo = System.currentTimeMillis() + 5000; // what it sent last has arrived by then
+            assertTrue(cluster.committed() < ElasticClusterIT.STEPS, "the attack came while the run trained");
+            String line = cluster.log("rogue.log").lines().filter(l -> l.startsWith("ROGUE ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the rogue node printed nothing:\n" + cluster.log("rogue.log")));
+            rogue = new ObjectMapper().readTree(line.substring(6));
+            assertEquals(0, cluster.awaitCoordinator(300), "the run finishes");
+
+            RunRecords records = new RunRecords(dir);
+            var cfg = ElasticClusterIT.config(dir);
+            var commits = records.commits();
+            Invariants.everyStepCommittedOnce(commits, ElasticClusterIT.STEPS);
+            Invariants.everySampleOnce(cfg, commits, ElasticClusterIT.SCENES);
+            Invariants.schedulesByStep(cfg, commits, ElasticClusterIT.SCENES);
+            Invariants.replicasAgree(records.checksums(), ElasticClusterIT.STEPS);
+
+            String coordinator = cluster.log("coordinator.log");
+            String workers = cluster.log("worker-0.log") + cluster.log("worker-1.log");
+            // effects: nothing the rogue sent was obeyed while it attacked (workers end with the run after it)
+            List<String> effects = new ArrayList<>();
+            records.events().stream().filter(e -> Long.parseLong(e[4]) >= attackFrom && Long.parseLong(e[4]) <= attackTo)
+                    .forEach(e -> {
+                boolean end = e[1].equals("left") && e[3].contains("run complete");
+                if (!List.of("worker-0", "worker-1", "coordinator").contains(e[0]) && e[1].equals("registered")) {
+                    effects.add("registered " + e[0]);
+                }
+                if (List.of("gone", "draining", "failed", "resync", "crashed").contains(e[1])
+                        || (e[1].equals("left") && !end)) {
+                    effects.add(e[0] + " " + e[1] + ": " + e[3]);
+                }
+            });
+            for (String obeyed : List.of("stops: refused", "released: forged", "excluded by the coordinator",
+                    "could not build the replica")) {
+                if (workers.contains(obeyed)) {
+                    effects.add("a worker logged '" + obeyed + "'");
+                }
+            }
+            if (coordinator.contains("paused")) {
+                effects.add("the run was paused");
+            }
+            assertEquals(1, rogue.get("answers_ok").asInt(), "only the operator's own copy of the order was answered");
+            Map<String, String> evidence = Map.ofEntries(
+                    Map.entry("to coordinator, unsealed", "unsealed"),
+                    Map.entry("to coordinator, sealed under a guessed key", "its MAC does not verify"),
+                    Map.entry("to coordinator, sealed garbage", "Sealed (manifest SE"),
+                    Map.entry("registration under a member's id", "refused worker 'worker-0'"),
+                    Map.entry("registration with an oversized id", "worker_id"),
+                    Map.entry("operator order without the secret", "presents no cluster secret"),
+                    Map.entry("operator order with a forged proof", "is not this cluster's"),
+                    Map.entry("captured operator order replayed", "its nonce was used already"),
+                    Map.entry("to a worker, unsealed", "ignored an unsealed"),
+                    Map.entry("to a worker, sealed under a guessed key", "ignored a sealed message that does not open"),
+                    Map.entry("to a worker, a refusal without proof", "ignored a refusal that does not prove"),
+                    Map.entry("to a worker, a resync with a forged proof", "ignored a resync order"),
+                    Map.entry("to a worker, a Welcome with a forged proof", "ignored a Welcome that does not prove"));
+            String logs = coordinator + workers;
+            System.out.printf("%-45s %8s %8s%n", "attack", "attempts", "refused");
+            int total = 0;
+            for (var e : (Iterable<Map.Entry<String, JsonNode>>) rogue.get("attempts")::fields) {
+                String why = evidence.get(e.getKey());
+                boolean logged = why != null && logs.contains(why);
+                System.out.printf("%-45s %8d %8s%n", e.getKey(), e.getValue().asInt(), logged ? "all, logged" : "NOT LOGGED");
+                assertTrue(logged, e.getKey() + ": no refusal in the logs ('" + why + "')");
+                total += e.getValue().asInt();
+            }
+            System.out.printf("%-45s %8d %8s   effects: %d%n", "total", total, "", effects.size());
+            assertTrue(effects.isEmpty(), "the rogue node changed the run: " + effects);
+            assertFalse(rogue.get("workers_found").asInt() < 2, "the rogue found both workers to attack");
+        }
+    }
+}
