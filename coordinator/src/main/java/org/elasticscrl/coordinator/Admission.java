@@ -115,7 +115,8 @@ final class Admission {
             answer.accept(q);
             return;
         }
-        if (firstRefusal(q.replyTo().path().address().toString(), why)) {
+        // once per shell, order and reason (a shell's periodic hello must not hide its later orders' refusals)
+        if (firstRefusal(q.replyTo().path().address() + " " + q.command(), why)) {
             ctx.getLog().warn("refused an operator's '{}' from {}: {}", q.command(), q.replyTo().path().address(), why);
         }
         q.replyTo().tell(Operators.error("refused: " + secret.forPeer(why)));

@@ -80,6 +80,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
     private final Operators operators;
     private final Departures departed;
     private final Receive<Command> fromWorkers = workerMessages();
+    /** Downs members that prove no cluster secret. */
+    private final Gatekeeper gate;
 
     /** Set when this coordinator took over a run another one was running. */
     private Takeover takeover;
@@ -133,6 +135,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         this.departed = new Departures(this, Departures.downing(ctx));
         this.registrations = new Registrations(setup, members, steps, departed, this);
         this.operators = new Operators(setup, members, steps, this, registrations.admission().crashLoops());
+        this.gate = Gatekeeper.of(ctx, timers, setup.secret().isSet(), this);
+        registrations.onProven(gate::proven);
         this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
         if (previous != null && !previous.runId().equals(setup.runId())) {
             ctx.getLog().warn("replicated state of run {} ignored: this coordinator runs {}", previous.runId(),
@@ -175,8 +179,13 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                     }
                 }))
                 .onMessage(Takeover.GraceOver.class, m -> then(this::onGraceOver))
-                .onMessage(Query.class, m -> then(() -> registrations.admission().ifAdmitted(m, getContext(),
-                        operators::answer)))
+                .onMessage(Query.class, m -> then(() -> registrations.admission().ifAdmitted(m, getContext(), q -> {
+                    registrations.proven(q.replyTo().path().address());
+                    operators.answer(q);
+                })))
+                .onMessage(Gatekeeper.Joined.class, m -> then(() -> gate.joined(m)))
+                .onMessage(Gatekeeper.Removed.class, m -> then(() -> gate.removed(m)))
+                .onMessage(Gatekeeper.Check.class, m -> then(gate::check))
                 .onMessage(Command.class, m -> then(() -> registrations.unsealed(m, getContext())))
                 .build();
     }

@@ -29,6 +29,7 @@ final class Registrations {
     private final Admission admission;
     private final WorkerKinds kinds;
     private final List<String> joinOrder = new ArrayList<>();
+    private java.util.function.Consumer<org.apache.pekko.actor.Address> proven = a -> { };
 
     Registrations(Coordinator.Setup setup, Membership<WorkerLink> members, StepCycle steps,
             Departures departed, Roster roster) {
@@ -46,6 +47,16 @@ final class Registrations {
         return admission;
     }
 
+    /** Who is told of every node that proved the cluster secret. */
+    void onProven(java.util.function.Consumer<org.apache.pekko.actor.Address> listener) {
+        proven = listener;
+    }
+
+    /** The node at {@code address} proved the cluster secret. */
+    void proven(org.apache.pekko.actor.Address address) {
+        proven.accept(address);
+    }
+
     /** A worker named by an operator: its id, or an index into the order workers first registered in. */
     String byJoinOrder(String spec) {
         return spec.matches("\\d{1,9}") && Integer.parseInt(spec) < joinOrder.size()
@@ -60,6 +71,7 @@ final class Registrations {
             Function<String, Command> watch) {
         String ref = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(m.worker());
         if (admission.proven(m, ref)) {
+            proven(m.worker().path().address());
             // its earlier JVM is gone even if this one is refused: do not leave that node to the split-brain resolver
             var earlier = members.get(m.workerId()).filter(w -> !w.ref.ref().equals(m.worker()));
             if (earlier.isPresent()) {

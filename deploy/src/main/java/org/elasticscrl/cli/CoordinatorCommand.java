@@ -71,12 +71,14 @@ final class CoordinatorCommand implements Callable<Integer> {
         System.err.println((join == null ? "coordinator" : "standby coordinator") + " of " + run.dir() + " at " + bind
                 + " (" + SecurityOptions.describe(secured) + "); workers: scrl worker --join " + (join == null ? bind : join));
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-            ClusterNodes.coordinator(ctx.getSystem(), Behaviors.setup(c -> {
+            var proxy = ClusterNodes.coordinator(ctx.getSystem(), Behaviors.setup(c -> {
                 files.set(new RunFiles(run.dir().path()));
                 return Coordinator.create(new Coordinator.Setup(run.cfg(), run.yaml(),
                         run.dir().path().getFileName().toString(), files.get(), tensors, drains, done::complete,
                         SecurityOptions.secret(secured), metrics));
             }));
+            // a standby proves the secret to the active coordinator's gatekeeper (the active one is itself)
+            org.elasticscrl.node.NodeProof.start(ctx.getSystem(), proxy, SecurityOptions.secret(secured));
             return Behaviors.empty();
         }), ClusterNodes.SYSTEM, observability.management(ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
                 List.of(ClusterNodes.COORDINATOR_ROLE), join == null ? bind : join, secured), hp[0]));

@@ -1,7 +1,6 @@
 package org.elasticscrl.cli;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,9 +170,7 @@ final class LocalRun {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return org.elasticscrl.node.FreePorts.pick();
     }
 
     /** Steps committed so far: lines of the coordinator's commits.csv. */

@@ -2,7 +2,6 @@ package org.elasticscrl.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -300,8 +299,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        try {
+            return org.elasticscrl.node.FreePorts.pick();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -46,8 +46,10 @@ public final class RogueNode {
         String seed = args[0];
         String victim = args[1];
         Path dir = Path.of(args[2]);
+        // when it is downed it reports before it exits
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterNodes.SYSTEM,
-                ClusterNodes.config("127.0.0.1", 0, List.of("rogue"), seed, NodeSecurity.NONE));
+                com.typesafe.config.ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off")
+                        .withFallback(ClusterNodes.config("127.0.0.1", 0, List.of("rogue"), seed, NodeSecurity.NONE)));
         ActorRef<CoordinatorProtocol.Command> coordinator = ClusterNodes.coordinatorProxy(system);
         Map<String, Integer> attempts = new LinkedHashMap<>();
         List<ShellProtocol.Command> answers = new ArrayList<>();
@@ -59,6 +61,7 @@ public final class RogueNode {
                     return Behaviors.same();
                 }).build(), "rogue-shell", org.apache.pekko.actor.typed.Props.empty());
         var member = org.apache.pekko.cluster.typed.Cluster.get(system);
+        long start = System.nanoTime();
         for (int i = 0; i < 600 && member.selfMember().status() != org.apache.pekko.cluster.MemberStatus.up(); i++) {
             Thread.sleep(100); // joined without any credential: the "secret only" setup lets it
         }
@@ -100,15 +103,16 @@ public final class RogueNode {
                     shell, "00000000", "Zm9yZ2Vk", ClusterSecret.nonce(), System.currentTimeMillis()));
         }
 
-        // a captured order: the test made it for this shell with the secret; the operator's copy counts once
+        // an order an operator's shell (elsewhere) gave, captured on the wire: its proof binds that shell's ref
         Files.writeString(dir.resolve("reply-ref"), self);
         Path captured = dir.resolve("captured");
         for (int i = 0; i < 300 && !Files.exists(captured); i++) {
             Thread.sleep(100);
         }
         String[] q = Files.readString(captured).trim().split("\n");
-        var order = new CoordinatorProtocol.Query(q[0], q[1], shell, q[2], q[3], q[4], Long.parseLong(q[5]));
-        coordinator.tell(order); // as the operator sent it
+        ActorRef<ShellProtocol.Command> operator = ActorRefResolver.get(system).resolveActorRef(q[6]);
+        var order = new CoordinatorProtocol.Query(q[0], q[1], operator, q[2], q[3], q[4], Long.parseLong(q[5]));
+        coordinator.tell(order); // the operator's own copy, as it arrived
         Thread.sleep(2000);
         send(attempts, "captured operator order replayed", coordinator, order);
 
@@ -134,7 +138,17 @@ public final class RogueNode {
                     new WorkerProtocol.Welcome("run", "a: 1\n", 1, 0, ClusterSecret.nonce(), "Zm9yZ2Vk"));
         }
         Thread.sleep(3000);
+        // having proven nothing, it should be downed by the coordinator's gatekeeper, which ends this system
+        boolean downed;
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(120, java.util.concurrent.TimeUnit.SECONDS);
+            downed = true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            downed = false;
+        }
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("downed", downed);
+        out.put("member_for_seconds", (System.nanoTime() - start) / 1_000_000_000L);
         out.put("attempts", attempts);
         out.put("workers_found", workers.size());
         synchronized (answers) {
@@ -144,6 +158,7 @@ public final class RogueNode {
         System.out.println("ROGUE " + new ObjectMapper().writeValueAsString(out));
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().get();
+        System.exit(0);
     }
 
     private static <T> void send(Map<String, Integer> attempts, String kind, ActorRef<T> to, WireMessage m) {

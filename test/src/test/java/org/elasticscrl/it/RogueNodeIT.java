@@ -27,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RogueNodeIT {
     static final byte[] SECRET = "the secret of the rogue node test".getBytes(StandardCharsets.UTF_8);
+    static final int PROVE_WITHIN = 30;
+    /** Long enough to outlast the attack and the rogue node's downing. */
+    static final int EPOCHS = 10;
+    static final long STEPS = (long) EPOCHS * ElasticClusterIT.SCENES / ElasticClusterIT.BATCH;
 
     @Test
     void aNodeWithoutCredentialsChangesNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
@@ -34,14 +38,17 @@ class RogueNodeIT {
         Path secretFile = Files.write(tmp.resolve("secret"), SECRET);
         ClusterSecret secret = ClusterSecret.of(SECRET);
         List<String> args = new ArrayList<>(ElasticClusterIT.runArgs());
+        args.removeIf(a -> a.startsWith("--train/max_epochs") || a.startsWith("--train/snapshot_interval"));
+        args.addAll(List.of("--train/max_epochs=" + EPOCHS, "--train/snapshot_interval=" + EPOCHS));
         args.addAll(List.of("--secret-file", secretFile.toString()));
         JsonNode rogue;
         long attackFrom;
         long attackTo;
-        try (LocalCluster cluster = new LocalCluster(dir)) {
+        // room for the whole attack before the gatekeeper downs the rogue node, which proves nothing
+        try (LocalCluster cluster = new LocalCluster(dir, "-Dscrl.cluster.prove-within=" + PROVE_WITHIN + "s")) {
             cluster.startCoordinator(args);
-            cluster.startWorker("worker-0", "--secret-file", secretFile.toString(), "--throttle", "0.5");
-            cluster.startWorker("worker-1", "--secret-file", secretFile.toString(), "--throttle", "0.5");
+            cluster.startWorker("worker-0", "--secret-file", secretFile.toString(), "--throttle", "0.3");
+            cluster.startWorker("worker-1", "--secret-file", secretFile.toString(), "--throttle", "0.3");
             cluster.awaitCommitted(2, 240);
             Path exchange = Files.createDirectories(tmp.resolve("exchange"));
             attackFrom = System.currentTimeMillis();
@@ -51,28 +58,32 @@ class RogueNodeIT {
             for (int i = 0; i < 600 && !Files.exists(ref); i++) {
                 Thread.sleep(100);
             }
-            // what an operator sent, as someone on the network captured it
-            String replyRef = Files.readString(ref).trim();
+            // what an operator's shell on another node sent, as someone on the network captured it
+            String operatorRef = "pekko://scrl@127.0.0.1:1/system/operator-shell#1";
             String nonce = ClusterSecret.nonce();
             long now = System.currentTimeMillis();
             Files.writeString(exchange.resolve("captured.tmp"), String.join("\n", "status", "", secret.fingerprint(),
-                    secret.queryCredential("status", "", replyRef, nonce, now), nonce, Long.toString(now)));
+                    secret.queryCredential("status", "", operatorRef, nonce, now), nonce, Long.toString(now),
+                    operatorRef));
             Files.move(exchange.resolve("captured.tmp"), exchange.resolve("captured"));
-            assertTrue(p.waitFor(180, TimeUnit.SECONDS), "the rogue node finishes its attack");
+            assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the rogue node finishes its attack");
             attackTo = System.currentTimeMillis() + 5000; // what it sent last has arrived by then
-            assertTrue(cluster.committed() < ElasticClusterIT.STEPS, "the attack came while the run trained");
+            assertTrue(cluster.committed() < STEPS, "the attack came while the run trained");
             String line = cluster.log("rogue.log").lines().filter(l -> l.startsWith("ROGUE ")).findFirst()
                     .orElseThrow(() -> new AssertionError("the rogue node printed nothing:\n" + cluster.log("rogue.log")));
             rogue = new ObjectMapper().readTree(line.substring(6));
             assertEquals(0, cluster.awaitCoordinator(300), "the run finishes");
 
             RunRecords records = new RunRecords(dir);
-            var cfg = ElasticClusterIT.config(dir);
+            List<String> cfgArgs = new ArrayList<>(args.subList(2, args.size()));
+            cfgArgs.removeIf(a -> a.startsWith("--secret-file") || a.equals(secretFile.toString()));
+            cfgArgs.add("--save_dir=" + dir);
+            var cfg = org.elasticscrl.config.ConfigLoader.load("scrl_cpu", cfgArgs);
             var commits = records.commits();
-            Invariants.everyStepCommittedOnce(commits, ElasticClusterIT.STEPS);
+            Invariants.everyStepCommittedOnce(commits, STEPS);
             Invariants.everySampleOnce(cfg, commits, ElasticClusterIT.SCENES);
             Invariants.schedulesByStep(cfg, commits, ElasticClusterIT.SCENES);
-            Invariants.replicasAgree(records.checksums(), ElasticClusterIT.STEPS);
+            Invariants.replicasAgree(records.checksums(), STEPS);
 
             String coordinator = cluster.log("coordinator.log");
             String workers = cluster.log("worker-0.log") + cluster.log("worker-1.log");
@@ -98,7 +109,7 @@ class RogueNodeIT {
             if (coordinator.contains("paused")) {
                 effects.add("the run was paused");
             }
-            assertEquals(1, rogue.get("answers_ok").asInt(), "only the operator's own copy of the order was answered");
+            assertEquals(0, rogue.get("answers_ok").asInt(), "nothing the rogue asked was answered");
             Map<String, String> evidence = Map.ofEntries(
                     Map.entry("to coordinator, unsealed", "unsealed"),
                     Map.entry("to coordinator, sealed under a guessed key", "its MAC does not verify"),
@@ -126,6 +137,10 @@ class RogueNodeIT {
             System.out.printf("%-45s %8d %8s   effects: %d%n", "total", total, "", effects.size());
             assertTrue(effects.isEmpty(), "the rogue node changed the run: " + effects);
             assertFalse(rogue.get("workers_found").asInt() < 2, "the rogue found both workers to attack");
+            // it joined without credentials: downed once it had proven nothing for PROVE_WITHIN seconds
+            assertTrue(rogue.get("downed").asBoolean(), "the gatekeeper downed the rogue node: " + rogue);
+            assertTrue(coordinator.contains("proved no cluster secret within " + PROVE_WITHIN + " s"), "one line says so");
+            assertTrue(rogue.get("member_for_seconds").asInt() <= PROVE_WITHIN + 15, rogue.toString());
         }
     }
 }
