@@ -12,7 +12,7 @@ import org.elasticscrl.platform.KernelPolicy.Choice;
 
 /**
  * A local cluster (a coordinator, a standby, N workers) driven through a seeded random fault
- * schedule: workers killed (SIGKILL), frozen (SIGSTOP for a few seconds, then SIGCONT), leaving
+ * schedule ({@link ChaosSchedule}): workers killed (SIGKILL), frozen (SIGSTOP for a few seconds, then SIGCONT), leaving
  * (SIGTERM), joining, the active coordinator killed (a new standby is started after), and two
  * faults close together. Afterwards the run's records are audited ({@link RunAudit}) and each
  * fault's time to the coordinator's decision is read from membership.csv.
@@ -58,6 +58,7 @@ final class ChaosRun {
         Path dir = run.dir().path();
         long start = System.currentTimeMillis();
         long deadline = start + TimeUnit.SECONDS.toMillis(timeoutSeconds);
+        long[] due = ChaosSchedule.marks(faults, run.cfg().train().maxEpochs() * stepsPerEpoch(), rng);
         try {
             startCoordinator();
             startCoordinator();
@@ -67,8 +68,11 @@ final class ChaosRun {
             waitFor(() -> LocalRun.committedSteps(dir) >= 2, deadline);
             lastCommitAt = System.currentTimeMillis();
             while (injected.size() < faults && running() && System.currentTimeMillis() < deadline) {
+                // due at its step, and not before the cluster had a while to settle from the last fault
+                long mark = due[injected.size()];
                 long next = System.currentTimeMillis() + (long) (intervalSeconds * 1000 * (0.5 + rng.nextDouble()));
-                waitFor(() -> System.currentTimeMillis() >= next || !running(), deadline);
+                waitFor(() -> System.currentTimeMillis() >= next && LocalRun.committedSteps(dir) >= mark
+                        || !running(), deadline);
                 if (running()) {
                     Kind first = pick(true);
                     inject(first);

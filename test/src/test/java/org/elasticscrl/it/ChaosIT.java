@@ -26,7 +26,7 @@ class ChaosIT {
 
     @Test
     void sixMixedFaultsLoseNothing(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
-        campaign(tmp, FAULTS, 16, 600);
+        campaign(tmp, FAULTS, 24, 600);
     }
 
     /** The long campaign (tagged: {@code -Dscrl.it.excluded=none -Dit.test=ChaosIT}). */
@@ -39,7 +39,7 @@ class ChaosIT {
     private static void campaign(Path tmp, int faults, int epochs, int timeout) throws Exception {
         Path dir = tmp.resolve("chaos");
         List<String> args = new ArrayList<>(List.of("chaos", "--faults", Integer.toString(faults), "--seed", "7",
-                "--interval", "6", "--timeout", Integer.toString(timeout)));
+                "--interval", "4", "--timeout", Integer.toString(timeout)));
         List<String> run = new ArrayList<>(ElasticClusterIT.runArgs().subList(2, ElasticClusterIT.runArgs().size()));
         run.removeIf(a -> a.startsWith("--train/max_epochs") || a.startsWith("--train/snapshot_interval"));
         run.addAll(List.of("--train/max_epochs=" + epochs, "--train/snapshot_interval=" + epochs,
@@ -51,16 +51,28 @@ class ChaosIT {
             exit = tools.runTool(args, "chaos.log", timeout + 300);
         }
         String log = Files.readString(tmp.resolve("logs/chaos.log"));
+        String why = log + coordinatorLogs(dir);
         JsonNode r = new ObjectMapper().readTree(dir.resolve("chaos.json").toFile());
         JsonNode audit = r.path("audit");
-        assertEquals(faults, r.path("faults").size(), "faults injected\n" + log);
-        assertEquals(0, audit.path("lostSteps").asLong(), "committed steps lost\n" + log);
-        assertEquals(0, audit.path("repeatedSteps").asLong(), "steps committed twice\n" + log);
-        assertEquals(0, audit.path("missedSamples").asLong(), "samples missed\n" + log);
-        assertEquals(0, audit.path("duplicatedSamples").asLong(), "samples counted twice\n" + log);
-        assertEquals(0, audit.path("checksumMismatches").asLong(), "replica checksum mismatches\n" + log);
-        assertTrue(audit.path("commitsChecked").asLong() > audit.path("expectedSteps").asLong() / 2, log);
-        assertEquals(0, exit, "scrl chaos exit code (every fault decided, the run complete)\n" + log);
+        assertEquals(faults, r.path("faults").size(), "faults injected\n" + why);
+        assertEquals(0, audit.path("lostSteps").asLong(), "committed steps lost\n" + why);
+        assertEquals(0, audit.path("repeatedSteps").asLong(), "steps committed twice\n" + why);
+        assertEquals(0, audit.path("missedSamples").asLong(), "samples missed\n" + why);
+        assertEquals(0, audit.path("duplicatedSamples").asLong(), "samples counted twice\n" + why);
+        assertEquals(0, audit.path("checksumMismatches").asLong(), "replica checksum mismatches\n" + why);
+        assertTrue(audit.path("commitsChecked").asLong() > audit.path("expectedSteps").asLong() / 2, why);
+        assertEquals(0, exit, "scrl chaos exit code (every fault decided, the run complete)\n" + why);
         System.out.println(log.substring(Math.max(0, log.indexOf("+---"))));
+    }
+
+    /** The last lines of each coordinator's log: why a coordinator exited as it did, when the campaign fails. */
+    private static String coordinatorLogs(Path dir) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; Files.exists(dir.resolve("coordinator-" + i + ".log")); i++) {
+            List<String> lines = Files.readAllLines(dir.resolve("coordinator-" + i + ".log"));
+            b.append("\n--- coordinator-").append(i).append(".log, last lines ---\n")
+                    .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
+        }
+        return b.toString();
     }
 }
