@@ -88,16 +88,21 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
 
     /** The coordinator of a run, supervised ({@link CoordinatorSupervisor}). */
     public static Behavior<Command> create(Setup setup) {
-        return CoordinatorSupervisor.supervise(setup, running(setup));
+        return create(setup, () -> true);
+    }
+
+    /** As {@link #create(Setup)}; while {@code majorityReachable} is false, stores fail as if this node were cut off. */
+    static Behavior<Command> create(Setup setup, java.util.function.BooleanSupplier majorityReachable) {
+        return CoordinatorSupervisor.supervise(setup, running(setup, majorityReachable));
     }
 
     /**
      * The coordinator first reads the replicated run state (messages meanwhile are stashed): a
      * state of this run means another coordinator ran it and died — take it over.
      */
-    private static Behavior<Command> running(Setup setup) {
+    private static Behavior<Command> running(Setup setup, java.util.function.BooleanSupplier majorityReachable) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
-            Replication replication = Replication.of(ctx, Duration.ofSeconds(3));
+            Replication replication = Replication.of(ctx, Duration.ofSeconds(3), majorityReachable);
             replication.load(false);
             return Behaviors.receive(Command.class)
                     .onMessage(Replication.Loaded.class, m -> {

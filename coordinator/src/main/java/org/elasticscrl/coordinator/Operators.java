@@ -118,6 +118,9 @@ final class Operators {
     }
 
     private String state() {
+        if (steps.replicationWait() != null) {
+            return "replicating";
+        }
         if (steps.finishing()) {
             return "finishing";
         }
@@ -132,6 +135,9 @@ final class Operators {
 
     /** What the coordinator waits on right now, in words. */
     private String waitingOn() {
+        if (steps.replicationWait() != null) {
+            return steps.replicationWait();
+        }
         StepRun s = steps.step();
         if (s == null) {
             if (steps.paused()) {

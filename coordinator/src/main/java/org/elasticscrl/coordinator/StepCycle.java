@@ -103,6 +103,11 @@ final class StepCycle {
         return resuming;
     }
 
+    /** What the run waits for while its state is not yet stored by a majority; null when nothing is. */
+    String replicationWait() {
+        return replication.waitingFor();
+    }
+
     /** Continue a run another coordinator was running: its replicated state, no step in flight. */
     void resume(RunState s) {
         tasks.closeEpoch();
@@ -144,12 +149,13 @@ final class StepCycle {
                 tasks.lossSum(), tasks.samples(), finished);
     }
 
-    /** The state is replicated (or could not be, within the timeout): do what waited for it. */
+    /** The state is replicated on a majority: do what waited for it (not acknowledged: store it again). */
     void stored(Replication.Stored m) {
         if (!m.ok()) {
-            ctx.getLog().warn("run state after step {} not acknowledged by a majority of coordinator nodes ({});"
-                    + " going on: the workers' replicas hold it", committed, m.detail());
+            replication.retry(m);
+            return;
         }
+        replication.acknowledged();
         Runnable next = afterStore;
         afterStore = null;
         if (next != null) {

@@ -72,6 +72,8 @@ final class CoordinatorHarness implements AutoCloseable {
     final RunFiles files;
     final TestProbe<Coordinator.Finished> finished;
     final ActorRef<CoordinatorProtocol.Command> coordinator;
+    /** While set, the coordinator's run-state stores fail as if it were cut off from the other coordinator nodes. */
+    final java.util.concurrent.atomic.AtomicBoolean replicationCut = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * {@code overrides} as on the command line; online and final evaluations and durable
@@ -87,7 +89,7 @@ final class CoordinatorHarness implements AutoCloseable {
         this.files = new RunFiles(dir);
         this.finished = kit.createTestProbe();
         this.coordinator = kit.spawn(Coordinator.create(new Coordinator.Setup(cfg, "yaml", "run", files, tensors,
-                Map.of(), f -> finished.ref().tell(f))));
+                Map.of(), f -> finished.ref().tell(f)), () -> !replicationCut.get()));
     }
 
     /** To the coordinator; what a worker says about itself goes in that worker's session, as a worker sends it. */

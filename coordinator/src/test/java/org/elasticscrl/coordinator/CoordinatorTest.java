@@ -187,6 +187,33 @@ class CoordinatorTest {
         assertEquals(1, w[0].lease().step()); // the next step is leased after the commit
     }
 
+    /**
+     * A commit is announced only once a majority of coordinator nodes holds the run state after it:
+     * a standby taking over from an older state would roll back replicas that applied the step.
+     */
+    @Test
+    void aCommitIsAnnouncedOnlyOnceAMajorityStoredItsState() {
+        harness(96, "--cluster/min_workers=2");
+        Fake[] w = h.two();
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        h.replicationCut.set(true);
+        h.send(h.answer(w[0], la));
+        h.send(h.answer(w[1], lb));
+        for (int attempt = 0; attempt < 3; attempt++) { // each store times out: nothing announced, nothing recorded
+            w[0].probe().expectNoMessage(QUIET);
+            w[1].probe().expectNoMessage(Duration.ZERO);
+            assertTrue(h.readCommits().isEmpty());
+            time.timePasses(Duration.ofSeconds(3));
+        }
+        h.replicationCut.set(false); // the retry after the next timeout reaches a majority
+        time.timePasses(Duration.ofSeconds(3));
+        Commit c = w[0].commit();
+        assertEquals(c, w[1].commit());
+        assertEquals(0, c.step());
+        assertEquals(1, h.readCommits().size());
+    }
+
     @Test
     void contributionsOfPastStepsOrOtherLeasesAreRefusedAndCountNothing() {
         harness(96, "--cluster/min_workers=2");
