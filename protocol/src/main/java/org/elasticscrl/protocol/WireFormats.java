@@ -213,11 +213,17 @@ final class WireFormats {
 
     private static ScrlProto.BlobRef blob(BlobRef r) {
         return ScrlProto.BlobRef.newBuilder().setHost(r.host()).setPort(r.port()).setId(r.id()).setBytes(r.bytes())
+                .setSha256(com.google.protobuf.ByteString.copyFrom(java.util.HexFormat.of().parseHex(r.sha256())))
                 .build();
     }
 
     private static BlobRef blob(ScrlProto.BlobRef p) {
-        return new BlobRef(p.getHost(), p.getPort(), p.getId(), p.getBytes());
+        int digest = p.getSha256().size();
+        if (digest != 0 && digest != 32) {
+            throw new IllegalArgumentException("a blob reference's SHA-256 has " + digest + " bytes, not 32");
+        }
+        return new BlobRef(p.getHost(), p.getPort(), p.getId(), p.getBytes(),
+                java.util.HexFormat.of().formatHex(p.getSha256().toByteArray()));
     }
 
     private static ScrlProto.StepMetrics metrics(StepMetrics m) {

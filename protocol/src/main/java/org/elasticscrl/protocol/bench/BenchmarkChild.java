@@ -38,8 +38,9 @@ public final class BenchmarkChild {
             Thread rawServer = new Thread(() -> serveRaw(raw, payload), "raw-server");
             rawServer.setDaemon(true);
             rawServer.start();
-            System.out.printf("READY %d %d %d %d%n", ref.port(), ref.id(), ref.bytes(),
-                    ((InetSocketAddress) raw.getLocalAddress()).getPort());
+            System.out.printf("READY %d %d %d %d %s%n", ref.port(), ref.id(), ref.bytes(),
+                    ((InetSocketAddress) raw.getLocalAddress()).getPort(),
+                    org.elasticscrl.protocol.blob.PayloadDigest.of(payload));
             System.out.flush();
             while (System.in.read() >= 0) {
                 // parent alive

@@ -40,6 +40,8 @@ import org.elasticscrl.protocol.tensor.TensorCodec;
  *       ({@link TensorCodec#addTo});
  *   <li><b>fetch only</b>: the same streaming fetches with a consumer that drops the bytes — the
  *       transport's own cost;
+ *   <li><b>aggregate, SHA-256 checked</b>: the same, each payload's SHA-256 computed while it streams and
+ *       compared with its ref's, as with a cluster secret;
  *   <li><b>raw</b>: the same bytes from the same children over plain blocking sockets, one thread per
  *       child, read into a reused buffer and dropped — the floor for moving them at all. Timed twice, the
  *       child writing the payload in one call and in the blob server's 8 MiB windows (which is faster
@@ -61,11 +63,12 @@ import org.elasticscrl.protocol.tensor.TensorCodec;
 public final class TransportBenchmark {
     private TransportBenchmark() {}
 
-    private record Child(Process process, BlobRef ref, int rawPort) {}
+    /** {@code checked}: the same payload's ref announcing its SHA-256, as a server with the cluster secret's does. */
+    private record Child(Process process, BlobRef ref, BlobRef checked, int rawPort) {}
 
     /** Medians in milliseconds, and whether the accumulator held the exact expected sums. */
     public record Result(double aggregateMillis, double fetchThenSumMillis, double fetchMillis, double rawMillis,
-            String sumCheck) {
+            String sumCheck, double checkedMillis) {
         public double ratio() {
             return aggregateMillis / rawMillis;
         }
@@ -98,27 +101,31 @@ public final class TransportBenchmark {
                     bytes / 1e6, children * bytes / 1e6, chunk >> 10, threads, rounds, warmup, loadAverage());
             float[][] acc = new float[1][];
             float[] acc2 = new float[floats];
-            List<Timed> modes = List.of(() -> aggregate(client, kids, acc), () -> fetchThenSum(client, kids, acc2),
+            float[][] acc3 = new float[1][];
+            List<Timed> modes = List.of(() -> aggregate(client, kids, acc, false), () -> fetchThenSum(client, kids, acc2),
                     () -> fetchOnly(client, kids), () -> rawCopy(rawPool, rawConnections, bytes, chunk, ONE_WRITE),
-                    () -> rawCopy(rawPool, rawConnections, bytes, chunk, WINDOWED));
+                    () -> rawCopy(rawPool, rawConnections, bytes, chunk, WINDOWED),
+                    () -> aggregate(client, kids, acc3, true));
             double[][] times = new double[modes.size()][rounds];
             System.out.println("round  aggregate ms  fetch, then sum ms  fetch only ms  raw, one write ms"
-                    + "  raw, 8 MiB writes ms");
+                    + "  raw, 8 MiB writes ms  aggregate, SHA-256 checked ms");
             for (int r = -warmup; r < rounds; r++) {
                 double[] t = new double[modes.size()];
                 for (int i = 0; i < modes.size(); i++) {
                     int m = Math.floorMod(r + i, modes.size()); // rotate the order: no mode always runs first
                     t[m] = modes.get(m).run();
                 }
-                System.out.printf("%5s  %12.1f  %18.1f  %13.1f  %17.1f  %20.1f%n", r < 0 ? "warm" : String.valueOf(r + 1),
-                        t[0], t[1], t[2], t[3], t[4]);
+                System.out.printf("%5s  %12.1f  %18.1f  %13.1f  %17.1f  %20.1f  %30.1f%n",
+                        r < 0 ? "warm" : String.valueOf(r + 1), t[0], t[1], t[2], t[3], t[4], t[5]);
                 for (int m = 0; r >= 0 && m < modes.size(); m++) times[m][r] = t[m];
             }
             String sums = check(acc[0], children);
             String sums2 = check(acc2, children);
+            String sums3 = check(acc3[0], children);
             // the floor is whichever way of writing the raw bytes was faster in this run
             Result result = new Result(median(times[0]), median(times[1]), median(times[2]),
-                    Math.min(median(times[3]), median(times[4])), sums.equals("ok") ? sums2 : sums);
+                    Math.min(median(times[3]), median(times[4])),
+                    !sums.equals("ok") ? sums : !sums2.equals("ok") ? sums2 : sums3, median(times[5]));
             System.out.printf("median raw copy: %.1f ms in one write per payload, %.1f ms in 8 MiB writes (the blob"
                     + " server's); the faster is the floor%n", median(times[3]), median(times[4]));
             double total = children * (double) bytes;
@@ -129,6 +136,9 @@ public final class TransportBenchmark {
                     + " %.1f ms) / raw copy %.2fx; fetch only / raw copy %.2fx%n", result.ratio(),
                     result.fetchThenSumMillis, result.fetchThenSumMillis / result.rawMillis,
                     result.fetchMillis / result.rawMillis);
+            System.out.printf("with every payload's SHA-256 checked while it streams (a cluster secret's setting): aggregate"
+                    + " %.1f ms, %.2fx the raw copy, %.2fx the unchecked aggregate%n", result.checkedMillis,
+                    result.checkedMillis / result.rawMillis, result.checkedMillis / result.aggregateMillis);
             System.out.println("sum check: " + result.sumCheck + "; load average now " + loadAverage());
             return result;
         } finally {
@@ -143,7 +153,7 @@ public final class TransportBenchmark {
     }
 
     /** Fetches every child's payload at once into one {@link StreamingSum}: the coordinator's own path. */
-    private static double aggregate(BlobClient client, List<Child> kids, float[][] acc) {
+    private static double aggregate(BlobClient client, List<Child> kids, float[][] acc, boolean checked) {
         long start = System.nanoTime();
         StreamingSum sum = new StreamingSum(h -> {});
         sum.reuse(acc[0]); // the last round's accumulator, as the coordinator reuses the last step's
@@ -152,7 +162,7 @@ public final class TransportBenchmark {
         for (Child c : kids) {
             PayloadSummer s = sum.summer();
             summers.add(s);
-            fetches.add(client.fetch(c.ref, s::accept));
+            fetches.add(client.fetch(checked ? c.checked : c.ref, s::accept));
         }
         CompletableFuture.allOf(fetches.toArray(new CompletableFuture<?>[0])).join();
         for (PayloadSummer s : summers) s.finish();
@@ -244,7 +254,7 @@ public final class TransportBenchmark {
         }
         String[] f = line.split(" ");
         BlobRef ref = new BlobRef("127.0.0.1", Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
-        return new Child(p, ref, Integer.parseInt(f[4]));
+        return new Child(p, ref, new BlobRef(ref.host(), ref.port(), ref.id(), ref.bytes(), f[5]), Integer.parseInt(f[4]));
     }
 
     /** This JVM's class path, plus where this class came from (exec:java runs inside Maven's JVM). */

@@ -2,6 +2,7 @@ package org.elasticscrl.protocol.blob;
 
 import static org.elasticscrl.protocol.blob.BlobFetchException.Reason.CLOSED;
 import static org.elasticscrl.protocol.blob.BlobFetchException.Reason.CONNECTION_LOST;
+import static org.elasticscrl.protocol.blob.BlobFetchException.Reason.INTEGRITY;
 import static org.elasticscrl.protocol.blob.BlobFetchException.Reason.NOT_FOUND;
 import static org.elasticscrl.protocol.blob.BlobFetchException.Reason.PROTOCOL;
 import static org.elasticscrl.protocol.blob.BlobFetchException.Reason.TIMEOUT;
@@ -107,7 +108,11 @@ public final class BlobClient implements AutoCloseable {
             }
             ByteBuffer dst = ByteBuffer.allocateDirect((int) length);
             conn.readBody(dst, progress);
-            return dst.flip();
+            dst.flip();
+            if (!ref.sha256().isEmpty()) {
+                checkDigest(ref, PayloadDigest.of(dst));
+            }
+            return dst;
         });
     }
 
@@ -117,9 +122,28 @@ public final class BlobClient implements AutoCloseable {
      */
     public CompletableFuture<Long> fetch(BlobRef ref, ChunkConsumer consumer) {
         return submit(ref, (conn, length, progress) -> {
-            conn.streamBody(length, consumer, progress);
+            if (ref.sha256().isEmpty()) {
+                conn.streamBody(length, consumer, progress);
+                return length;
+            }
+            // the consumer has taken the bytes by the time they prove false: the fetch fails, and a
+            // caller summing while streaming discards that sum (as for any transfer failing midway)
+            PayloadDigest digest = new PayloadDigest();
+            conn.streamBody(length, chunk -> {
+                digest.update(chunk);
+                consumer.accept(chunk);
+            }, progress);
+            checkDigest(ref, digest.hex());
             return length;
         });
+    }
+
+    private static void checkDigest(BlobRef ref, String received) throws BlobFetchException {
+        if (!received.equals(ref.sha256())) {
+            throw new BlobFetchException(INTEGRITY, ref, "blob " + describe(ref) + " from " + peer(ref)
+                    + " does not match its announced SHA-256 (received " + received.substring(0, 12) + "…, announced "
+                    + ref.sha256().substring(0, 12) + "…): altered on the way or by its server; refused", null);
+        }
     }
 
     /** Connections opened so far (a diagnostic: persistent connections keep it near the number of peers). */

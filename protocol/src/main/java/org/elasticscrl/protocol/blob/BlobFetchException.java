@@ -16,6 +16,8 @@ public final class BlobFetchException extends IOException {
         CONNECTION_LOST,
         /** The peer answered something other than the blob the ref describes. */
         PROTOCOL,
+        /** The bytes received are not those whose SHA-256 the ref announces. */
+        INTEGRITY,
         /** The client was closed or the fetch cancelled. */
         CLOSED
     }

@@ -34,27 +34,38 @@ public final class BlobServer implements AutoCloseable {
      * @param maxConnections connections served at once; more are closed on accept
      * @param writeTimeout a response making no progress this long is abandoned
      * @param idleTimeout a connection without a request this long is closed (clients reconnect)
+     * @param handshakeTimeout a connection must finish its opening (greeting and proofs) within this,
+     *     however slowly it trickles bytes
+     * @param openingPerAddress connections one address may have in their opening at once; more are
+     *     closed on accept
      */
-    public record Settings(int maxConnections, Duration writeTimeout, Duration idleTimeout) {
-        public static final Settings DEFAULT = new Settings(256, Duration.ofSeconds(30), Duration.ofMinutes(2));
+    public record Settings(int maxConnections, Duration writeTimeout, Duration idleTimeout, Duration handshakeTimeout,
+            int openingPerAddress) {
+        public static final Settings DEFAULT = new Settings(256, Duration.ofSeconds(30), Duration.ofMinutes(2),
+                Duration.ofSeconds(5), 16);
 
         public Settings {
             if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1");
-            if (writeTimeout.isNegative() || writeTimeout.isZero() || idleTimeout.isNegative() || idleTimeout.isZero()) {
-                throw new IllegalArgumentException("timeouts must be positive: " + this);
+            if (openingPerAddress < 1) throw new IllegalArgumentException("openingPerAddress must be >= 1");
+            for (Duration d : new Duration[] {writeTimeout, idleTimeout, handshakeTimeout}) {
+                if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("timeouts must be positive: " + this);
             }
         }
 
         public Settings withMaxConnections(int n) {
-            return new Settings(n, writeTimeout, idleTimeout);
+            return new Settings(n, writeTimeout, idleTimeout, handshakeTimeout, openingPerAddress);
         }
 
         public Settings withWriteTimeout(Duration d) {
-            return new Settings(maxConnections, d, idleTimeout);
+            return new Settings(maxConnections, d, idleTimeout, handshakeTimeout, openingPerAddress);
         }
 
         public Settings withIdleTimeout(Duration d) {
-            return new Settings(maxConnections, writeTimeout, d);
+            return new Settings(maxConnections, writeTimeout, d, handshakeTimeout, openingPerAddress);
+        }
+
+        public Settings withHandshake(Duration timeout, int perAddress) {
+            return new Settings(maxConnections, writeTimeout, idleTimeout, timeout, perAddress);
         }
     }
 
@@ -72,6 +83,7 @@ public final class BlobServer implements AutoCloseable {
     private final Watchdog watchdog;
     private final Thread acceptor;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final OpeningConnections opening;
     private volatile boolean closed;
 
     private BlobServer(ServerSocketChannel server, String advertisedHost, Settings settings, BlobAuth auth) {
@@ -80,12 +92,15 @@ public final class BlobServer implements AutoCloseable {
         this.server = server;
         this.address = (InetSocketAddress) socketAddress(server);
         int port = address.getPort();
-        this.store = new BlobStore(advertisedHost, port);
+        // a server that serves only proven peers announces each payload's digest too: proving the peer
+        // does not keep the bytes from being altered on the way
+        this.store = new BlobStore(advertisedHost, port, System::nanoTime, auth.required());
+        this.opening = new OpeningConnections(settings.openingPerAddress());
         AtomicInteger n = new AtomicInteger();
         this.handlers = new ThreadPoolExecutor(0, settings.maxConnections(), 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "scrl-blob-server-" + port + "-" + n.incrementAndGet()));
-        Duration shortest = settings.writeTimeout().compareTo(settings.idleTimeout()) < 0
-                ? settings.writeTimeout() : settings.idleTimeout();
+        Duration shortest = java.util.stream.Stream.of(settings.writeTimeout(), settings.idleTimeout(),
+                settings.handshakeTimeout()).min(Duration::compareTo).orElseThrow();
         this.watchdog = new Watchdog("scrl-blob-server-" + port + "-watchdog", shortest.dividedBy(4));
         this.acceptor = daemon(this::acceptLoop, "scrl-blob-server-" + port + "-accept");
         acceptor.start();
@@ -134,6 +149,11 @@ public final class BlobServer implements AutoCloseable {
         return address.getPort();
     }
 
+    /** Connections from {@code peer} still in their opening (handshake). */
+    public int openingFrom(java.net.InetAddress peer) {
+        return opening.opening(peer);
+    }
+
     private void acceptLoop() {
         while (!closed) {
             SocketChannel ch;
@@ -143,34 +163,54 @@ public final class BlobServer implements AutoCloseable {
                 if (!closed) LOG.log(Level.ERROR, "blob server " + address + " stopped accepting", e);
                 return;
             }
+            java.net.InetAddress peer = peerAddress(ch);
+            OpeningConnections.Admission admitted = opening.open(peer);
+            if (admitted != OpeningConnections.Admission.ADMITTED) {
+                if (admitted == OpeningConnections.Admission.REFUSED_REPORT) {
+                    LOG.log(Level.WARNING, "blob server " + address + " refused connections from " + peer + ": "
+                            + settings.openingPerAddress() + " of its connections are still opening (reported once"
+                            + " until they end)");
+                }
+                closeQuietly(ch);
+                continue;
+            }
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 connections.add(ch);
                 if (closed) throw new RejectedExecutionException("closed");
-                handlers.execute(() -> serve(ch));
+                handlers.execute(() -> serve(ch, peer));
             } catch (IOException | RejectedExecutionException e) {
                 if (!closed) {
                     LOG.log(Level.WARNING, "blob server " + address + " refused a connection (at most "
                             + settings.maxConnections() + " at once): " + e);
                 }
                 connections.remove(ch);
+                opening.done(peer);
                 closeQuietly(ch);
             }
         }
     }
 
+    private static java.net.InetAddress peerAddress(SocketChannel ch) {
+        try {
+            return ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+        } catch (IOException | RuntimeException e) {
+            return java.net.InetAddress.getLoopbackAddress(); // already gone: counted under one key, closed soon
+        }
+    }
+
     /** One persistent connection: requests answered one after another until the peer hangs up. */
-    private void serve(SocketChannel ch) {
+    private void serve(SocketChannel ch, java.net.InetAddress from) {
         ByteBuffer request = ByteBuffer.allocateDirect(BlobWire.REQUEST_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer head = ByteBuffer.allocateDirect(BlobWire.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        String peer = "?";
+        String peer = from.getHostAddress();
         try {
-            peer = String.valueOf(ch.getRemoteAddress());
-            try (Watchdog.Watch w = watchdog.watch(ch, settings.idleTimeout())) {
-                auth.server(ch, peer, w);
-            } catch (BlobAuth.Refused e) {
-                LOG.log(Level.WARNING, "blob server " + address + " refused a connection: " + e.getMessage());
-                return;
+            try {
+                if (!opened(ch, peer)) {
+                    return;
+                }
+            } finally {
+                opening.done(from);
             }
             while (!closed) {
                 request.clear();
@@ -196,6 +236,27 @@ public final class BlobServer implements AutoCloseable {
         } finally {
             connections.remove(ch);
             closeQuietly(ch);
+        }
+    }
+
+    /**
+     * The connection's opening (greeting, proofs) within the handshake deadline; false when the peer
+     * was refused (logged).
+     */
+    private boolean opened(SocketChannel ch, String peer) throws IOException {
+        Watchdog.Watch w = watchdog.deadline(ch, settings.handshakeTimeout());
+        try (w) {
+            auth.server(ch, peer, w);
+            return true;
+        } catch (BlobAuth.Refused e) {
+            LOG.log(Level.WARNING, "blob server " + address + " refused a connection: " + e.getMessage());
+            return false;
+        } catch (IOException e) {
+            if (w.expired()) {
+                LOG.log(Level.WARNING, "blob server " + address + " closed a connection from " + peer
+                        + ": it did not finish its opening within " + settings.handshakeTimeout().toSeconds() + " s");
+            }
+            throw e;
         }
     }
 

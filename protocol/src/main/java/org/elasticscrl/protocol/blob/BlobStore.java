@@ -27,18 +27,23 @@ public final class BlobStore implements AutoCloseable {
     private final String host;
     private final int port;
     private final LongSupplier nanoClock;
+    private final boolean digests;
     private final Map<Long, Entry> blobs = new ConcurrentHashMap<>();
 
     /** A store whose refs point at the blob server reachable at {@code host:port}. */
     public BlobStore(String host, int port) {
-        this(host, port, System::nanoTime);
+        this(host, port, System::nanoTime, false);
     }
 
-    /** With an injected clock ({@link System#nanoTime()} semantics), for tests of expiry. */
-    public BlobStore(String host, int port, LongSupplier nanoClock) {
+    /**
+     * With an injected clock ({@link System#nanoTime()} semantics), for tests of expiry; {@code digests}:
+     * each ref carries its payload's SHA-256, which receivers check.
+     */
+    public BlobStore(String host, int port, LongSupplier nanoClock, boolean digests) {
         this.host = host;
         this.port = port;
         this.nanoClock = nanoClock;
+        this.digests = digests;
     }
 
     /** Offers the bytes between {@code payload}'s position and limit until removed. */
@@ -62,7 +67,7 @@ public final class BlobStore implements AutoCloseable {
         do {
             id = ThreadLocalRandom.current().nextLong();
         } while (blobs.putIfAbsent(id, e) != null);
-        return new BlobRef(host, port, id, view.remaining());
+        return new BlobRef(host, port, id, view.remaining(), digests ? PayloadDigest.of(view.duplicate()) : "");
     }
 
     /** A fresh read-only view of the blob (position 0), or {@code null} if unknown, removed or expired. */

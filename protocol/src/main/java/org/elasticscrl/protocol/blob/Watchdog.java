@@ -32,7 +32,17 @@ final class Watchdog implements AutoCloseable {
 
     /** Starts watching an operation on {@code channel}; close the watch when the operation ends. */
     Watch watch(Closeable channel, Duration timeout) {
-        Watch w = new Watch(channel, timeout.toNanos());
+        Watch w = new Watch(channel, timeout.toNanos(), false);
+        active.add(w);
+        return w;
+    }
+
+    /**
+     * As {@link #watch}, but the operation must end within {@code deadline} however much progress it
+     * reports: a peer trickling a byte at a time cannot hold it open (a handshake's bound).
+     */
+    Watch deadline(Closeable channel, Duration deadline) {
+        Watch w = new Watch(channel, deadline.toNanos(), true);
         active.add(w);
         return w;
     }
@@ -66,16 +76,20 @@ final class Watchdog implements AutoCloseable {
     final class Watch implements AutoCloseable {
         private final Closeable channel;
         private final long timeoutNanos;
+        private final boolean fixed;
         private volatile long lastProgress = System.nanoTime();
         private volatile boolean expired;
 
-        private Watch(Closeable channel, long timeoutNanos) {
+        private Watch(Closeable channel, long timeoutNanos, boolean fixed) {
             this.channel = channel;
             this.timeoutNanos = timeoutNanos;
+            this.fixed = fixed;
         }
 
         void progress() {
-            lastProgress = System.nanoTime();
+            if (!fixed) {
+                lastProgress = System.nanoTime();
+            }
         }
 
         /** Whether the watchdog closed the channel because the operation stalled. */

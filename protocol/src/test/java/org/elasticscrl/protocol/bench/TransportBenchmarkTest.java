@@ -11,6 +11,7 @@ class TransportBenchmarkTest {
     void runsWithChildJvmsAndSumsExactly() throws Exception {
         var result = TransportBenchmark.run(2, 100_003, 1, 16 << 10, 2);
         assertEquals("ok", result.sumCheck());
-        assertTrue(result.aggregateMillis() > 0 && result.fetchThenSumMillis() > 0 && result.rawMillis() > 0);
+        assertTrue(result.aggregateMillis() > 0 && result.fetchThenSumMillis() > 0 && result.rawMillis() > 0
+                && result.checkedMillis() > 0);
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class BlobStoreTest {
     private final AtomicLong now = new AtomicLong(-5_000_000_000L); // nanoTime may be negative
-    private final BlobStore store = new BlobStore("node-a", 7000, now::get);
+    private final BlobStore store = new BlobStore("node-a", 7000, now::get, false);
 
     @Test
     void putOffersAReadOnlyViewOfTheBytesBetweenPositionAndLimit() {
