@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -66,6 +65,12 @@ final class CheckpointManifest {
      */
     static CheckpointManifest open(Path dir, String runId, int required, int kept) {
         Path f = dir.resolve(FILE);
+        try {
+            Files.deleteIfExists(org.elasticscrl.platform.DurableFiles.temporary(f)); // a killed write's leftover
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove " + org.elasticscrl.platform.DurableFiles.temporary(f)
+                    + ": " + e.getMessage(), e);
+        }
         List<Entry> existing = new ArrayList<>();
         if (Files.exists(f)) {
             Contents c;
@@ -146,11 +151,10 @@ final class CheckpointManifest {
         entries.removeIf(e -> e.step() < oldestKept);
     }
 
+    /** Durably: a power cut leaves the previous manifest or this one, never an empty file. */
     private void write() {
         try {
-            Path tmp = file.resolveSibling("." + FILE + ".tmp");
-            JSON.writeValue(tmp.toFile(), contents());
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            org.elasticscrl.platform.DurableFiles.write(file, JSON.writeValueAsBytes(contents()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint manifest " + file, e);
         }

@@ -16,6 +16,7 @@ import org.elasticscrl.core.io.SafeTensors;
 import org.elasticscrl.core.io.SafeTensors.Tensor;
 import org.elasticscrl.core.train.StateLayout;
 import org.elasticscrl.core.train.TrainingState;
+import org.elasticscrl.platform.DurableFiles;
 
 /**
  * Checkpoint files: {@code checkpoint_{epoch}.safetensors} (every tensor of the state under
@@ -42,12 +43,14 @@ public final class Checkpoints {
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, file.getFileName());
         Files.move(link, dir.resolve(LAST), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.syncDirectory(dir);
         return file;
     }
 
     /**
-     * Writes {@code c} to {@code file} under a temporary name, synced, then renamed over it: a
-     * crash leaves the previous file or the new one, never half of one. {@code extra} goes into
+     * Writes {@code c} to {@code file} under a temporary name, synced, then renamed over it and the
+     * directory synced ({@link DurableFiles}): a crash or a power cut leaves the previous file or the
+     * new one, never half of one, and a failed write leaves no temporary. {@code extra} goes into
      * the metadata. Returns the CRC32C of the data section (recorded in the file too).
      */
     public static long writeFile(Path file, Checkpoint c, StateLayout layout, Map<String, String> extra)
@@ -70,9 +73,8 @@ public final class Checkpoints {
         meta.put("config", c.config());
         meta.put("crc32c", Long.toHexString(crc.getValue()));
         extra.forEach(meta::putIfAbsent);
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        SafeTensors.write(tmp, tensors, meta);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // a full disk or a kill mid-write leaves the previous file and no temporary behind
+        DurableFiles.write(file, tmp -> SafeTensors.write(tmp, tensors, meta));
         return crc.getValue();
     }
 

@@ -51,8 +51,12 @@ public final class DurableCopies {
         return new Written(file, crc, Files.size(file));
     }
 
-    /** Deletes all but the newest {@code kept} copies in {@code dir} (and temporaries a crash left). */
+    /**
+     * Deletes all but the newest {@code kept} copies in {@code dir} and the temporaries a killed
+     * write left (a holder writes one copy at a time into its own directory, so none is in use).
+     */
     static void prune(Path dir, int kept) throws IOException {
+        org.elasticscrl.platform.DurableFiles.removeTemporaries(dir);
         TreeMap<Long, Path> copies = new TreeMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {

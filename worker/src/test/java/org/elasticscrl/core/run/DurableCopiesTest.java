@@ -110,4 +110,13 @@ class DurableCopiesTest {
                 () -> DurableCopies.read(List.of(second.toString()), 0, core.stateLayout()));
         assertTrue(wrongStep.getMessage().contains("holds 2 commits, expected 1"), wrongStep.getMessage());
     }
+
+    @Test
+    void theNextCopyRemovesTheTemporaryAKilledWriteLeft(@TempDir Path copies) throws IOException {
+        Path left = Files.writeString(copies.resolve(".step_5.safetensors.tmp"), "killed mid-write");
+        Path kept = Files.writeString(copies.resolve("step_4.safetensors"), "a copy");
+        DurableCopies.prune(copies, 2);
+        assertTrue(!Files.exists(left), "a killed write's temporary is removed");
+        assertTrue(Files.exists(kept));
+    }
 }
