@@ -46,6 +46,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     SecurityOptions security = new SecurityOptions();
 
     @Mixin
+    TensorOptions tensorOptions = new TensorOptions();
+
+    @Mixin
     Observability observability = new Observability();
 
     @Unmatched
@@ -61,8 +64,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         if (join != null) {
             ClusterNodes.hostPort(join, "--join");
         }
-        TensorTransport tensors = TensorTransport.start(hp[0], run.cfg().cluster().wireDtype(),
-                SecurityOptions.secret(secured));
+        TensorTransport tensors = tensorOptions.start(hp[0], run.cfg().cluster().wireDtype(), secured);
         // opened when the coordinator runs here: a standby reads the files as they are when it takes over
         AtomicReference<RunFiles> files = new AtomicReference<>();
         var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();

@@ -37,6 +37,31 @@ final class SecurityOptions {
         return security.secret() == null ? ClusterSecret.NONE : ClusterSecret.of(security.secret());
     }
 
+    /**
+     * TLS for the tensor transport from the node's TLS settings (the keystore and truststore Artery
+     * uses), or plain TCP without them.
+     */
+    static org.elasticscrl.protocol.blob.BlobTls blobTls(NodeSecurity security) {
+        NodeSecurity.Tls t = security.tls();
+        if (t == null) {
+            return org.elasticscrl.protocol.blob.BlobTls.NONE;
+        }
+        try {
+            var keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(java.security.KeyStore.getInstance(t.keyStore().toFile(), t.keyStorePassword().toCharArray()),
+                    t.keyStorePassword().toCharArray());
+            var trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(java.security.KeyStore.getInstance(t.trustStore().toFile(), t.trustStorePassword().toCharArray()));
+            var context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+            context.init(keys.getKeyManagers(), trust.getTrustManagers(), new java.security.SecureRandom());
+            return org.elasticscrl.protocol.blob.BlobTls.of(context);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            // NodeSecurity.load checked both files and passwords already: this is unexpected
+            throw new IllegalStateException("cannot set up TLS for the tensor transport from " + t + ": " + e, e);
+        }
+    }
+
     /** The same options for a child node ({@code scrl local}); the environment is inherited. */
     List<String> args() {
         List<String> a = new ArrayList<>();

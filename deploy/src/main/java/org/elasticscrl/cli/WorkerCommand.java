@@ -68,6 +68,9 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
+    @Mixin
+    TensorOptions tensorOptions = new TensorOptions();
+
     @Option(names = "--management-port", defaultValue = "0",
             description = "Pekko Management's cluster HTTP endpoints, e.g. 8558 (0: off, the default).")
     int managementPort;
@@ -99,7 +102,7 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
                 SecurityOptions.secret(secured), checkpointDir, used.describe(), used.deterministic(), crashes);
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
-        TensorTransport tensors = TensorTransport.start(hp[0], "f32", SecurityOptions.secret(secured));
+        TensorTransport tensors = tensorOptions.start(hp[0], "f32", secured);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
             var coordinator = ClusterNodes.coordinatorProxy(ctx.getSystem());
             ctx.spawn(WorkerActor.create(settings, coordinator, tensors, replicaThread,

@@ -2,11 +2,13 @@ package org.elasticscrl.protocol;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.elasticscrl.protocol.blob.BlobClient;
 import org.elasticscrl.protocol.blob.BlobServer;
+import org.elasticscrl.protocol.blob.BlobTls;
 import org.elasticscrl.protocol.blob.ChunkConsumer;
 import org.elasticscrl.protocol.tensor.PartsWriter;
 import org.elasticscrl.protocol.tensor.PayloadSummer;
@@ -31,13 +33,32 @@ public final class TensorTransport implements Tensors {
 
     /** As {@link #start(String, String)}; with a cluster secret every blob connection proves it both ways. */
     public static TensorTransport start(String host, String dtype, ClusterSecret secret) {
+        return start(host, dtype, secret, BlobTls.NONE);
+    }
+
+    /** As {@link #start(String, String, ClusterSecret)}, every blob connection over TLS when {@code tls} is on. */
+    public static TensorTransport start(String host, String dtype, ClusterSecret secret, BlobTls tls) {
+        return start(new InetSocketAddress(host, 0), InetSocketAddress.createUnresolved(host, 0), dtype, secret, tls);
+    }
+
+    /**
+     * Serves on {@code bind}, advertising {@code advertised} in its refs (port 0: the bound one) — for a
+     * node whose peers reach it through a forwarded port.
+     */
+    public static TensorTransport start(InetSocketAddress bind, InetSocketAddress advertised, String dtype,
+            ClusterSecret secret, BlobTls tls) {
         try {
             var auth = secret.blobAuth();
-            return new TensorTransport(BlobServer.start(host, 0, auth),
-                    new BlobClient(BlobClient.Settings.DEFAULT, auth), parse(dtype));
+            return new TensorTransport(BlobServer.start(bind, advertised, BlobServer.Settings.DEFAULT, auth, tls),
+                    new BlobClient(BlobClient.Settings.DEFAULT, auth, tls), parse(dtype));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the blob server on " + host, e);
+            throw new UncheckedIOException("cannot start the blob server on " + bind, e);
         }
+    }
+
+    /** The port this node's blob server listens on (operators open it in firewalls; its refs carry it). */
+    public int port() {
+        return server.port();
     }
 
     @Override

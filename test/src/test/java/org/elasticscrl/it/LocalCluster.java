@@ -112,8 +112,10 @@ final class LocalCluster implements AutoCloseable {
                     classpath() + System.getProperty("path.separator") + Path.of("target/test-classes").toAbsolutePath(),
                     mainClass.getName()));
             cmd.addAll(args);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile())).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             processes.add(p);
             return p;
         } catch (IOException e) {

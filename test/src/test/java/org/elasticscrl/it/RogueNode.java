@@ -33,12 +33,16 @@ import org.elasticscrl.protocol.WorkerProtocol;
  * A node without the cluster's credentials (the "secret only" setup: it can reach Artery and join) that
  * attacks a live run: it names a real worker's id in every message a worker sends, unsealed, sealed under
  * a guessed key and as garbage; sends workers every message the coordinator sends, with forged proofs;
- * registers under a member's id; gives operators' orders without the secret and replays a captured one.
+ * registers under a member's id; gives operators' orders without the secret and replays a captured one;
+ * opens {@value #HALF_OPEN} half-open connections to the coordinator's blob server from 127.0.0.2.
  * Prints one line of JSON: attempts per kind. Args: seed host:port, the victim worker id, a directory
- * where it writes its reply ref ({@code reply-ref}) and reads a captured order ({@code captured}).
+ * where it writes its reply ref ({@code reply-ref}) and reads a captured order ({@code captured}), the
+ * coordinator's blob server port and, optionally, the cluster's TLS keystore and truststore.
  */
 public final class RogueNode {
     private static final SplittableRandom RNG = new SplittableRandom(99);
+    /** Half-open connections it opens to the coordinator's blob server: more than one address may hold. */
+    static final int HALF_OPEN = 40;
 
     private RogueNode() {}
 
@@ -46,10 +50,13 @@ public final class RogueNode {
         String seed = args[0];
         String victim = args[1];
         Path dir = Path.of(args[2]);
+        // with the cluster's TLS key (keystore, truststore; the password in the environment), no secret
+        NodeSecurity security = args.length > 5
+                ? NodeSecurity.load(Path.of(args[4]), Path.of(args[5]), null, System::getenv) : NodeSecurity.NONE;
         // when it is downed it reports before it exits
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), ClusterNodes.SYSTEM,
                 com.typesafe.config.ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off")
-                        .withFallback(ClusterNodes.config("127.0.0.1", 0, List.of("rogue"), seed, NodeSecurity.NONE)));
+                        .withFallback(ClusterNodes.config("127.0.0.1", 0, List.of("rogue"), seed, security)));
         ActorRef<CoordinatorProtocol.Command> coordinator = ClusterNodes.coordinatorProxy(system);
         Map<String, Integer> attempts = new LinkedHashMap<>();
         List<ShellProtocol.Command> answers = new ArrayList<>();
@@ -66,6 +73,27 @@ public final class RogueNode {
             Thread.sleep(100); // joined without any credential: the "secret only" setup lets it
         }
         Thread.sleep(2000); // the coordinator's proxy finds the singleton
+
+        // half-open connections to the coordinator's blob server, from another address of this host
+        List<java.net.Socket> halfOpen = new ArrayList<>();
+        int admitted = 0;
+        for (int i = 0; args.length > 3 && i < HALF_OPEN; i++) {
+            java.net.Socket s = new java.net.Socket();
+            s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(args[3])), 2000);
+            s.setSoTimeout(1000);
+            halfOpen.add(s);
+            attempts.merge("half-open blob connections from one address", 1, Integer::sum);
+        }
+        for (java.net.Socket s : halfOpen) {
+            try {
+                if (s.getInputStream().read() >= 0) {
+                    admitted++; // greeted: admitted to its opening, closed at the deadline
+                }
+            } catch (java.io.IOException closedOrSilent) {
+                // refused on accept
+            }
+        }
 
         BlobRef blob = new BlobRef("127.0.0.1", 1, 1, 12);
         List<Supplier<CoordinatorProtocol.Command>> fromWorker = List.of(
@@ -151,6 +179,10 @@ public final class RogueNode {
         out.put("member_for_seconds", (System.nanoTime() - start) / 1_000_000_000L);
         out.put("attempts", attempts);
         out.put("workers_found", workers.size());
+        out.put("blob_admitted", admitted);
+        for (java.net.Socket h : halfOpen) {
+            h.close();
+        }
         synchronized (answers) {
             out.put("answers_ok", answers.stream().filter(a -> a instanceof ShellProtocol.Answer x && x.ok()).count());
             out.put("answers", answers.size());

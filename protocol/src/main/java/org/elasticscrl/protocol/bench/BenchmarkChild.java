@@ -14,7 +14,8 @@ import org.elasticscrl.protocol.tensor.TensorCodec.DType;
  * A child JVM of {@link TransportBenchmark}: encodes one payload, offers it from a {@link BlobServer}
  * and from a trivial raw server (one request byte → the whole payload, blocking writes from the same
  * direct buffer, in one call or in the blob server's write window as the byte says), prints
- * {@code READY blobPort blobId bytes rawPort}, and exits when its parent closes stdin (so a crashed
+ * {@code READY blobPort blobId bytes rawPort sha256 tlsBlobPort tlsBlobId} (the same payload from a second blob
+ * server over TLS, with the key pair in the directory given as the third argument), and exits when its parent closes stdin (so a crashed
  * parent leaves no child behind).
  */
 public final class BenchmarkChild {
@@ -33,14 +34,18 @@ public final class BenchmarkChild {
         ByteBuffer payload = TensorCodec.encode(DType.F32, values);
         values = null; // the payload is all we serve
         try (BlobServer blobs = BlobServer.start("127.0.0.1", 0);
+                BlobServer overTls = BlobServer.start(new InetSocketAddress("127.0.0.1", 0), "127.0.0.1",
+                        BlobServer.Settings.DEFAULT, org.elasticscrl.protocol.blob.BlobAuth.NONE,
+                        BenchKeys.tls(java.nio.file.Path.of(args[2])));
                 ServerSocketChannel raw = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             BlobRef ref = blobs.store().put(payload);
+            BlobRef tlsRef = overTls.store().put(payload);
             Thread rawServer = new Thread(() -> serveRaw(raw, payload), "raw-server");
             rawServer.setDaemon(true);
             rawServer.start();
-            System.out.printf("READY %d %d %d %d %s%n", ref.port(), ref.id(), ref.bytes(),
+            System.out.printf("READY %d %d %d %d %s %d %d%n", ref.port(), ref.id(), ref.bytes(),
                     ((InetSocketAddress) raw.getLocalAddress()).getPort(),
-                    org.elasticscrl.protocol.blob.PayloadDigest.of(payload));
+                    org.elasticscrl.protocol.blob.PayloadDigest.of(payload), tlsRef.port(), tlsRef.id());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // parent alive

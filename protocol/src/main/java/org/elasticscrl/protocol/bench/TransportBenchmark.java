@@ -42,6 +42,8 @@ import org.elasticscrl.protocol.tensor.TensorCodec;
  *       transport's own cost;
  *   <li><b>aggregate, SHA-256 checked</b>: the same, each payload's SHA-256 computed while it streams and
  *       compared with its ref's, as with a cluster secret;
+ *   <li><b>aggregate over TLS</b>: the same from a second blob server in each child, over TLS 1.3 with a
+ *       throwaway key pair ({@link BenchKeys});
  *   <li><b>raw</b>: the same bytes from the same children over plain blocking sockets, one thread per
  *       child, read into a reused buffer and dropped — the floor for moving them at all. Timed twice, the
  *       child writing the payload in one call and in the blob server's 8 MiB windows (which is faster
@@ -64,11 +66,11 @@ public final class TransportBenchmark {
     private TransportBenchmark() {}
 
     /** {@code checked}: the same payload's ref announcing its SHA-256, as a server with the cluster secret's does. */
-    private record Child(Process process, BlobRef ref, BlobRef checked, int rawPort) {}
+    private record Child(Process process, BlobRef ref, BlobRef checked, BlobRef tls, int rawPort) {}
 
     /** Medians in milliseconds, and whether the accumulator held the exact expected sums. */
     public record Result(double aggregateMillis, double fetchThenSumMillis, double fetchMillis, double rawMillis,
-            String sumCheck, double checkedMillis) {
+            String sumCheck, double checkedMillis, double tlsMillis) {
         public double ratio() {
             return aggregateMillis / rawMillis;
         }
@@ -89,9 +91,13 @@ public final class TransportBenchmark {
         List<Child> kids = new ArrayList<>();
         ExecutorService rawPool = Executors.newFixedThreadPool(children);
         BlobClient client = new BlobClient(BlobClient.Settings.DEFAULT.withThreads(threads).withChunkBytes(chunk));
+        Path keys = Files.createTempDirectory("scrl-bench-tls");
+        BenchKeys.generate(keys);
+        BlobClient tlsClient = new BlobClient(BlobClient.Settings.DEFAULT.withThreads(threads).withChunkBytes(chunk),
+                org.elasticscrl.protocol.blob.BlobAuth.NONE, BenchKeys.tls(keys));
         List<SocketChannel> rawConnections = new ArrayList<>();
         try {
-            for (int k = 0; k < children; k++) kids.add(startChild(k, floats));
+            for (int k = 0; k < children; k++) kids.add(startChild(k, floats, keys));
             for (Child c : kids) {
                 rawConnections.add(SocketChannel.open(new InetSocketAddress("127.0.0.1", c.rawPort)));
             }
@@ -102,30 +108,34 @@ public final class TransportBenchmark {
             float[][] acc = new float[1][];
             float[] acc2 = new float[floats];
             float[][] acc3 = new float[1][];
-            List<Timed> modes = List.of(() -> aggregate(client, kids, acc, false), () -> fetchThenSum(client, kids, acc2),
+            float[][] acc4 = new float[1][];
+            List<Timed> modes = List.of(() -> aggregate(client, kids, acc, Child::ref), () -> fetchThenSum(client, kids, acc2),
                     () -> fetchOnly(client, kids), () -> rawCopy(rawPool, rawConnections, bytes, chunk, ONE_WRITE),
                     () -> rawCopy(rawPool, rawConnections, bytes, chunk, WINDOWED),
-                    () -> aggregate(client, kids, acc3, true));
+                    () -> aggregate(client, kids, acc3, Child::checked),
+                    () -> aggregate(tlsClient, kids, acc4, Child::tls));
             double[][] times = new double[modes.size()][rounds];
             System.out.println("round  aggregate ms  fetch, then sum ms  fetch only ms  raw, one write ms"
-                    + "  raw, 8 MiB writes ms  aggregate, SHA-256 checked ms");
+                    + "  raw, 8 MiB writes ms  aggregate, SHA-256 checked ms  aggregate over TLS ms");
             for (int r = -warmup; r < rounds; r++) {
                 double[] t = new double[modes.size()];
                 for (int i = 0; i < modes.size(); i++) {
                     int m = Math.floorMod(r + i, modes.size()); // rotate the order: no mode always runs first
                     t[m] = modes.get(m).run();
                 }
-                System.out.printf("%5s  %12.1f  %18.1f  %13.1f  %17.1f  %20.1f  %30.1f%n",
-                        r < 0 ? "warm" : String.valueOf(r + 1), t[0], t[1], t[2], t[3], t[4], t[5]);
+                System.out.printf("%5s  %12.1f  %18.1f  %13.1f  %17.1f  %20.1f  %30.1f  %20.1f%n",
+                        r < 0 ? "warm" : String.valueOf(r + 1), t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
                 for (int m = 0; r >= 0 && m < modes.size(); m++) times[m][r] = t[m];
             }
             String sums = check(acc[0], children);
             String sums2 = check(acc2, children);
             String sums3 = check(acc3[0], children);
+            String sums4 = check(acc4[0], children);
             // the floor is whichever way of writing the raw bytes was faster in this run
             Result result = new Result(median(times[0]), median(times[1]), median(times[2]),
                     Math.min(median(times[3]), median(times[4])),
-                    !sums.equals("ok") ? sums : !sums2.equals("ok") ? sums2 : sums3, median(times[5]));
+                    List.of(sums, sums2, sums3, sums4).stream().filter(c -> !c.equals("ok")).findFirst().orElse("ok"),
+                    median(times[5]), median(times[6]));
             System.out.printf("median raw copy: %.1f ms in one write per payload, %.1f ms in 8 MiB writes (the blob"
                     + " server's); the faster is the floor%n", median(times[3]), median(times[4]));
             double total = children * (double) bytes;
@@ -139,12 +149,20 @@ public final class TransportBenchmark {
             System.out.printf("with every payload's SHA-256 checked while it streams (a cluster secret's setting): aggregate"
                     + " %.1f ms, %.2fx the raw copy, %.2fx the unchecked aggregate%n", result.checkedMillis,
                     result.checkedMillis / result.rawMillis, result.checkedMillis / result.aggregateMillis);
+            System.out.printf("over TLS (1.3, AES-GCM, mutual authentication; the JDK's): aggregate %.1f ms, %.2fx the raw"
+                    + " copy, %.2fx the plain aggregate%n", result.tlsMillis, result.tlsMillis / result.rawMillis,
+                    result.tlsMillis / result.aggregateMillis);
             System.out.println("sum check: " + result.sumCheck + "; load average now " + loadAverage());
             return result;
         } finally {
             for (SocketChannel ch : rawConnections) ch.close();
             client.close();
+            tlsClient.close();
             rawPool.shutdownNow();
+            try (var files = Files.list(keys)) {
+                for (Path f : files.toList()) Files.delete(f);
+            }
+            Files.delete(keys);
             for (Child c : kids) {
                 c.process.getOutputStream().close(); // the child exits at end of stdin
                 c.process.destroy();
@@ -153,7 +171,8 @@ public final class TransportBenchmark {
     }
 
     /** Fetches every child's payload at once into one {@link StreamingSum}: the coordinator's own path. */
-    private static double aggregate(BlobClient client, List<Child> kids, float[][] acc, boolean checked) {
+    private static double aggregate(BlobClient client, List<Child> kids, float[][] acc,
+            java.util.function.Function<Child, BlobRef> which) {
         long start = System.nanoTime();
         StreamingSum sum = new StreamingSum(h -> {});
         sum.reuse(acc[0]); // the last round's accumulator, as the coordinator reuses the last step's
@@ -162,7 +181,7 @@ public final class TransportBenchmark {
         for (Child c : kids) {
             PayloadSummer s = sum.summer();
             summers.add(s);
-            fetches.add(client.fetch(checked ? c.checked : c.ref, s::accept));
+            fetches.add(client.fetch(which.apply(c), s::accept));
         }
         CompletableFuture.allOf(fetches.toArray(new CompletableFuture<?>[0])).join();
         for (PayloadSummer s : summers) s.finish();
@@ -236,13 +255,13 @@ public final class TransportBenchmark {
 
     private static final Buffers buffers = new Buffers();
 
-    private static Child startChild(int k, int floats) throws IOException {
+    private static Child startChild(int k, int floats, Path keys) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
         String cores = System.getProperty("scrl.bench.childCores", "");
         if (!cores.isEmpty()) cmd.addAll(List.of("taskset", "-c", cores)); // the senders apart from the receiver
         cmd.addAll(List.of(java, "-Xmx768m", "-cp", classPath(), BenchmarkChild.class.getName(), String.valueOf(k),
-                String.valueOf(floats)));
+                String.valueOf(floats), keys.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
@@ -254,7 +273,8 @@ public final class TransportBenchmark {
         }
         String[] f = line.split(" ");
         BlobRef ref = new BlobRef("127.0.0.1", Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
-        return new Child(p, ref, new BlobRef(ref.host(), ref.port(), ref.id(), ref.bytes(), f[5]), Integer.parseInt(f[4]));
+        return new Child(p, ref, new BlobRef(ref.host(), ref.port(), ref.id(), ref.bytes(), f[5]),
+                new BlobRef(ref.host(), Integer.parseInt(f[6]), Long.parseLong(f[7]), ref.bytes()), Integer.parseInt(f[4]));
     }
 
     /** This JVM's class path, plus where this class came from (exec:java runs inside Maven's JVM). */

@@ -3,7 +3,7 @@ package org.elasticscrl.protocol.blob;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -60,7 +60,7 @@ public final class BlobAuth {
     }
 
     /** Server side, on a new connection: greet and, with a key, check the client's proof and give ours. */
-    void server(SocketChannel ch, String peer, Watchdog.Watch watch) throws IOException {
+    void server(ByteChannel ch, String peer, Watchdog.Watch watch) throws IOException {
         byte[] serverNonce = nonce();
         ByteBuffer greeting = ByteBuffer.allocate(8 + NONCE).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(GREETING_MAGIC).putInt(required() ? 1 : 0).put(serverNonce).flip();
@@ -82,7 +82,7 @@ public final class BlobAuth {
     }
 
     /** Client side, before its first request: read the greeting and, with a key, prove and check. */
-    void client(SocketChannel ch, String peer, Watchdog.Watch watch) throws IOException {
+    void client(ByteChannel ch, String peer, Watchdog.Watch watch) throws IOException {
         ByteBuffer greeting = ByteBuffer.allocate(8 + NONCE).order(ByteOrder.LITTLE_ENDIAN);
         if (!BlobWire.readFully(ch, greeting, watch)) {
             throw new IOException("blob server " + peer + " closed the connection before greeting");
@@ -135,7 +135,7 @@ public final class BlobAuth {
         return n;
     }
 
-    private static void writeAll(SocketChannel ch, ByteBuffer b, Watchdog.Watch watch) throws IOException {
+    private static void writeAll(ByteChannel ch, ByteBuffer b, Watchdog.Watch watch) throws IOException {
         while (b.hasRemaining()) {
             if (ch.write(b) > 0) {
                 watch.progress();

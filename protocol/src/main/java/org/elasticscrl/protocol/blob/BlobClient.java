@@ -86,6 +86,11 @@ public final class BlobClient implements AutoCloseable {
 
     /** A client that proves the cluster secret to servers (and checks theirs) when {@code auth} has one. */
     public BlobClient(Settings settings, BlobAuth auth) {
+        this(settings, auth, BlobTls.NONE);
+    }
+
+    /** As {@link #BlobClient(Settings, BlobAuth)}, over TLS when {@code tls} is on. */
+    public BlobClient(Settings settings, BlobAuth auth, BlobTls tls) {
         this.settings = settings;
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
@@ -96,7 +101,7 @@ public final class BlobClient implements AutoCloseable {
                 });
         Duration every = settings.readTimeout().dividedBy(4);
         this.watchdog = new Watchdog("scrl-blob-client-watchdog", every);
-        this.connections = new BlobConnections(settings, auth);
+        this.connections = new BlobConnections(settings, auth, tls);
     }
 
     /** The whole blob, in a new direct buffer (position 0, limit its length). */

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 
@@ -50,13 +51,17 @@ final class BlobConnection {
     private final ByteBuffer head =
             ByteBuffer.allocateDirect(BlobWire.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final BlobAuth auth;
+    private final BlobTls tls;
+    /** What requests and answers go through: the socket itself, or TLS over it (set up with the first request). */
+    private ByteChannel io;
     private boolean greeted;
     private ByteBuffer chunk;
     private long idleSinceNanos;
     private boolean reused;
 
-    BlobConnection(SocketChannel channel, String peer, int chunkBytes, BlobAuth auth) {
+    BlobConnection(SocketChannel channel, String peer, int chunkBytes, BlobAuth auth, BlobTls tls) {
         this.auth = auth;
+        this.tls = tls;
         this.channel = channel;
         this.peer = peer;
         this.chunkBytes = chunkBytes;
@@ -87,13 +92,14 @@ final class BlobConnection {
     /** Asks for blob {@code id}; returns the answered length ({@link BlobWire#NOT_FOUND} if unknown). */
     long request(long id, Progress p) throws IOException {
         if (!greeted) {
-            auth.client(channel, peer, p.watch); // the server's greeting (and proofs) come first
+            io = tls.client(channel); // TLS first, when on; then the server's greeting (and proofs)
+            auth.client(io, peer, p.watch);
             greeted = true;
         }
         request.clear().putInt(BlobWire.REQUEST_MAGIC).putLong(id).flip();
-        while (request.hasRemaining()) channel.write(request);
+        while (request.hasRemaining()) io.write(request);
         head.clear();
-        if (!BlobWire.readFully(channel, head, p.watch)) {
+        if (!BlobWire.readFully(io, head, p.watch)) {
             throw new EOFException("the peer closed the connection before answering");
         }
         p.received = 0;
@@ -122,14 +128,14 @@ final class BlobConnection {
     }
 
     private int readSome(ByteBuffer b) throws IOException {
-        int n = channel.read(b);
+        int n = io.read(b);
         if (n < 0) throw new EOFException("the peer closed the connection mid-answer");
         return n;
     }
 
     void close() {
         try {
-            channel.close();
+            channel.close(); // under TLS too: the TLS socket reads and writes through this channel
         } catch (IOException ignored) {
             // nothing left to do with a connection being discarded
         }

@@ -21,12 +21,14 @@ import org.elasticscrl.protocol.BlobRef;
 final class BlobConnections implements AutoCloseable {
     private final BlobClient.Settings settings;
     private final BlobAuth auth;
+    private final BlobTls tls;
     private final Map<String, Deque<BlobConnection>> idle = new ConcurrentHashMap<>();
     private final Set<BlobConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong opened = new AtomicLong();
     private volatile boolean closed;
 
-    BlobConnections(BlobClient.Settings settings, BlobAuth auth) {
+    BlobConnections(BlobClient.Settings settings, BlobAuth auth, BlobTls tls) {
+        this.tls = tls;
         this.settings = settings;
         this.auth = auth;
     }
@@ -55,7 +57,7 @@ final class BlobConnections implements AutoCloseable {
             throw new BlobFetchException(BlobFetchException.Reason.UNREACHABLE, ref, "blob server " + peer
                     + " unreachable (node down or wrong address) fetching blob " + BlobClient.describe(ref) + ": " + e, e);
         }
-        BlobConnection c = new BlobConnection(ch, peer, settings.chunkBytes(), auth);
+        BlobConnection c = new BlobConnection(ch, peer, settings.chunkBytes(), auth, tls);
         opened.incrementAndGet();
         open.add(c);
         if (closed) {

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class BlobServer implements AutoCloseable {
     private final InetSocketAddress address;
     private final BlobStore store;
     private final BlobAuth auth;
+    private final BlobTls tls;
     private final ExecutorService handlers;
     private final Watchdog watchdog;
     private final Thread acceptor;
@@ -86,15 +88,19 @@ public final class BlobServer implements AutoCloseable {
     private final OpeningConnections opening;
     private volatile boolean closed;
 
-    private BlobServer(ServerSocketChannel server, String advertisedHost, Settings settings, BlobAuth auth) {
+    private BlobServer(ServerSocketChannel server, String advertisedHost, int advertisedPort, Settings settings,
+            BlobAuth auth, BlobTls tls) {
         this.settings = settings;
         this.auth = auth;
+        this.tls = tls;
         this.server = server;
         this.address = (InetSocketAddress) socketAddress(server);
         int port = address.getPort();
         // a server that serves only proven peers announces each payload's digest too: proving the peer
-        // does not keep the bytes from being altered on the way
-        this.store = new BlobStore(advertisedHost, port, System::nanoTime, auth.required());
+        // does not keep the bytes from being altered on the way. Over TLS every record's tag does that
+        // already, and a digest the server computes itself proves nothing against the server.
+        this.store = new BlobStore(advertisedHost, advertisedPort > 0 ? advertisedPort : port, System::nanoTime,
+                auth.required() && !tls.enabled());
         this.opening = new OpeningConnections(settings.openingPerAddress());
         AtomicInteger n = new AtomicInteger();
         this.handlers = new ThreadPoolExecutor(0, settings.maxConnections(), 30, TimeUnit.SECONDS,
@@ -124,11 +130,26 @@ public final class BlobServer implements AutoCloseable {
 
     public static BlobServer start(InetSocketAddress bind, String advertisedHost, Settings settings, BlobAuth auth)
             throws IOException {
+        return start(bind, advertisedHost, settings, auth, BlobTls.NONE);
+    }
+
+    /** As the others, over TLS when {@code tls} is on (a client must show a certificate the node trusts). */
+    public static BlobServer start(InetSocketAddress bind, String advertisedHost, Settings settings, BlobAuth auth,
+            BlobTls tls) throws IOException {
+        return start(bind, InetSocketAddress.createUnresolved(advertisedHost, 0), settings, auth, tls);
+    }
+
+    /**
+     * Binds {@code bind} and advertises {@code advertised} in refs — its port 0: the bound one. Another
+     * port is for a node reached through a forwarded port (a container's published port, a NAT).
+     */
+    public static BlobServer start(InetSocketAddress bind, InetSocketAddress advertised, Settings settings,
+            BlobAuth auth, BlobTls tls) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.bind(bind, 64);
-            return new BlobServer(ch, advertisedHost, settings, auth);
+            return new BlobServer(ch, advertised.getHostString(), advertised.getPort(), settings, auth, tls);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -205,8 +226,10 @@ public final class BlobServer implements AutoCloseable {
         ByteBuffer head = ByteBuffer.allocateDirect(BlobWire.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         String peer = from.getHostAddress();
         try {
+            ByteChannel io;
             try {
-                if (!opened(ch, peer)) {
+                io = opened(ch, peer);
+                if (io == null) {
                     return;
                 }
             } finally {
@@ -215,7 +238,7 @@ public final class BlobServer implements AutoCloseable {
             while (!closed) {
                 request.clear();
                 try (Watchdog.Watch w = watchdog.watch(ch, settings.idleTimeout())) {
-                    if (!BlobWire.readFully(ch, request, w)) return; // the client hung up between requests
+                    if (!BlobWire.readFully(io, request, w)) return; // the client hung up between requests
                 }
                 int magic = request.getInt(0);
                 if (magic != BlobWire.REQUEST_MAGIC) {
@@ -227,7 +250,7 @@ public final class BlobServer implements AutoCloseable {
                 head.clear().putLong(blob == null ? BlobWire.NOT_FOUND : blob.remaining()).flip();
                 ByteBuffer body = blob == null ? ByteBuffer.allocate(0) : blob;
                 try (Watchdog.Watch w = watchdog.watch(ch, settings.writeTimeout())) {
-                    BlobWire.writeFully(ch, head, body, body.isDirect() ? DIRECT_WINDOW : HEAP_WINDOW, w);
+                    BlobWire.writeFully(io, head, body, body.isDirect() ? DIRECT_WINDOW : HEAP_WINDOW, w);
                 }
             }
         } catch (IOException e) {
@@ -240,17 +263,25 @@ public final class BlobServer implements AutoCloseable {
     }
 
     /**
-     * The connection's opening (greeting, proofs) within the handshake deadline; false when the peer
-     * was refused (logged).
+     * The connection's opening (TLS when on, greeting, proofs) within the handshake deadline: what
+     * requests and answers go through, or null when the peer was refused (logged).
      */
-    private boolean opened(SocketChannel ch, String peer) throws IOException {
+    private ByteChannel opened(SocketChannel ch, String peer) throws IOException {
         Watchdog.Watch w = watchdog.deadline(ch, settings.handshakeTimeout());
         try (w) {
-            auth.server(ch, peer, w);
-            return true;
+            ByteChannel io;
+            try {
+                io = tls.server(ch);
+            } catch (javax.net.ssl.SSLException e) {
+                LOG.log(Level.WARNING, "blob server " + address + " refused a connection from " + peer
+                        + ": its TLS handshake failed (" + e.getMessage() + ")");
+                return null;
+            }
+            auth.server(io, peer, w);
+            return io;
         } catch (BlobAuth.Refused e) {
             LOG.log(Level.WARNING, "blob server " + address + " refused a connection: " + e.getMessage());
-            return false;
+            return null;
         } catch (IOException e) {
             if (w.expired()) {
                 LOG.log(Level.WARNING, "blob server " + address + " closed a connection from " + peer

@@ -3,7 +3,9 @@ package org.elasticscrl.protocol.blob;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * The blob transport's framing, little-endian like the tensor payloads. On a persistent connection
@@ -26,7 +28,7 @@ final class BlobWire {
     static final long NOT_FOUND = -1;
 
     /** Reads until {@code b} is full; false on a clean end of stream before the first byte. */
-    static boolean readFully(SocketChannel ch, ByteBuffer b, Watchdog.Watch watch) throws IOException {
+    static boolean readFully(ReadableByteChannel ch, ByteBuffer b, Watchdog.Watch watch) throws IOException {
         int start = b.position();
         while (b.hasRemaining()) {
             int n = ch.read(b);
@@ -44,13 +46,15 @@ final class BlobWire {
      * Writes {@code head} then {@code body} in windows of at most {@code window} bytes, so a heap body is
      * staged through a bounded temporary direct buffer and the watchdog sees progress on slow links.
      */
-    static void writeFully(SocketChannel ch, ByteBuffer head, ByteBuffer body, int window, Watchdog.Watch watch)
+    static void writeFully(ByteChannel ch, ByteBuffer head, ByteBuffer body, int window, Watchdog.Watch watch)
             throws IOException {
         ByteBuffer w = body.duplicate();
         ByteBuffer[] both = {head, w};
         while (head.hasRemaining() || body.hasRemaining()) {
             w.limit(w.position() + Math.min(window, body.remaining()));
-            long n = ch.write(both);
+            // plain TCP: header and body in one gathering write; TLS: the channel takes one buffer at a time
+            long n = ch instanceof GatheringByteChannel g ? g.write(both)
+                    : head.hasRemaining() ? ch.write(head) : ch.write(w);
             body.position(w.position());
             if (n > 0) watch.progress();
         }

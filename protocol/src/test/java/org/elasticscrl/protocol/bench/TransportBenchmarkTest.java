@@ -12,6 +12,6 @@ class TransportBenchmarkTest {
         var result = TransportBenchmark.run(2, 100_003, 1, 16 << 10, 2);
         assertEquals("ok", result.sumCheck());
         assertTrue(result.aggregateMillis() > 0 && result.fetchThenSumMillis() > 0 && result.rawMillis() > 0
-                && result.checkedMillis() > 0);
+                && result.checkedMillis() > 0 && result.tlsMillis() > 0);
     }
 }

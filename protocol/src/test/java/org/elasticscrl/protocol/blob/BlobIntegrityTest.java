@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
@@ -34,9 +29,7 @@ class BlobIntegrityTest {
 
     private BlobServer server;
     private BlobRef direct;
-    private ServerSocket relay;
-    /** Server-to-client byte at which the relay flips a bit (-1: none). */
-    private final AtomicLong flipAt = new AtomicLong(-1);
+    private FlippingRelay relay;
 
     @BeforeEach
     void serve() throws Exception {
@@ -46,10 +39,7 @@ class BlobIntegrityTest {
             data.put(i, (byte) (i * 7));
         }
         direct = server.store().put(data);
-        relay = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::relayLoop, "flipping-relay");
-        t.setDaemon(true);
-        t.start();
+        relay = new FlippingRelay(server.port());
     }
 
     @AfterEach
@@ -58,41 +48,8 @@ class BlobIntegrityTest {
         server.close();
     }
 
-    private void relayLoop() {
-        while (!relay.isClosed()) {
-            try {
-                Socket in = relay.accept();
-                Socket out = new Socket();
-                out.connect(new InetSocketAddress("127.0.0.1", server.port()));
-                pump(in.getInputStream(), out.getOutputStream(), -1);
-                pump(out.getInputStream(), in.getOutputStream(), flipAt.get());
-            } catch (IOException closed) {
-                return;
-            }
-        }
-    }
-
-    private static void pump(InputStream from, OutputStream to, long flip) {
-        Thread t = new Thread(() -> {
-            long at = 0;
-            byte[] buf = new byte[8192];
-            try (from; to) {
-                for (int n; (n = from.read(buf)) > 0; at += n) {
-                    if (flip >= at && flip < at + n) {
-                        buf[(int) (flip - at)] ^= 0x10;
-                    }
-                    to.write(buf, 0, n);
-                }
-            } catch (IOException closed) {
-                // one side hung up
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-    }
-
     private BlobRef viaRelay() {
-        return new BlobRef("127.0.0.1", relay.getLocalPort(), direct.id(), direct.bytes(), direct.sha256());
+        return new BlobRef("127.0.0.1", relay.port(), direct.id(), direct.bytes(), direct.sha256());
     }
 
     @Test
@@ -107,7 +64,7 @@ class BlobIntegrityTest {
         try (BlobClient client = new BlobClient(BlobClient.Settings.DEFAULT, AUTH)) {
             assertEquals(SIZE, client.fetch(viaRelay()).get(10, TimeUnit.SECONDS).remaining());
         }
-        flipAt.set(200_000); // past the opening and the response header: inside the payload
+        relay.flipAt(200_000); // past the opening and the response header: inside the payload
         try (BlobClient client = new BlobClient(BlobClient.Settings.DEFAULT, AUTH)) {
             assertIntegrity(assertThrows(ExecutionException.class,
                     () -> client.fetch(viaRelay()).get(10, TimeUnit.SECONDS)));
