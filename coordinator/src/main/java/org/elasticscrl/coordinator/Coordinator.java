@@ -91,7 +91,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         return create(setup, () -> true);
     }
 
-    /** As {@link #create(Setup)}; while {@code majorityReachable} is false, stores fail as if this node were cut off. */
+    /** While {@code majorityReachable} is false (a fault injected), stores fail as if this node were cut off. */
     static Behavior<Command> create(Setup setup, java.util.function.BooleanSupplier majorityReachable) {
         return CoordinatorSupervisor.supervise(setup, running(setup, majorityReachable));
     }
@@ -244,10 +244,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         return this;
     }
 
-    /**
-     * Whether {@code workerId} is a member; a departed worker's message (it was frozen or cut off
-     * while the run went on) is refused and the worker told to resynchronise.
-     */
+    /** Whether {@code workerId} is a member; a departed (frozen, cut off) worker is refused and told to resync. */
     private boolean isMember(String workerId, String what) {
         if (members.get(workerId).isPresent()) {
             return true;
@@ -367,10 +364,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         return this;
     }
 
-    /**
-     * No replicated state: a new run, or a whole-cluster restart — resumed from the newest durable
-     * checkpoint when the manifest has one.
-     */
+    /** No replicated state: a new run, or a whole-cluster restart (resumed from the newest durable checkpoint). */
     private void restartIfRecorded(CheckpointManifest manifest) {
         var durable = manifest.durable();
         if (durable.isEmpty()) {
