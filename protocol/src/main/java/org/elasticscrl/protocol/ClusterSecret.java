@@ -1,13 +1,10 @@
 package org.elasticscrl.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The cluster's shared secret. A worker proves it holds it when registering — an HMAC-SHA256 of its
@@ -21,7 +18,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ClusterSecret {
     /** No secret: the coordinator admits only workers that present none either. */
     public static final ClusterSecret NONE = new ClusterSecret(null);
-    private static final String HMAC = "HmacSHA256";
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final byte[] key;
@@ -176,13 +172,7 @@ public final class ClusterSecret {
     }
 
     private byte[] mac(String message) {
-        try {
-            Mac mac = Mac.getInstance(HMAC); // not thread-safe: one per call (registrations are rare)
-            mac.init(new SecretKeySpec(key, HMAC));
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return Hmac.sha256(key, message.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

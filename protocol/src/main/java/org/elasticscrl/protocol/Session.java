@@ -2,11 +2,8 @@ package org.elasticscrl.protocol;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One worker's session with the coordinator, from its registration on: every message between them is
@@ -80,7 +77,7 @@ public final class Session {
 
     /** A proof of {@code text} under the session key ("" without one): the coordinator's Welcome carries one. */
     public String proof(String text) {
-        return key == null ? "" : java.util.Base64.getEncoder().encodeToString(hmac(text.getBytes(StandardCharsets.UTF_8)));
+        return key == null ? "" : java.util.Base64.getEncoder().encodeToString(Hmac.sha256(key, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Whether {@code proof} proves {@code text} under the session key (always, without a key). */
@@ -116,21 +113,8 @@ public final class Session {
         if (key == null) {
             return new byte[0];
         }
-        return hmac(("scrl sealed\n" + session + "\n" + manifest + "\n").getBytes(StandardCharsets.UTF_8),
+        return Hmac.sha256(key, ("scrl sealed\n" + session + "\n" + manifest + "\n").getBytes(StandardCharsets.UTF_8),
                 ByteBuffer.allocate(9).putLong(counter).put((byte) (toCoordinator ? 1 : 0)).array(), body);
     }
 
-    /** HMAC-SHA256 of the parts, in order, under the session key. */
-    private byte[] hmac(byte[]... parts) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            for (int i = 0; i < parts.length - 1; i++) {
-                mac.update(parts[i]);
-            }
-            return mac.doFinal(parts[parts.length - 1]);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
 }

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.ByteChannel;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.elasticscrl.protocol.Hmac;
 
 /**
  * The opening of every blob connection: the server greets, and when the cluster has a secret both
@@ -117,16 +115,7 @@ public final class BlobAuth {
     }
 
     private byte[] mac(String side, byte[] first, byte[] second) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(new SecretKeySpec(key, "HmacSHA256"));
-            m.update(side.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            m.update(first);
-            m.update(second);
-            return m.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return Hmac.sha256(key, side.getBytes(java.nio.charset.StandardCharsets.US_ASCII), first, second);
     }
 
     private static byte[] nonce() {
