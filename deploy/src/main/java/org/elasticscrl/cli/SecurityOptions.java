@@ -47,15 +47,8 @@ final class SecurityOptions {
             return org.elasticscrl.protocol.blob.BlobTls.NONE;
         }
         try {
-            var keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(java.security.KeyStore.getInstance(t.keyStore().toFile(), t.keyStorePassword().toCharArray()),
-                    t.keyStorePassword().toCharArray());
-            var trust = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(java.security.KeyStore.getInstance(t.trustStore().toFile(), t.trustStorePassword().toCharArray()));
-            var context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
-            context.init(keys.getKeyManagers(), trust.getTrustManagers(), new java.security.SecureRandom());
-            return org.elasticscrl.protocol.blob.BlobTls.of(context);
+            return org.elasticscrl.protocol.blob.BlobTls.of(t.keyStore(), t.keyStorePassword().toCharArray(),
+                    t.trustStore(), t.trustStorePassword().toCharArray());
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             // NodeSecurity.load checked both files and passwords already: this is unexpected
             throw new IllegalStateException("cannot set up TLS for the tensor transport from " + t + ": " + e, e);

@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.elasticscrl.protocol.blob.BlobTls;
 
 /**
@@ -35,14 +31,8 @@ public final class BenchKeys {
 
     /** TLS with the pair in {@code dir}. */
     public static BlobTls tls(Path dir) throws IOException, GeneralSecurityException {
-        char[] pw = PASSWORD.toCharArray();
-        KeyManagerFactory km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        km.init(KeyStore.getInstance(dir.resolve("node.p12").toFile(), pw), pw);
-        TrustManagerFactory tm = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tm.init(KeyStore.getInstance(dir.resolve("trust.p12").toFile(), pw));
-        SSLContext c = SSLContext.getInstance("TLSv1.3");
-        c.init(km.getKeyManagers(), tm.getTrustManagers(), null);
-        return BlobTls.of(c);
+        return BlobTls.of(dir.resolve("node.p12"), PASSWORD.toCharArray(), dir.resolve("trust.p12"),
+                PASSWORD.toCharArray());
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {

@@ -37,6 +37,21 @@ public final class BlobTls {
         return new BlobTls(context);
     }
 
+    /**
+     * TLS 1.3 with this node's key and certificate ({@code keyStore}, opened and its key read with
+     * {@code keyPassword}) and the certificates it trusts ({@code trustStore}), PKCS12 or JKS.
+     */
+    public static BlobTls of(java.nio.file.Path keyStore, char[] keyPassword, java.nio.file.Path trustStore,
+            char[] trustPassword) throws IOException, java.security.GeneralSecurityException {
+        var keys = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(java.security.KeyStore.getInstance(keyStore.toFile(), keyPassword), keyPassword);
+        var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(java.security.KeyStore.getInstance(trustStore.toFile(), trustPassword));
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
+        return of(context);
+    }
+
     boolean enabled() {
         return context != null;
     }
