@@ -105,22 +105,11 @@ final class LocalCluster implements AutoCloseable {
      * classpath plus the tests', output to {@code log}.
      */
     Process startTestMain(Class<?> mainClass, List<String> args, String log) {
-        try {
-            Files.createDirectories(dir);
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xss4m", "-Xmx512m", "-cp",
-                    classpath() + System.getProperty("path.separator") + Path.of("target/test-classes").toAbsolutePath(),
-                    mainClass.getName()));
-            cmd.addAll(args);
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()));
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            processes.add(p);
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-Xss4m", "-Xmx512m", "-cp",
+                classpath() + System.getProperty("path.separator") + Path.of("target/test-classes").toAbsolutePath(),
+                mainClass.getName()));
+        cmd.addAll(args);
+        return launch(cmd, log, Map.of());
     }
 
     /** Kills (SIGKILL) every coordinator JVM and waits for them to be gone. */
@@ -185,7 +174,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** What {@code scrl args…} prints (stdout; stderr goes to {@code log}), given {@code stdin}; fails on a non-zero exit. */
     String output(List<String> args, String stdin, String log, long timeoutSeconds) throws Exception {
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        String javaBin = javaCommand();
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-Dai.djl.offline=true", "-cp", classpath(),
                 "org.elasticscrl.cli.Scrl"));
         cmd.addAll(args);
@@ -216,19 +205,28 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private Process start(List<String> args, String log, String... jvmFlags) {
+        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-Xss4m", "-Xmx2g", "-Dai.djl.offline=true"));
+        cmd.addAll(List.of(jvmFlags));
+        cmd.addAll(List.of("-cp", classpath(), "org.elasticscrl.cli.Scrl"));
+        cmd.addAll(args);
+        Map<String, String> nodeEnv = new HashMap<>(Map.of("MALLOC_MMAP_THRESHOLD_", "4294967296",
+                "MALLOC_TRIM_THRESHOLD_", "4294967296"));
+        // the CPU presets' deterministic kernels, set before the JVM starts (a relaunch would hide the pid)
+        nodeEnv.putAll(ComputeJvm.environment(KernelPolicy.Choice.DETERMINISTIC));
+        return launch(cmd, log, nodeEnv);
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** Starts {@code cmd}, output appended to {@code log}, with {@code extraEnv} and then this cluster's env. */
+    private Process launch(List<String> cmd, String log, Map<String, String> extraEnv) {
         try {
             Files.createDirectories(dir);
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of(java, "-Xss4m", "-Xmx2g", "-Dai.djl.offline=true"));
-            cmd.addAll(List.of(jvmFlags));
-            cmd.addAll(List.of("-cp", classpath(), "org.elasticscrl.cli.Scrl"));
-            cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log).toFile()));
-            pb.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
-            pb.environment().put("MALLOC_TRIM_THRESHOLD_", "4294967296");
-            // the CPU presets' deterministic kernels, set before the JVM starts (a relaunch would hide the pid)
-            pb.environment().putAll(ComputeJvm.environment(KernelPolicy.Choice.DETERMINISTIC));
+            pb.environment().putAll(extraEnv);
             pb.environment().putAll(env);
             Process p = pb.start();
             processes.add(p);
