@@ -34,12 +34,11 @@ public final class DurableFiles {
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
-                ch.force(true);
-            }
+            } // synced by the write below, once
         });
     }
 
-    /** How a durable write fills its temporary file (it must sync what it writes, or leave it to the caller). */
+    /** How a durable write fills its temporary file (the write syncs it afterwards). */
     @FunctionalInterface
     public interface Writer {
         void writeTo(Path temporary) throws IOException;

@@ -135,8 +135,9 @@ final class Operators {
 
     /** What the coordinator waits on right now, in words. */
     private String waitingOn() {
-        if (steps.replicationWait() != null) {
-            return steps.replicationWait();
+        String replication = steps.replicationWait();
+        if (replication != null) {
+            return replication;
         }
         StepRun s = steps.step();
         if (s == null) {
