@@ -76,7 +76,7 @@ public final class RogueNode {
 
         // half-open connections to the coordinator's blob server, from another address of this host
         List<java.net.Socket> halfOpen = new ArrayList<>();
-        int admitted = 0;
+        int greeted = 0;
         for (int i = 0; args.length > 3 && i < HALF_OPEN; i++) {
             java.net.Socket s = new java.net.Socket();
             s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
@@ -88,7 +88,7 @@ public final class RogueNode {
         for (java.net.Socket s : halfOpen) {
             try {
                 if (s.getInputStream().read() >= 0) {
-                    admitted++; // greeted: admitted to its opening, closed at the deadline
+                    greeted++; // admitted to its opening (without TLS greeted at once), closed at the deadline
                 }
             } catch (java.io.IOException closedOrSilent) {
                 // refused on accept
@@ -179,7 +179,7 @@ public final class RogueNode {
         out.put("member_for_seconds", (System.nanoTime() - start) / 1_000_000_000L);
         out.put("attempts", attempts);
         out.put("workers_found", workers.size());
-        out.put("blob_admitted", admitted);
+        out.put("blob_greeted", greeted);
         for (java.net.Socket h : halfOpen) {
             h.close();
         }

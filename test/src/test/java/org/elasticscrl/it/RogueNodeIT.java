@@ -170,9 +170,9 @@ class RogueNodeIT {
             System.out.printf("%-45s %8d %8s   effects: %d%n", "total", total, "", effects.size());
             System.out.printf("half-open blob connections: %d of %d greeted (at most 16 per address are admitted to"
                     + " their opening, greeted at once without TLS, not before a TLS handshake), the rest closed on"
-                    + " accept%n", rogue.get("blob_admitted").asInt(), RogueNode.HALF_OPEN);
+                    + " accept%n", rogue.get("blob_greeted").asInt(), RogueNode.HALF_OPEN);
             assertTrue(effects.isEmpty(), "the rogue node changed the run: " + effects);
-            assertTrue(rogue.get("blob_admitted").asInt() <= 16, "at most 16 openings per address: " + rogue);
+            assertTrue(rogue.get("blob_greeted").asInt() <= 16, "at most 16 openings per address: " + rogue);
             assertEquals(1, relay.flipped(), "a bit of worker-1's tensors was flipped on the path");
             List<String[]> refusedTransfers = records.events().stream().filter(e -> e[0].equals("worker-1")
                     && e[1].equals("transfer-failed") && Long.parseLong(e[4]) >= attackFrom).toList();
