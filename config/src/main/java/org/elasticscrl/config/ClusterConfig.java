@@ -27,6 +27,9 @@ import java.util.List;
  * @param maxWorkerCrashes a worker whose JVM died with a fatal error this many times in a row without
  *     contributing to a committed step is not admitted again (a crash loop, e.g. native code failing the
  *     same way on that machine at every attempt); its crash summaries are shown to the operator
+ * @param maxInvalidContributions a worker whose contributions fail validation (a NaN or infinity, a
+ *     sample count its chunks cannot hold, a payload of another size or layout) this many times in a row
+ *     is quarantined: no more leases until an operator re-admits it ({@code scrl admit})
  */
 public record ClusterConfig(
         int minWorkers,
@@ -42,7 +45,8 @@ public record ClusterConfig(
         int checkpointEverySteps,
         int checkpointCopies,
         int checkpointsKept,
-        int maxWorkerCrashes) {
+        int maxWorkerCrashes,
+        int maxInvalidContributions) {
     public static final List<String> DTYPES = List.of("f32", "bf16");
 
     public ClusterConfig {
@@ -67,5 +71,6 @@ public record ClusterConfig(
         Check.atLeast("cluster.checkpoint_copies", checkpointCopies, 1);
         Check.atLeast("cluster.checkpoints_kept", checkpointsKept, 1);
         Check.atLeast("cluster.max_worker_crashes", maxWorkerCrashes, 1);
+        Check.atLeast("cluster.max_invalid_contributions", maxInvalidContributions, 1);
     }
 }

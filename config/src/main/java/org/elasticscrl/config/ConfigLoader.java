@@ -86,6 +86,7 @@ public final class ConfigLoader {
               lc: {output_size: 256, hidden_relu: false, alpha: 0.1, temperature: 0.2}
               triplet: {margin: 100.0, gamma: 2.0, rank_from: 2, rank_to: 10}
             augment: {view1_geometry: random_resized_crop}
+            cluster: {max_invalid_contributions: 3}
             """;
 
     /**
@@ -101,6 +102,29 @@ public final class ConfigLoader {
             return bind(SCHEMA.check(tree, source));
         } catch (JsonProcessingException e) {
             throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Where two configurations differ, key by key in the reference's names: {@code "train.optim.lr: 0.2 vs
+     * 0.3"} ({@code a}'s value first). Empty when they are the same.
+     */
+    public static List<String> differences(ScrlConfig a, ScrlConfig b) {
+        List<String> out = new java.util.ArrayList<>();
+        differences("", MAPPER.valueToTree(a), MAPPER.valueToTree(b), out);
+        return out;
+    }
+
+    private static void differences(String path, JsonNode a, JsonNode b, List<String> out) {
+        if (a != null && b != null && a.isObject() && b.isObject()) {
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String k : keys) {
+                differences(path.isEmpty() ? k : path + "." + k, a.get(k), b.get(k), out);
+            }
+        } else if (!java.util.Objects.equals(a, b)) {
+            out.add(path + ": " + a + " vs " + b);
         }
     }
 

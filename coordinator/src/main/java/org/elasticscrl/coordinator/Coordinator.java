@@ -136,28 +136,26 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         this.cfg = setup.cfg();
         this.members = new Membership<>(cfg.cluster().speedEwma());
         this.steps = new StepCycle(setup, ctx, timers, members, this, replication, manifest);
-        this.sync = new StateSync(members, steps, this);
+        this.sync = new StateSync(members, steps, this, timers);
         this.departed = new Departures(this, Departures.downing(ctx));
         this.registrations = new Registrations(setup, members, steps, departed, this);
         this.operators = new Operators(setup, members, steps, this, registrations.admission().crashLoops());
         this.gate = Gatekeeper.of(ctx, timers, setup.secret().isSet(), this);
         registrations.onProven(gate::proven);
         this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
-        if (previous != null && !previous.runId().equals(setup.runId())) {
-            ctx.getLog().warn("replicated state of run {} ignored: this coordinator runs {}", previous.runId(),
-                    setup.runId());
-        } else if (previous != null && previous.finished()) {
+        boolean ours = previous != null && previous.runId().equals(setup.runId()); // else refused if not finished
+        if (ours && previous.finished()) {
             ctx.getLog().info("run {} already complete ({} steps): nothing to take over", previous.runId(),
                     previous.committedStep() + 1);
             setup.onFinished().accept(new Finished(previous.committedStep() + 1, ""));
-        } else if (previous != null) {
+        } else if (ours) {
             steps.resume(previous);
             members.continueAfter(previous.membershipEpoch());
             takeover = new Takeover(ctx, timers, setup.secret());
             event("coordinator", "took-over", "run state after step " + previous.committedStep() + ", generation "
                     + (previous.generation() + 1) + "; asking the workers to register again");
         } else {
-            restartIfRecorded(manifest);
+            sync.restartIfRecorded(manifest, setup.onFinished());
         }
         Departures.subscribe(ctx, (address, reachable) -> new Reachability(address, reachable));
         ctx.getLog().info("coordinator of run {} up: {} chunks of {} per step, {}", setup.runId(),
@@ -174,10 +172,12 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                     return inner == null ? this : fromWorkers.receive(getContext(), inner);
                 })
                 .onMessage(Transfers.Fetched.class, m -> then(() -> steps.fetched(m)))
-                .onMessage(StepCycle.LeaseExpired.class, m -> then(() -> steps.expired(m)))
+                .onMessage(Leasing.LeaseExpired.class, m -> then(() -> steps.expired(m)))
                 .onMessage(WorkerGone.class, m -> gone(m.workerId(), "terminated"))
                 .onMessage(Reachability.class, this::onReachability)
                 .onMessage(Replication.Stored.class, m -> then(() -> steps.stored(m)))
+                .onMessage(WriteStall.Retry.class, m -> then(() -> steps.stall().retry()))
+                .onMessage(StateSync.OrphanCheck.class, m -> then(sync::orphanCheck))
                 .onMessage(Takeover.Listed.class, m -> then(() -> {
                     if (takeover != null) {
                         takeover.listed(m, members);
@@ -303,14 +303,23 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         });
     }
 
+    /** A replica's checksum: one that differs from a majority's is resynchronised from a majority holder (I1). */
     private Behavior<Command> onUpdateApplied(UpdateApplied m) {
         operators.heard(m.workerId(), m.step(), m.checksum());
         if (m.checksum() != 0 && isMember(m.workerId(), "checksum of step " + m.step())) {
             setup.files().checksum(m.step(), m.workerId(), m.checksum());
-            Map<String, Long> disagree = checksums.record(m.step(), m.workerId(), m.checksum());
-            if (disagree != null) {
-                getContext().getLog().error("replicas disagree after step {}: {}", m.step(), disagree);
-                event(m.workerId(), "checksum-mismatch", "step " + m.step() + " " + disagree);
+            var d = checksums.record(m.step(), m.workerId(), m.checksum(),
+                    members.withStatus(Status.ACTIVE, Status.DRAINING, Status.SYNCING).size());
+            if (d != null) {
+                getContext().getLog().error("replicas disagree after step {}: {}", m.step(), d.all());
+                event(m.workerId(), "checksum-mismatch", "step " + m.step() + " " + d.all() + (d.offMajority().isEmpty()
+                        ? "; no majority yet" : "; resynchronising " + d.offMajority() + " from a majority holder"));
+                for (String id : d.offMajority()) {
+                    var link = members.get(id).map(w -> w.ref);
+                    gone(id, "its state after step " + m.step() + " differs from the majority's");
+                    link.ifPresent(l -> l.tell(new WorkerProtocol.Resync("state differs from the majority's after step "
+                            + m.step())));
+                }
             }
         }
         return this;
@@ -362,24 +371,6 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         steps.reassignTasks(workerId);
         steps.leasePending();
         return this;
-    }
-
-    /** No replicated state: a new run, or a whole-cluster restart (resumed from the newest durable checkpoint). */
-    private void restartIfRecorded(CheckpointManifest manifest) {
-        var durable = manifest.durable();
-        if (durable.isEmpty()) {
-            return;
-        }
-        var newest = durable.get(0);
-        if (newest.runState().finished()) {
-            setup.onFinished().accept(new Finished(newest.step() + 1, ""));
-            return;
-        }
-        steps.resume(newest.runState());
-        members.continueAfter(newest.runState().membershipEpoch());
-        sync.restartFrom(new Restart(durable));
-        event("coordinator", "restart", "no live run state: resuming from the durable checkpoint after step "
-                + newest.step() + " (" + newest.copies().size() + " copies, " + manifest.file() + ")");
     }
 
     @Override

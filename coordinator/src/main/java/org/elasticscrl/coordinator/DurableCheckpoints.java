@@ -48,8 +48,17 @@ final class DurableCheckpoints {
             roster.event("coordinator", "checkpoint-skipped", "step " + step + ": no active worker holds the state");
             return;
         }
-        manifest.begin(state, epoch, stepInEpoch, holders.stream().map(w -> w.id).toList());
-        var request = new WorkerProtocol.SaveCheckpoint(step, CheckpointManifest.json(state));
+        try {
+            manifest.begin(state, epoch, stepInEpoch, holders.stream().map(w -> w.id).toList());
+        } catch (java.io.UncheckedIOException e) { // a full disk: no copy is asked that the manifest cannot list
+            roster.event("coordinator", "checkpoint-skipped", "step " + step + ": " + e.getMessage() + ": "
+                    + e.getCause().getMessage());
+            return;
+        }
+        // the holders delete only copies older than these: the newest durable ones stay until newer ones are
+        List<Long> keep = manifest.durable().stream().limit(cfg.checkpointsKept()).map(CheckpointManifest.Entry::step)
+                .toList();
+        var request = new WorkerProtocol.SaveCheckpoint(step, CheckpointManifest.json(state), keep);
         holders.forEach(w -> w.ref.tell(request));
         roster.event("coordinator", "checkpoint", "step " + step + ": copies by "
                 + String.join(" ", holders.stream().map(w -> w.id).toList())
@@ -102,7 +111,13 @@ final class DurableCheckpoints {
     void saved(CheckpointSaved m, String node) {
         boolean ok = m.error().isEmpty();
         var copy = new CheckpointManifest.Copy(m.workerId(), node, m.path(), Long.toHexString(m.crc32c()), m.bytes());
-        var durable = manifest.saved(m.step(), copy, m.error());
+        CheckpointManifest.Entry durable;
+        try {
+            durable = manifest.saved(m.step(), copy, m.error());
+        } catch (java.io.UncheckedIOException e) { // kept in memory: the next write of the manifest records it
+            roster.event("coordinator", "manifest-unwritten", e.getMessage() + ": " + e.getCause().getMessage());
+            return;
+        }
         if (!ok) {
             roster.event(m.workerId(), "checkpoint-failed", "step " + m.step() + ": " + m.error());
         } else if (durable != null) {

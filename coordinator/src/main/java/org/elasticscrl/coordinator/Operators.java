@@ -16,7 +16,7 @@ import org.elasticscrl.protocol.WorkerProtocol;
 
 /**
  * The coordinator's answers to operators ({@code scrl shell}, {@code scrl status} …), as JSON: the
- * run's position and what it waits on, the workers, recent membership history, the ledger, the
+ * run's position and what it waits on, the run's identity (for a standby), the workers, recent membership history, the ledger, the
  * durable checkpoints — and their orders: drain a worker, pause, resume, checkpoint now. Reads the
  * coordinator's own state; answers at once.
  */
@@ -64,6 +64,10 @@ final class Operators {
         String error = switch (q.command()) {
             case "status" -> status(out);
             case "hello" -> null; // a shell or standby proving the secret: admitted, nothing to say
+            case "run" -> { // what a standby coordinator adopts: it never runs a run of its own
+                out.put("run", setup.runId()).put("save_dir", setup.cfg().saveDir()).put("config", setup.configYaml());
+                yield null;
+            }
             case "workers" -> workers(out);
             case "history" -> {
                 out.putArray("events").addAll(history);
@@ -75,6 +79,7 @@ final class Operators {
                 yield null;
             }
             case "drain" -> drain(q.argument(), out);
+            case "admit" -> admit(q.argument(), out);
             case "pause", "resume" -> {
                 steps.pause(q.command().equals("pause"));
                 roster.event("operator", q.command(), "asked from a shell");
@@ -83,7 +88,7 @@ final class Operators {
             case "checkpoint" -> steps.checkpointNow() ? status(out.put("checkpoint",
                     steps.step() == null ? "being written" : "after the step under way")) : "nothing committed yet";
             default -> "unknown command '" + q.command() + "'; the coordinator answers status, workers, history,"
-                    + " ledger, checkpoints, drain, pause, resume, checkpoint";
+                    + " ledger, checkpoints, drain, admit, pause, resume, checkpoint";
         };
         q.replyTo().tell(error == null ? new Answer(true, out.toString()) : error(error));
     }
@@ -121,6 +126,9 @@ final class Operators {
         if (steps.replicationWait() != null) {
             return "replicating";
         }
+        if (steps.stall().why() != null) {
+            return "disk-full";
+        }
         if (steps.finishing()) {
             return "finishing";
         }
@@ -138,6 +146,9 @@ final class Operators {
         String replication = steps.replicationWait();
         if (replication != null) {
             return replication;
+        }
+        if (steps.stall().why() != null) {
+            return steps.stall().why();
         }
         StepRun s = steps.step();
         if (s == null) {
@@ -158,6 +169,10 @@ final class Operators {
         if (!ledger.pending().isEmpty()) {
             b.append("; ").append(ledger.pending().size()).append(" chunks waiting for a free worker");
         }
+        var quarantined = steps.quarantine().quarantinedIds();
+        if (!quarantined.isEmpty()) {
+            b.append("; quarantined (no leases until admitted): ").append(String.join(", ", quarantined));
+        }
         return b.toString();
     }
 
@@ -172,7 +187,7 @@ final class Operators {
                     .put("status", w.status().name().toLowerCase(java.util.Locale.ROOT))
                     .put("samples_per_second", w.speed())
                     .put("lease_share", w.status() == Status.ACTIVE && total > 0 ? w.speed() / total : 0)
-                    .put("task", w.task());
+                    .put("task", w.task()).put("quarantined", steps.quarantine().reason(w.id));
             Long last = heard.get(w.id);
             n.put("last_heard_seconds", last == null ? -1 : (now - last) / 1000.0);
             long[] sum = checksums.get(w.id);
@@ -180,6 +195,8 @@ final class Operators {
         }
         // workers whose JVMs died with fatal errors in a row; refused ones are not admitted again
         out.set("crashed", JSON.valueToTree(crashLoops.describe()));
+        // workers whose contributions failed validation in a row; quarantined ones get no lease
+        out.set("invalid_contributions", JSON.valueToTree(steps.quarantine().describe()));
         return null;
     }
 
@@ -201,6 +218,18 @@ final class Operators {
                     .put("receiving", l.inState(State.RECEIVING).size()).put("leased", l.inState(State.LEASED).size())
                     .put("pending", l.pending().size());
         }
+        return null;
+    }
+
+    /** Ends a worker's quarantine: it is leased chunks again (its failures so far are forgotten). */
+    private String admit(String workerId, ObjectNode out) {
+        String refusal = steps.quarantine().readmit(workerId);
+        if (refusal != null) {
+            return refusal;
+        }
+        roster.event(workerId, "admitted", "quarantine ended from a shell");
+        steps.leasePending();
+        out.put("worker", workerId).put("quarantined", false);
         return null;
     }
 

@@ -53,17 +53,22 @@ final class Restart {
         var pick = untried.stream().filter(w -> e.copies().stream().anyMatch(c -> c.worker().equals(w))).findFirst()
                 .or(() -> untried.stream().findFirst());
         pick.ifPresent(w -> loading = w);
-        return pick.map(w -> new Load(w, new LoadCheckpoint(e.step(), paths(e, w))));
+        return pick.map(w -> {
+            List<CheckpointManifest.Copy> copies = ownFirst(e, w);
+            return new Load(w, new LoadCheckpoint(e.step(), copies.stream().map(CheckpointManifest.Copy::path).toList(),
+                    copies.stream().map(CheckpointManifest.Copy::crc32c).toList(),
+                    copies.stream().map(CheckpointManifest.Copy::bytes).toList(), e.runState().runId()));
+        });
     }
 
     /** What to send to whom. */
     record Load(String worker, LoadCheckpoint message) {}
 
     /** The worker's own copies first. */
-    private static List<String> paths(CheckpointManifest.Entry e, String worker) {
-        List<String> own = new ArrayList<>();
-        List<String> others = new ArrayList<>();
-        e.copies().forEach(c -> (c.worker().equals(worker) ? own : others).add(c.path()));
+    private static List<CheckpointManifest.Copy> ownFirst(CheckpointManifest.Entry e, String worker) {
+        List<CheckpointManifest.Copy> own = new ArrayList<>();
+        List<CheckpointManifest.Copy> others = new ArrayList<>();
+        e.copies().forEach(c -> (c.worker().equals(worker) ? own : others).add(c));
         own.addAll(others);
         return own;
     }
@@ -109,9 +114,16 @@ final class Restart {
     /**
      * Why this coordinator cannot run: an unreadable manifest, or — no replicated state of this run
      * (a new run or a whole-cluster restart) — a run directory that holds commits but no durable
-     * checkpoint to resume them from (it is not overwritten).
+     * checkpoint to resume them from (it is not overwritten); or a cluster whose replicated state is of
+     * another run that has not finished (a standby never starts a run of its own at takeover).
      */
     static String refusal(Coordinator.Setup setup, RunState replicated) {
+        if (replicated != null && !replicated.finished() && !replicated.runId().equals(setup.runId())) {
+            return "the cluster runs " + replicated.runId() + " (committed up to step " + replicated.committedStep()
+                    + "), this coordinator was started for " + setup.runId() + ": refusing to start another run in"
+                    + " its cluster (a standby takes the active run's id, directory and configuration; start it"
+                    + " with --join only, or with the active run's --save_dir and configuration)";
+        }
         try {
             if ((replicated == null || !replicated.runId().equals(setup.runId())) && manifest(setup).durable().isEmpty()
                     && setup.files().lastCommit() >= 0) {

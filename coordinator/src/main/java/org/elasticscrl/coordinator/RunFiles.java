@@ -1,14 +1,12 @@
 package org.elasticscrl.coordinator;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.elasticscrl.report.MetricsLog;
 
@@ -18,22 +16,33 @@ import org.elasticscrl.report.MetricsLog;
  * (every committed step: its epoch, chunks and who computed them — the ledger audit, I2),
  * {@code checksums.csv} (every replica's state checksum per commit, I1) and {@code membership.csv}
  * (joins, leaves, faults with timestamps), {@code replayed.csv} (steps computed again after a
- * takeover or restart: their loss should match the first time's). Files are appended and flushed
- * as the run goes.
+ * takeover or restart: their loss should match the first time's). Files are appended a whole line at
+ * a time as the run goes ({@link AppendedLines}). A commit's row must be written before the commit is
+ * announced ({@link #commit} throws); the diagnostic rows (events, checksums, metrics) are dropped while
+ * the disk is full, the failure kept for the operator ({@link #writeError}).
  */
 public final class RunFiles implements AutoCloseable {
     private final Path dir;
     private final MetricsLog metrics;
-    private final BufferedWriter commits;
-    private final BufferedWriter checksums;
-    private final BufferedWriter membership;
+    private final AppendedLines commits;
+    private final AppendedLines checksums;
+    private final AppendedLines membership;
+    private final Predicate<Path> fault;
+    /** The last failed write of a diagnostic row, for the operator (null: none since the last success). */
+    private volatile String writeError;
     /** The last step in commits.csv: a coordinator that took over never writes a step twice. */
     private long lastCommit;
     /** Steps committed again after a restart or takeover, with their loss (a determinism check). */
-    private BufferedWriter replayed;
+    private AppendedLines replayed;
 
     public RunFiles(Path dir) {
+        this(dir, file -> false);
+    }
+
+    /** {@code fault}: writes to the files it names fail as on a full disk (tests and fault injection). */
+    RunFiles(Path dir, Predicate<Path> fault) {
         this.dir = dir;
+        this.fault = fault;
         try {
             Files.createDirectories(dir);
             metrics = new MetricsLog(dir);
@@ -47,17 +56,8 @@ public final class RunFiles implements AutoCloseable {
         }
     }
 
-    private BufferedWriter open(String name, String header) throws IOException {
-        Path file = dir.resolve(name);
-        boolean fresh = !Files.exists(file);
-        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
-        if (fresh) {
-            w.write(header);
-            w.newLine();
-            w.flush();
-        }
-        return w;
+    private AppendedLines open(String name, String header) throws IOException {
+        return new AppendedLines(dir.resolve(name), header, fault);
     }
 
     public Path dir() {
@@ -89,59 +89,68 @@ public final class RunFiles implements AutoCloseable {
     }
 
     /**
-     * A committed step; {@code answers} maps each chunk to the worker that computed it. False (and
-     * nothing written) when the step is already recorded: a coordinator that took over recomputed it.
+     * A committed step; {@code answers} maps each chunk to the worker that computed it. False when the
+     * step is already recorded (a coordinator that took over recomputed it: the row goes to replayed.csv).
+     *
+     * @throws IOException when the row cannot be written (a full disk): nothing of it is; write it again
      */
     public boolean commit(long step, int epoch, int stepInEpoch, int membershipEpoch, int samples, double lr, double tau,
-            double wd, double loss, double seconds, Map<Integer, String> answers) {
+            double wd, double loss, double seconds, Map<Integer, String> answers) throws IOException {
         if (step <= lastCommit) {
-            try {
-                if (replayed == null) {
-                    replayed = open("replayed.csv", "global_step,epoch,samples,ssl_loss,unix_millis");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            if (replayed == null) {
+                replayed = open("replayed.csv", "global_step,epoch,samples,ssl_loss,unix_millis");
             }
-            write(replayed, String.format(java.util.Locale.ROOT, "%d,%d,%d,%.9f,%d", step, epoch, samples, loss,
+            replayed.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%.9f,%d", step, epoch, samples, loss,
                     System.currentTimeMillis()));
             return false;
         }
-        lastCommit = step;
         String chunks = answers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                 .collect(Collectors.joining(" "));
-        write(commits, String.format(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%.17g,%.17g,%.6g,%.9f,%.3f,%s", step, epoch,
-                stepInEpoch, membershipEpoch, samples, lr, tau, wd, loss, seconds, chunks));
+        commits.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%.17g,%.17g,%.6g,%.9f,%.3f,%s", step,
+                epoch, stepInEpoch, membershipEpoch, samples, lr, tau, wd, loss, seconds, chunks));
+        lastCommit = step;
         return true;
     }
 
-    /** A step's row of metrics.csv. */
-    public void stepRow(long step, int epoch, org.elasticscrl.protocol.StepMetrics m, double lr, double tau, double seconds) {
-        try {
-            metrics.step(new MetricsLog.StepRow(step, epoch, m.sslLoss(),
-                    m.samples() == 0 ? Double.NaN : m.ceLossSum() / m.samples(),
-                    m.evaluated() == 0 ? Double.NaN : (double) m.correct() / m.evaluated(), lr, tau, m.samples() / seconds,
-                    seconds));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Why the last diagnostic row could not be written (null: the last one was). */
+    public String writeError() {
+        return writeError;
     }
 
-    /** An epoch's row of epochs.csv. */
+    /** A step's row of metrics.csv (dropped, the failure kept, when it cannot be written). */
+    public void stepRow(long step, int epoch, org.elasticscrl.protocol.StepMetrics m, double lr, double tau, double seconds) {
+        diagnostic(() -> metrics.step(new MetricsLog.StepRow(step, epoch, m.sslLoss(),
+                m.samples() == 0 ? Double.NaN : m.ceLossSum() / m.samples(),
+                m.evaluated() == 0 ? Double.NaN : (double) m.correct() / m.evaluated(), lr, tau, m.samples() / seconds,
+                seconds)));
+    }
+
+    /** An epoch's row of epochs.csv (dropped, the failure kept, when it cannot be written). */
     public void epochRow(int epoch, double loss, double onlineAccuracy, double seconds) {
-        try {
-            metrics.epoch(new MetricsLog.EpochRow(epoch, loss, onlineAccuracy, 0, seconds));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        diagnostic(() -> metrics.epoch(new MetricsLog.EpochRow(epoch, loss, onlineAccuracy, 0, seconds)));
     }
 
     public void checksum(long step, String worker, long checksum) {
-        write(checksums, step + "," + worker + "," + Long.toHexString(checksum));
+        diagnostic(() -> checksums.append(step + "," + worker + "," + Long.toHexString(checksum)));
     }
 
     public void event(long step, int membershipEpoch, String worker, String event, String detail) {
-        write(membership, System.currentTimeMillis() + "," + step + "," + membershipEpoch + "," + cell(worker) + ","
-                + cell(event) + "," + cell(detail));
+        diagnostic(() -> membership.append(System.currentTimeMillis() + "," + step + "," + membershipEpoch + ","
+                + cell(worker) + "," + cell(event) + "," + cell(detail)));
+    }
+
+    private interface Write {
+        void run() throws IOException;
+    }
+
+    /** A row that records, not decides: while it cannot be written the run goes on; the operator sees why. */
+    private void diagnostic(Write w) {
+        try {
+            w.run();
+            writeError = null;
+        } catch (IOException e) {
+            writeError = e.getMessage();
+        }
     }
 
     /** The end of a run: {@code results.json}, {@code curves.png} and the report ({@link RunReport}). */
@@ -159,16 +168,6 @@ public final class RunFiles implements AutoCloseable {
     static String cell(String text) {
         return text.codePoints().map(c -> c == ',' ? ';' : Character.isISOControl(c) ? ' ' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-    }
-
-    private static void write(BufferedWriter w, String line) {
-        try {
-            w.write(line);
-            w.newLine();
-            w.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

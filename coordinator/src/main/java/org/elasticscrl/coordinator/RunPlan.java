@@ -25,12 +25,13 @@ record RunPlan(ScrlConfig cfg, int datasetSize, long stepsPerEpoch, LrSchedule l
     }
 
     /** The step's chunks and ledger. */
-    StepRun step(long global) {
+    /** Step {@code global}'s chunks; {@code layout} the run's from an earlier commit (null: none yet). */
+    StepRun step(long global, int[] layout) {
         int epoch = epochOf(global);
         int inEpoch = (int) (global % stepsPerEpoch);
         var t = cfg.train();
         EpochPlan plan = EpochPlan.of(cfg.seed(), epoch, datasetSize, t.chunkSize(), t.chunksPerStep());
         return new StepRun(global, epoch, inEpoch, plan.chunksOfStep(inEpoch), chunk -> plan.chunk(chunk).length,
-                cfg.cluster().canonicalSum());
+                cfg.cluster().canonicalSum(), layout);
     }
 }

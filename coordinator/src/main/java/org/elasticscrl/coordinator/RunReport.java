@@ -109,7 +109,7 @@ public final class RunReport {
             Timeline.Kind kind = switch (e[4]) {
                 case "registered" -> Timeline.Kind.JOINED;
                 case "left", "draining" -> Timeline.Kind.LEFT;
-                case "gone", "failed", "checksum-mismatch", "refused" -> Timeline.Kind.FAULT;
+                case "gone", "failed", "checksum-mismatch", "refused", "invalid-contribution", "quarantined" -> Timeline.Kind.FAULT;
                 case "deadline-missed", "refused-contribution", "resync", "refused-stale" -> Timeline.Kind.LATE;
                 case "took-over", "restart", "restored", "resumed-at" -> Timeline.Kind.RECOVERED;
                 default -> null;

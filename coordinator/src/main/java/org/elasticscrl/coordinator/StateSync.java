@@ -1,11 +1,14 @@
 package org.elasticscrl.coordinator;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.elasticscrl.coordinator.Membership.Status;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
+import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
 import org.elasticscrl.protocol.WorkerProtocol;
@@ -13,27 +16,54 @@ import org.elasticscrl.protocol.WorkerProtocol;
 /**
  * Where each worker's replica starts: its own state (the initial one, or the last commit it
  * applied), a live peer's state (a joiner — never the coordinator's: it holds none), or, after a
- * whole-cluster restart, a durable checkpoint one worker loads and the others then copy. Part of
- * the coordinator actor: it sends what its decisions say.
+ * whole-cluster restart, a durable checkpoint one worker loads and the others then copy. When a
+ * worker waits for a state that no live replica holds any more (every replica died, or was downed),
+ * the run goes back to the newest durable checkpoint after {@link #ORPHANED} — unless a replica returns
+ * meanwhile — instead of waiting for good: the steps after it are computed again. Part of the
+ * coordinator actor: it sends what its decisions say.
  */
 final class StateSync {
+    /** How long a waiting worker waits for a replica to return before the run goes back to a checkpoint. */
+    static final Duration ORPHANED = Duration.ofSeconds(5);
+
+    /** Time to decide whether the waiting workers are still orphaned. */
+    record OrphanCheck() implements Command {}
+
     private final Membership<WorkerLink> members;
     private final StepCycle steps;
     private final Roster roster;
+    private final TimerScheduler<Command> timers;
     /** Joiner → the peer it copies its state from ("" while none is available). */
     private final Map<String, String> sources = new HashMap<>();
     /** Set while a whole-cluster restart waits for a worker to load its checkpoint. */
     private Restart restart;
 
-    StateSync(Membership<WorkerLink> members, StepCycle steps, Roster roster) {
+    StateSync(Membership<WorkerLink> members, StepCycle steps, Roster roster, TimerScheduler<Command> timers) {
         this.members = members;
         this.steps = steps;
         this.roster = roster;
+        this.timers = timers;
     }
 
-    /** The run resumes from a durable checkpoint: the first worker waiting for a state loads it. */
-    void restartFrom(Restart r) {
-        restart = r;
+    /**
+     * No replicated state: a new run (nothing recorded), a finished one, or a whole-cluster restart — the
+     * run resumes from the newest durable checkpoint, which the first worker waiting for a state loads.
+     */
+    void restartIfRecorded(CheckpointManifest manifest, java.util.function.Consumer<Coordinator.Finished> finished) {
+        var durable = manifest.durable();
+        if (durable.isEmpty()) {
+            return;
+        }
+        var newest = durable.get(0);
+        if (newest.runState().finished()) {
+            finished.accept(new Coordinator.Finished(newest.step() + 1, ""));
+            return;
+        }
+        steps.resume(newest.runState());
+        members.continueAfter(newest.runState().membershipEpoch());
+        restart = new Restart(durable);
+        roster.event("coordinator", "restart", "no live run state: resuming from the durable checkpoint after step "
+                + newest.step() + " (" + newest.copies().size() + " copies, " + manifest.file() + ")");
     }
 
     /** {@code workerId}'s replica holds the run's state after {@code step}: it takes leases from now. */
@@ -60,6 +90,10 @@ final class StateSync {
             sources.put(joiner, "");
             if (restart != null) {
                 loadNext();
+            } else if (orphaned()) {
+                timers.startSingleTimer(OrphanCheck.class, new OrphanCheck(), ORPHANED);
+                roster.event(joiner, "waiting", "no live replica holds the state: going back to the newest durable"
+                        + " checkpoint in " + ORPHANED.toSeconds() + " s unless one returns");
             } else {
                 roster.event(joiner, "waiting", "no live replica to copy the state from");
             }
@@ -100,6 +134,28 @@ final class StateSync {
         }
     }
 
+    /** The run has a state no member holds (none active or draining, no takeover under way) and a checkpoint. */
+    private boolean orphaned() {
+        return steps.started() && !steps.resuming() && restart == null
+                && members.withStatus(Status.ACTIVE, Status.DRAINING).isEmpty()
+                && !steps.durable().manifest().durable().isEmpty();
+    }
+
+    /** Still no live replica and a worker waiting: the run goes back to the newest durable checkpoint. */
+    void orphanCheck() {
+        if (!orphaned() || waiting().isEmpty()) {
+            return;
+        }
+        var durable = steps.durable().manifest().durable();
+        long last = steps.lastCommitted();
+        steps.resume(durable.get(0).runState());
+        restart = new Restart(durable);
+        roster.event("coordinator", "fallback", "no live replica holds step " + last + ": going back to the durable"
+                + " checkpoint after step " + durable.get(0).step() + " (" + (last - durable.get(0).step())
+                + " committed steps are computed again)");
+        loadNext();
+    }
+
     // ---- whole-cluster restart ----
 
     private List<String> waiting() {
@@ -132,7 +188,7 @@ final class StateSync {
         restart.failed(m.workerId());
         List<String> waiting = waiting();
         if (restart.fallBack(waiting)) {
-            steps.restartFrom(restart.current().runState());
+            steps.resume(restart.current().runState());
             roster.event("coordinator", "restart", "no worker could read it: going back to the durable checkpoint"
                     + " after step " + restart.current().step());
         } else if (restart.exhausted(waiting)) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.elasticscrl.protocol.tensor.InvalidPayloadException;
 import org.elasticscrl.protocol.tensor.StreamingSum;
 
 /**
@@ -20,6 +21,11 @@ import org.elasticscrl.protocol.tensor.StreamingSum;
  * fetched (decoded while they arrive) and kept until the step is complete, then added in chunk order —
  * the float sums {@code scrl train} makes — so the update does not depend on which worker computed
  * which chunk, or when it arrived.
+ *
+ * <p>Once a step has committed, the run's layout (gradient and statistics lengths) is known and pinned:
+ * a contribution of another layout is the sender's fault ({@link InvalidPayloadException}). Before that,
+ * a mismatch only says the contributions disagree, not which one is wrong. Non-finite values are refused
+ * in both modes before they reach a sum.
  */
 final class StepAggregate {
     private final boolean canonical;
@@ -28,9 +34,15 @@ final class StepAggregate {
     /** Canonical mode: each chunk's (gradient, statistics), by chunk number. */
     private final Map<Integer, float[][]> perChunk = new TreeMap<>();
     private int split = -1;
+    /** The run's layout {gradient, statistics} from an earlier commit; null before the first. */
+    private final int[] layout;
 
-    StepAggregate(boolean canonical) {
+    StepAggregate(boolean canonical, int[] layout) {
         this.canonical = canonical;
+        this.layout = layout == null ? null : layout.clone();
+        if (layout != null) {
+            split = layout[0];
+        }
         if (!canonical) {
             restart();
         }
@@ -50,32 +62,60 @@ final class StepAggregate {
     void restart() {
         streaming = new StreamingSum(h -> {
             if (h.parts() != 2) {
-                throw new IllegalArgumentException("a summed contribution has 2 parts, this one " + h.parts());
+                throw new InvalidPayloadException("a summed contribution has 2 parts, this one " + h.parts());
+            }
+            if (layout != null && !Arrays.equals(h.lengths(), layout)) {
+                throw new InvalidPayloadException("payload parts " + Arrays.toString(h.lengths())
+                        + " differ from the run's layout " + Arrays.toString(layout));
             }
         });
     }
 
-    /** Canonical mode: keeps one whole contribution's per-chunk parts for {@code chunks} (in lease order). */
+    /**
+     * Canonical mode: keeps one whole contribution's per-chunk parts for {@code chunks} (in lease order),
+     * all or nothing: a contribution that fails a check adds no chunk.
+     *
+     * @throws InvalidPayloadException for parts that do not match the lease, the run's layout, or hold a
+     *     non-finite value; {@link IllegalArgumentException} when, before any commit, it disagrees with
+     *     the step's other contributions
+     */
     void add(List<Integer> chunks, float[][] parts) {
         if (parts == null) {
             return;
         }
         if (parts.length != 2 * chunks.size()) {
-            throw new IllegalArgumentException("a contribution for " + chunks.size() + " chunks has " + parts.length
+            throw new InvalidPayloadException("a contribution for " + chunks.size() + " chunks has " + parts.length
                     + " parts, expected " + 2 * chunks.size() + " (cluster.canonical_sum)");
         }
+        int gradients = split;
         for (int i = 0; i < chunks.size(); i++) {
-            int gradients = parts[2 * i].length;
-            if (gradients == 0) {
-                continue;
+            float[] g = parts[2 * i];
+            float[] s = parts[2 * i + 1];
+            if (g.length == 0) {
+                continue; // every sample of the chunk was unreadable
             }
-            if (split < 0) {
-                split = gradients;
-            } else if (gradients != split) {
-                throw new IllegalArgumentException("contribution of " + gradients + " gradient values for a step of "
-                        + split);
+            if (layout != null && (g.length != layout[0] || s.length != layout[1])) {
+                throw new InvalidPayloadException("chunk " + chunks.get(i) + " has parts [" + g.length + ", "
+                        + s.length + "], the run's layout is " + Arrays.toString(layout));
             }
-            perChunk.put(chunks.get(i), new float[][] {parts[2 * i], parts[2 * i + 1]});
+            if (gradients >= 0 && g.length != gradients) {
+                throw new IllegalArgumentException("contribution of " + g.length + " gradient values for a step of "
+                        + gradients);
+            }
+            gradients = g.length;
+            for (float[] part : new float[][] {g, s}) {
+                int bad = InvalidPayloadException.firstNonFinite(part, 0, part.length);
+                if (bad >= 0) {
+                    throw new InvalidPayloadException("non-finite value " + part[bad] + " at element " + bad
+                            + " of chunk " + chunks.get(i) + "'s " + (part == g ? "gradient" : "statistics"));
+                }
+            }
+        }
+        split = gradients;
+        for (int i = 0; i < chunks.size(); i++) {
+            if (parts[2 * i].length > 0) {
+                perChunk.put(chunks.get(i), new float[][] {parts[2 * i], parts[2 * i + 1]});
+            }
         }
     }
 

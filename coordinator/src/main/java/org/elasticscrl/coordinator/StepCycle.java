@@ -1,10 +1,8 @@
 package org.elasticscrl.coordinator;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -16,6 +14,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
 import org.elasticscrl.protocol.StepMetrics;
 import org.elasticscrl.protocol.WorkerProtocol;
+import org.elasticscrl.protocol.tensor.InvalidPayloadException;
 
 /**
  * The step side of the coordinator: leasing a step's chunks by speed, accepting contributions of
@@ -24,28 +23,24 @@ import org.elasticscrl.protocol.WorkerProtocol;
  * the coordinator actor (its context, timers and membership), which hands it the step messages.
  */
 final class StepCycle {
-    /** A lease's deadline passed. */
-    record LeaseExpired(long lease, long step) implements Command {}
-
     private final Coordinator.Setup setup;
     private final ScrlConfig cfg;
     private final ActorContext<Command> ctx;
-    private final TimerScheduler<Command> timers;
     private final Membership<WorkerLink> members;
     private final Roster roster;
-    private final DeadlinePolicy deadlines;
+    private final Leasing leasing;
     private final EpochTasks tasks;
     private final Deque<BlobRef> replay = new ArrayDeque<>();
     private RunPlan plan;
     private StepRun step;
-    private long nextLease = 1;
+    /** The run's {gradient, statistics} lengths, pinned by the first commit (null before). */
+    private int[] layout;
     private final Replication replication;
     private final DurableCheckpoints durable;
     private final StepTimes times = new StepTimes();
     private final Transfers transfers;
-    /** An operator paused the run; the step that waits for resume (-1: none). */
-    private boolean paused;
-    private long held = -1;
+    private final WriteStall stall;
+    private final Pause pause = new Pause();
     /** The last committed (announced) step; -1 before the first. */
     private long committed = -1;
     /** Takeovers so far: lease ids of one coordinator never collide with an earlier one's. */
@@ -62,14 +57,14 @@ final class StepCycle {
         this.replication = replication;
         this.cfg = setup.cfg();
         this.ctx = ctx;
-        this.timers = timers;
         this.members = members;
         this.roster = roster;
         var c = cfg.cluster();
-        this.deadlines = new DeadlinePolicy(c.deadlineFloorS(), c.deadlineCapS(), c.deadlineFactor());
+        this.leasing = new Leasing(cfg, setup.metrics(), timers, members, new Quarantine(c.maxInvalidContributions()));
         this.tasks = new EpochTasks(cfg, members, setup.files(), roster, ctx.getLog());
         this.durable = new DurableCheckpoints(c, manifest, roster);
         this.transfers = new Transfers(ctx, setup.blobs());
+        this.stall = new WriteStall(timers, roster);
     }
 
     DurableCheckpoints durable() {
@@ -77,7 +72,11 @@ final class StepCycle {
     }
 
     DeadlinePolicy deadlines() {
-        return deadlines;
+        return leasing.deadlines();
+    }
+
+    Quarantine quarantine() {
+        return leasing.quarantine();
     }
 
     /** The run's plan, fixed by the first worker's data; null before. */
@@ -103,25 +102,28 @@ final class StepCycle {
         return resuming;
     }
 
+    WriteStall stall() {
+        return stall;
+    }
+
     /** What the run waits for while its state is not yet stored by a majority; null when nothing is. */
     String replicationWait() {
         return replication.waitingFor();
     }
 
-    /** Continue a run another coordinator was running: its replicated state, no step in flight. */
+    /**
+     * Continue from {@code s}: another coordinator's replicated state (a takeover), or a durable checkpoint's
+     * (a restart, or no live replica left) — the step under way, if any, is dropped.
+     */
     void resume(RunState s) {
+        step = null;
         tasks.closeEpoch();
         plan = RunPlan.of(cfg, s.datasetSize());
         committed = s.committedStep();
-        generation = s.generation() + 1;
-        nextLease = ((long) generation << 40) + 1;
+        generation = Math.max(generation, s.generation()) + 1; // lease ids never repeat within a coordinator
+        leasing.generation(generation);
         tasks.addStep(s.epochLossSum(), s.epochSamples());
         resuming = true;
-    }
-
-    /** Restarting: the run goes back to an older durable checkpoint's state (nothing runs yet). */
-    void restartFrom(RunState s) {
-        resume(s);
     }
 
     /** While resuming: no replica holds the recorded step (its commit reached no worker); go on from {@code step}. */
@@ -174,13 +176,12 @@ final class StepCycle {
 
     /** Starts step {@code global}, or holds it while the run is paused. */
     void start(long global) {
-        if (paused) {
-            held = global;
+        if (pause.holds(global)) {
             roster.event("coordinator", "paused", "step " + global + " waits for resume");
             return;
         }
         times.start(System.nanoTime());
-        step = plan.step(global);
+        step = plan.step(global, layout);
         for (String id : setup.drainAt().getOrDefault(global, List.of())) {
             roster.drain(id, "scripted at step " + global);
         }
@@ -189,18 +190,16 @@ final class StepCycle {
 
     /** Pause (true): the step under way commits, the next one waits; resume (false): it starts. */
     void pause(boolean on) {
-        paused = on;
         setup.metrics().paused(on);
-        if (!on && held >= 0) {
-            long s = held;
-            held = -1;
+        long s = pause.set(on);
+        if (s >= 0) {
             roster.event("coordinator", "resumed", "step " + s);
             start(s);
         }
     }
 
     boolean paused() {
-        return paused;
+        return pause.on();
     }
 
     /** The step in progress (null between steps). */
@@ -219,29 +218,8 @@ final class StepCycle {
 
     /** Leases the step's pending chunks to the workers free now, in proportion to their speed. */
     void leasePending() {
-        if (step == null || tasks.finishing()) {
-            return;
-        }
-        List<Integer> pending = step.ledger().pending();
-        if (pending.isEmpty()) {
-            return;
-        }
-        long chunkBytes = cfg.cluster().memoryPerChunkMb() * (1L << 20);
-        List<LeasePlanner.Candidate> candidates = members.available().stream()
-                .map(w -> new LeasePlanner.Candidate(w.id, w.speed(), (int) Math.max(1, w.memoryBytes / chunkBytes)))
-                .toList();
-        int from = 0;
-        for (Map.Entry<String, Integer> e : LeasePlanner.split(pending.size(), candidates).entrySet()) {
-            List<Integer> chunks = pending.subList(from, from + e.getValue());
-            from += e.getValue();
-            var w = members.get(e.getKey()).orElseThrow();
-            long lease = nextLease++;
-            long millis = (long) (deadlines.seconds(step.samples(chunks), w.speed()) * 1000);
-            step.lease(lease, w.id, members.epoch(), chunks);
-            members.leased(w.id, lease);
-            w.ref.tell(new WorkerProtocol.Lease(lease, members.epoch(), step.step(), step.epoch(), List.copyOf(chunks),
-                    System.currentTimeMillis() + millis));
-            timers.startSingleTimer(lease, new LeaseExpired(lease, step.step()), Duration.ofMillis(millis));
+        if (step != null && !tasks.finishing()) {
+            leasing.leasePending(step);
         }
     }
 
@@ -255,17 +233,18 @@ final class StepCycle {
         }
         String why = step == null || m.step() != step.step() ? "step " + m.step() + " is not the current step"
                 : step.refusal(m.workerId(), m.leaseId(), m.membershipEpoch(), m.chunks());
+        String invalid = why != null ? null : ContributionCheck.problem(m.metrics(), step.samples(m.chunks()), m.blob());
         if (why != null) {
             ctx.getLog().info("refused contribution of {} (lease {}, membership epoch {}, step {}): {}",
                     m.workerId(), m.leaseId(), m.membershipEpoch(), m.step(), why);
             roster.event(m.workerId(), "refused-contribution", why);
             if (own && step != null) {
-                // its worker is done with the lease: what it still holds is leased again now
-                timers.cancel(m.leaseId());
-                step.ledger().release(m.leaseId());
+                leasing.release(step, m.leaseId()); // its worker is done with it: what it still holds goes out again
             }
+        } else if (invalid != null) {
+            leasing.invalid(step, m.workerId(), m.leaseId(), invalid, roster);
         } else {
-            timers.cancel(m.leaseId());
+            leasing.cancel(m.leaseId());
             times.computed(m.leaseId(), m.computeSeconds(), System.nanoTime());
             transfers.start(step, m.workerId(), m.leaseId(), m.blob(), m.metrics());
         }
@@ -277,27 +256,35 @@ final class StepCycle {
             return;
         }
         times.fetched(m.lease(), System.nanoTime());
-        String failure = Transfers.failure(m);
+        Transfers.Failure failure = Transfers.failure(m);
+        if (failure == null) {
+            try {
+                step.add(m.lease(), m.parts(), m.metrics());
+            } catch (IllegalArgumentException e) { // its arrays do not fit the lease or the step: nothing was added
+                failure = new Transfers.Failure(e.getMessage(), e instanceof InvalidPayloadException);
+            }
+        }
         if (failure != null) {
-            roster.event(m.workerId(), "transfer-failed", failure);
             if (Transfers.spoilt(m)) {
                 transfers.restart(step, m.lease());
             }
-            setup.metrics().released(step.ledger().release(m.lease()).size());
+            if (failure.invalid()) {
+                leasing.invalid(step, m.workerId(), m.lease(), failure.why(), roster);
+            } else {
+                roster.event(m.workerId(), "transfer-failed", failure.why());
+                leasing.release(step, m.lease());
+            }
             leasePending();
             return;
         }
-        step.add(m.lease(), m.parts(), m.metrics());
+        leasing.quarantine().valid(m.workerId());
         if (step.ledger().isComplete()) {
             commit();
         }
     }
 
-    void expired(LeaseExpired m) {
-        int released = step != null && m.step() == step.step() ? step.ledger().release(m.lease()).size() : 0;
-        if (released > 0) {
-            setup.metrics().released(released);
-            roster.event(step.workerOf(m.lease()), "deadline-missed", "lease " + m.lease() + " re-leased");
+    void expired(Leasing.LeaseExpired m) {
+        if (step != null && leasing.expired(step, m, roster)) {
             leasePending();
         }
     }
@@ -305,8 +292,7 @@ final class StepCycle {
     /** A worker left or died: its lease's chunks go back to pending. */
     void releaseLease(long lease) {
         if (step != null && lease != 0) {
-            timers.cancel(lease);
-            setup.metrics().released(step.ledger().release(lease).size());
+            leasing.release(step, lease);
         }
     }
 
@@ -315,6 +301,9 @@ final class StepCycle {
         StepMetrics metrics = step.metrics();
         long t0 = System.nanoTime();
         StepAggregate.Mean mean = step.hasSamples() ? step.mean() : null;
+        if (mean != null) {
+            layout = mean.lengths().clone();
+        }
         BlobRef update = mean == null ? null : setup.blobs().publishScaled(mean.scale(), mean.sums(), mean.lengths());
         transfers.committed(step);
         double aggregation = (System.nanoTime() - t0) / 1e9;
@@ -330,11 +319,21 @@ final class StepCycle {
         replication.store(state(false));
     }
 
+    /** The commit's record is written (else the run waits for the disk), then the workers are told. */
     private void announce(StepMetrics metrics, BlobRef update, double seconds) {
         long s = step.step();
         double lr = plan.lr().valueAt(s);
         double tau = plan.tau().valueAt(s);
         double wd = cfg.train().optim().weightDecay();
+        boolean fresh;
+        try {
+            fresh = setup.files().commit(s, step.epoch(), step.inEpoch(), members.epoch(), metrics.samples(), lr, tau,
+                    wd, metrics.sslLoss(), seconds, step.answers());
+        } catch (java.io.IOException e) {
+            stall.failed(e, () -> announce(metrics, update, seconds));
+            return;
+        }
+        stall.cleared();
         if (update != null) {
             var commit = new WorkerProtocol.Commit(s, members.epoch(), lr, tau, wd, metrics.samples(),
                     s % cfg.cluster().checksumInterval() == 0, update);
@@ -344,8 +343,7 @@ final class StepCycle {
                 setup.blobs().forget(replay.removeFirst());
             }
         }
-        if (setup.files().commit(s, step.epoch(), step.inEpoch(), members.epoch(), metrics.samples(), lr, tau, wd,
-                metrics.sslLoss(), seconds, step.answers())) {
+        if (fresh) {
             setup.files().stepRow(s, step.epoch(), metrics, lr, tau, seconds);
         }
         durable.afterCommit(state(false), step.epoch(), step.inEpoch(), members);

@@ -30,9 +30,10 @@ final class StepRun {
     /** Metrics of the contributions summed, by lease. */
     private final Map<Long, StepMetrics> summed = new LinkedHashMap<>();
 
+    /** @param layout the run's {gradient, statistics} lengths from an earlier commit (null: none yet) */
     StepRun(long step, int epoch, int inEpoch, List<Integer> chunks, IntUnaryOperator samplesOfChunk,
-            boolean canonicalSum) {
-        this.sums = new StepAggregate(canonicalSum);
+            boolean canonicalSum, int[] layout) {
+        this.sums = new StepAggregate(canonicalSum, layout);
         this.step = step;
         this.epoch = epoch;
         this.inEpoch = inEpoch;
@@ -111,7 +112,12 @@ final class StepRun {
         return sums.current();
     }
 
-    /** A contribution is summed (its arrays, may be null; or already streamed in): its chunks are done. */
+    /**
+     * A contribution is summed (its arrays, may be null; or already streamed in): its chunks are done.
+     *
+     * @throws IllegalArgumentException (an {@link org.elasticscrl.protocol.tensor.InvalidPayloadException}
+     *     when the sender is at fault) if its arrays cannot be summed: then nothing changed
+     */
     void add(long lease, float[][] parts, StepMetrics metrics) {
         if (!sums.streams()) {
             sums.add(leaseChunks.get(lease), parts);

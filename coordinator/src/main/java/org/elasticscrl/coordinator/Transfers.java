@@ -9,6 +9,7 @@ import org.elasticscrl.protocol.BlobRef;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.StepMetrics;
 import org.elasticscrl.protocol.Tensors;
+import org.elasticscrl.protocol.tensor.InvalidPayloadException;
 import org.elasticscrl.protocol.tensor.PayloadSummer;
 import org.elasticscrl.protocol.tensor.StreamingSum;
 
@@ -23,10 +24,14 @@ final class Transfers {
     /**
      * A contribution's transfer ended: {@code error} null if it arrived; {@code parts} its arrays when
      * fetched whole (null when streamed, or when it had nothing to send); {@code into} and {@code summer}
-     * the sum it streamed into and how far it got (null when not streamed).
+     * the sum it streamed into and how far it got (null when not streamed); {@code invalid} when the error
+     * is the payload's own (see {@link InvalidPayloadException}).
      */
     record Fetched(String workerId, long lease, long step, float[][] parts, StepMetrics metrics, String error,
-            StreamingSum into, PayloadSummer summer) implements Command {}
+            boolean invalid, StreamingSum into, PayloadSummer summer) implements Command {}
+
+    /** Why a contribution could not be summed; {@code invalid}: the sender is at fault, not the transfer. */
+    record Failure(String why, boolean invalid) {}
 
     private final ActorContext<Command> ctx;
     private final Tensors blobs;
@@ -45,7 +50,7 @@ final class Transfers {
         step.accepted(lease, blob, metrics);
         long s = step.step();
         if (blob == null) {
-            ctx.getSelf().tell(new Fetched(worker, lease, s, null, metrics, null, null, null));
+            ctx.getSelf().tell(new Fetched(worker, lease, s, null, metrics, null, false, null, null));
         } else if (step.streams()) {
             streaming.values().removeIf(CompletableFuture::isDone);
             StreamingSum into = step.currentSum();
@@ -56,10 +61,10 @@ final class Transfers {
             PayloadSummer summer = into.summer(blob.bytes());
             CompletableFuture<Long> f = blobs.stream(blob, summer::accept);
             streaming.put(lease, f);
-            ctx.pipeToSelf(f, (n, e) -> new Fetched(worker, lease, s, null, metrics, why(e), into, summer));
+            ctx.pipeToSelf(f, (n, e) -> new Fetched(worker, lease, s, null, metrics, why(e), invalid(e), into, summer));
         } else {
             ctx.pipeToSelf(blobs.fetchArrays(blob), (parts, e) -> new Fetched(worker, lease, s, parts, metrics, why(e),
-                    null, null));
+                    invalid(e), null, null));
         }
     }
 
@@ -73,16 +78,19 @@ final class Transfers {
         return step != null && m.step() == step.step() && (m.into() == null || m.into() == step.currentSum());
     }
 
-    /** Why {@code m}'s contribution cannot be summed (its transfer failed, or stopped short), or null. */
-    static String failure(Fetched m) {
-        if (m.error() != null || m.summer() == null) {
-            return m.error();
+    /** Why {@code m}'s contribution cannot be summed (its transfer failed, or the payload is invalid), or null. */
+    static Failure failure(Fetched m) {
+        if (m.error() != null) {
+            return new Failure(m.error(), m.invalid());
+        }
+        if (m.summer() == null) {
+            return null;
         }
         try {
             m.summer().finish();
             return null;
         } catch (IllegalArgumentException e) {
-            return e.getMessage();
+            return new Failure(e.getMessage(), InvalidPayloadException.in(e) != null);
         }
     }
 
@@ -107,6 +115,14 @@ final class Transfers {
     }
 
     private static String why(Throwable e) {
-        return e == null ? null : e.toString();
+        if (e == null) {
+            return null;
+        }
+        InvalidPayloadException invalid = InvalidPayloadException.in(e);
+        return invalid != null ? invalid.getMessage() : e.toString();
+    }
+
+    private static boolean invalid(Throwable e) {
+        return InvalidPayloadException.in(e) != null;
     }
 }

@@ -74,6 +74,8 @@ final class CoordinatorHarness implements AutoCloseable {
     final ActorRef<CoordinatorProtocol.Command> coordinator;
     /** While set, the coordinator's run-state stores fail as if it were cut off from the other coordinator nodes. */
     final java.util.concurrent.atomic.AtomicBoolean replicationCut = new java.util.concurrent.atomic.AtomicBoolean();
+    /** While set, writes to commits.csv fail as on a full disk. */
+    final java.util.concurrent.atomic.AtomicBoolean diskFull = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * {@code overrides} as on the command line; online and final evaluations and durable
@@ -86,7 +88,7 @@ final class CoordinatorHarness implements AutoCloseable {
         this.kit = kit;
         this.cfg = ConfigLoader.load("scrl_cpu", args);
         this.datasetSize = datasetSize;
-        this.files = new RunFiles(dir);
+        this.files = new RunFiles(dir, f -> diskFull.get() && f.endsWith("commits.csv"));
         this.finished = kit.createTestProbe();
         this.coordinator = kit.spawn(Coordinator.create(new Coordinator.Setup(cfg, "yaml", "run", files, tensors,
                 Map.of(), f -> finished.ref().tell(f)), () -> !replicationCut.get()));

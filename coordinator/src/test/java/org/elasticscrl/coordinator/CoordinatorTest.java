@@ -211,7 +211,40 @@ class CoordinatorTest {
         Commit c = w[0].commit();
         assertEquals(c, w[1].commit());
         assertEquals(0, c.step());
-        assertEquals(1, h.readCommits().size());
+        assertEquals(0, h.commits(1).get(0).step()); // the row follows the announcement: wait for it
+    }
+
+    /**
+     * A commit whose record the disk refuses is not announced and the run waits (the operator sees why);
+     * once space returns the record is written — once — and the run goes on. The old coordinator threw
+     * after announcing, which stopped it.
+     */
+    @Test
+    void aFullDiskHoldsTheCommitUntilItsRecordIsWritten() throws Exception {
+        harness(96, "--cluster/min_workers=2");
+        Fake[] w = h.two();
+        h.diskFull.set(true);
+        h.send(h.answer(w[0], w[0].lease()));
+        h.send(h.answer(w[1], w[1].lease()));
+        time.timePasses(Duration.ofSeconds(3)); // past the replication of the run state
+        for (int attempt = 0; attempt < 2; attempt++) {
+            w[0].probe().expectNoMessage(QUIET);
+            w[1].probe().expectNoMessage(Duration.ZERO);
+            time.timePasses(WriteStall.EVERY);
+        }
+        TestProbe<org.elasticscrl.protocol.ShellProtocol.Command> shell = kit.createTestProbe();
+        h.send(new org.elasticscrl.protocol.CoordinatorProtocol.Query("status", "", shell.ref()));
+        String status = shell.expectMessageClass(org.elasticscrl.protocol.ShellProtocol.Answer.class).json();
+        assertTrue(status.contains("\"state\":\"disk-full\"") && status.contains("cannot record the commit"), status);
+        assertTrue(h.events("disk-full", 1).get(0).contains("No space left on device"));
+        h.diskFull.set(false);
+        time.timePasses(WriteStall.EVERY);
+        Commit c = w[0].commit();
+        assertEquals(c, w[1].commit());
+        assertEquals(0, c.step());
+        assertEquals(1, w[0].lease().step(), "the run goes on");
+        assertEquals(List.of(0L), h.readCommits().stream().map(CommitRow::step).toList(), "the row once, whole");
+        h.events("disk-ok", 1);
     }
 
     @Test

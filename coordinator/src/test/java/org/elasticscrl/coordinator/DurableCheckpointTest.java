@@ -14,6 +14,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.elasticscrl.coordinator.CoordinatorHarness.Fake;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
+import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
+import org.elasticscrl.protocol.CoordinatorProtocol.WorkerFailed;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
 import org.elasticscrl.protocol.WorkerProtocol;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
@@ -65,6 +67,7 @@ class DurableCheckpointTest {
 
         for (var monitor : List.of(m0, m1)) {
             List<Long> asked = new ArrayList<>();
+            List<List<Long>> kept = new ArrayList<>();
             var all = drain(monitor);
             long lastCommit = -1;
             for (var m : all) {
@@ -74,9 +77,12 @@ class DurableCheckpointTest {
                     assertEquals(lastCommit, s.step(), "a copy is asked right after its commit");
                     assertTrue(s.runState().contains("\"committed_step\":" + s.step()), s.runState());
                     asked.add(s.step());
+                    kept.add(s.keepSteps());
                 }
             }
             assertEquals(List.of(1L, 3L, 5L), asked, "copies after steps 1, 3 and 5");
+            // a holder deletes only what is older than the newest durable checkpoints (the manifest's two)
+            assertEquals(List.of(List.of(), List.of(1L), List.of(3L, 1L)), kept);
         }
         var manifest = CheckpointManifest.JSON.readValue(dir.resolve(CheckpointManifest.FILE).toFile(),
                 CheckpointManifest.Contents.class);
@@ -132,6 +138,9 @@ class DurableCheckpointTest {
         var load = w0.expect(LoadCheckpoint.class);
         assertEquals(3, load.step());
         assertEquals(List.of(copyPath("w-1", 3), copyPath("w-0", 3)), load.paths(), "its own copy first");
+        assertEquals(List.of("1", "1"), load.crc32c(), "what the manifest records of each copy, to check it against");
+        assertEquals(List.of(10L, 10L), load.bytes());
+        assertEquals("run", load.runId());
         h.send(new CheckpointLoaded("w-1", 3, copyPath("w-1", 3), ""));
         assertEquals(3, w0.expect(SyncFrom.class).step());
         Lease first = w0.lease();
@@ -167,6 +176,48 @@ class DurableCheckpointTest {
         assertEquals("w-9", a.expect(ProvideState.class).forWorker(), "the other waiting worker copies it");
         assertEquals(2, a.lease().step());
         assertEquals(2, h.events("checkpoint-unreadable", 2).size());
+    }
+
+    /**
+     * Every replica dies mid-run with the coordinator alive: a worker that joins afterwards waits for a
+     * state nobody holds. After a grace period the run goes back to the newest durable checkpoint, which
+     * that worker loads, and the steps after it are computed again — the old coordinator waited for good.
+     */
+    @Test
+    void withNoLiveReplicaLeftAJoinerLoadsTheNewestDurableCheckpoint() throws Exception {
+        h = new CoordinatorHarness(KIT, dir, 96, RUN);
+        Fake[] w = h.two();
+        for (long step = 0; step <= 2; step++) {
+            for (Fake f : w) {
+                h.send(h.answer(f, f.lease()));
+            }
+            for (Fake f : w) {
+                assertEquals(step, f.commit().step());
+                if (step == 1) {
+                    assertEquals(1, f.expect(WorkerProtocol.SaveCheckpoint.class).step());
+                    h.send(new CheckpointSaved(f.id(), 1, copyPath(f.id(), 1), 0xC0FFEEL, 1000, ""));
+                }
+            }
+        }
+        h.events("checkpoint-durable", 1);
+        for (Fake f : w) { // step 3 under way: both replicas die
+            f.lease();
+            h.send(new WorkerFailed(f.id(), "its JVM", "killed"));
+        }
+        Fake c = h.register("c");
+        h.send(new WorkerReady("c", 96, -1));
+        assertTrue(h.events("waiting", 1).get(0).contains("going back to the newest durable checkpoint"));
+        var load = c.probe().expectMessageClass(LoadCheckpoint.class, StateSync.ORPHANED.plus(WAIT));
+        assertEquals(1, load.step());
+        assertTrue(h.events("fallback", 1).get(0).contains("no live replica holds step 2: going back to the durable"
+                + " checkpoint after step 1 (1 committed steps are computed again)"));
+        h.send(new CheckpointLoaded("c", 1, copyPath("a", 1), ""));
+        assertEquals(1, c.expect(SyncFrom.class).step());
+        Lease again = c.lease();
+        assertEquals(2, again.step(), "step 2 is computed again");
+        h.send(h.answer(c, again));
+        assertEquals(2, c.commit().step());
+        assertEquals(3, c.lease().step());
     }
 
     @Test

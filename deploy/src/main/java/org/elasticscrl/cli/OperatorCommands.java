@@ -145,6 +145,18 @@ final class OperatorCommands {
         }
     }
 
+    @Command(name = "admit", mixinStandardHelpOptions = true,
+            description = "End a worker's quarantine (its contributions failed validation in a row): lease it chunks again.")
+    static final class Admit extends Base {
+        @Parameters(paramLabel = "WORKER", description = "The quarantined worker's id (see `workers`).")
+        String worker;
+
+        @Override
+        JsonNode ask(ShellClient c) throws Exception {
+            return c.ask("admit", worker);
+        }
+    }
+
     @Command(name = "pause", mixinStandardHelpOptions = true,
             description = "Commit the step under way, then wait (workers keep their state).")
     static final class Pause extends Base {
@@ -176,5 +188,5 @@ final class OperatorCommands {
 
     /** Every operator command, for the top-level CLI and the shell. */
     static final Class<?>[] ALL = {Status.class, Workers.class, Members.class, History.class, Ledger.class,
-        Checkpoints.class, Drain.class, Pause.class, Resume.class, CheckpointNow.class};
+        Checkpoints.class, Drain.class, Admit.class, Pause.class, Resume.class, CheckpointNow.class};
 }

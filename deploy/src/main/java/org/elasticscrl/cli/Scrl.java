@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 WorkerCommand.class, ExportCommand.class, FeaturesCommand.class,
                 BenchCommand.class, KernelsCommand.class, ConfigCommand.class, ReportCommand.class, ShellCommand.class, OperatorCommands.Status.class,
                 OperatorCommands.Workers.class, OperatorCommands.Members.class, OperatorCommands.History.class,
-                OperatorCommands.Ledger.class, OperatorCommands.Checkpoints.class, OperatorCommands.Drain.class,
+                OperatorCommands.Ledger.class, OperatorCommands.Checkpoints.class, OperatorCommands.Drain.class, OperatorCommands.Admit.class,
                 OperatorCommands.Pause.class, OperatorCommands.Resume.class, OperatorCommands.CheckpointNow.class})
 public final class Scrl {
     public static void main(String[] args) {

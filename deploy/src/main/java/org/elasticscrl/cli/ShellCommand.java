@@ -20,12 +20,12 @@ import picocli.shell.jline3.PicocliCommands;
  * {@code scrl shell --join host:port}: an operator's node in the cluster (role {@code shell}) with a
  * prompt — completion, history ({@code ~/.scrl_history}) — for the operator commands ({@code status},
  * {@code workers}, {@code members}, {@code history}, {@code ledger}, {@code checkpoints},
- * {@code drain W}, {@code pause}, {@code resume}, {@code checkpoint now}), each also a command of
+ * {@code drain W}, {@code admit W}, {@code pause}, {@code resume}, {@code checkpoint now}), each also a command of
  * its own for scripts. Reads commands from a pipe as well.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = "A prompt in the cluster: status, workers, members, history, ledger, checkpoints, drain,"
-                + " pause, resume, checkpoint now.")
+                + " admit, pause, resume, checkpoint now.")
 final class ShellCommand implements Callable<Integer> {
     @Option(names = "--join", required = true, description = "host:port of a coordinator (several, comma-separated).")
     String join;
@@ -65,7 +65,7 @@ final class ShellCommand implements Callable<Integer> {
                     .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"), ".scrl_history"))
                     .build();
             terminal.writer().println("connected; commands: status workers members history ledger checkpoints"
-                    + " drain WORKER pause resume checkpoint now help exit");
+                    + " drain WORKER admit WORKER pause resume checkpoint now help exit");
             while (true) {
                 String line;
                 try {

@@ -86,7 +86,7 @@ public interface CoordinatorProtocol {
 
     /**
      * An operator's question or order ({@code scrl shell}, {@code scrl status} …): {@code command}
-     * is one of {@code status workers history ledger checkpoints drain pause resume checkpoint},
+     * is one of {@code status workers history ledger checkpoints drain admit pause resume checkpoint},
      * {@code argument} its operand (the worker to drain). Answered with {@link ShellProtocol.Answer}.
      * With a cluster secret the shell proves it holds it ({@link ClusterSecret#queryCredential}).
      */

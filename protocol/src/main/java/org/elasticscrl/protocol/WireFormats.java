@@ -164,8 +164,8 @@ final class WireFormats {
             new Format<>("SK", SaveCheckpoint.class, ScrlProto.SaveCheckpoint.parser(),
                     ScrlProto.SaveCheckpoint::getProtocolVersion,
                     (r, refs) -> ScrlProto.SaveCheckpoint.newBuilder().setStep(r.step()).setRunState(r.runState())
-                            .setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new SaveCheckpoint(p.getStep(), p.getRunState())),
+                            .addAllKeepSteps(r.keepSteps()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new SaveCheckpoint(p.getStep(), p.getRunState(), p.getKeepStepsList())),
             new Format<>("KS", CheckpointSaved.class, ScrlProto.CheckpointSaved.parser(),
                     ScrlProto.CheckpointSaved::getProtocolVersion,
                     (r, refs) -> ScrlProto.CheckpointSaved.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
@@ -176,8 +176,10 @@ final class WireFormats {
             new Format<>("LK", LoadCheckpoint.class, ScrlProto.LoadCheckpoint.parser(),
                     ScrlProto.LoadCheckpoint::getProtocolVersion,
                     (r, refs) -> ScrlProto.LoadCheckpoint.newBuilder().setStep(r.step()).addAllPaths(r.paths())
+                            .addAllCrc32C(r.crc32c()).addAllBytes(r.bytes()).setRunId(r.runId())
                             .setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new LoadCheckpoint(p.getStep(), List.copyOf(p.getPathsList()))),
+                    (p, refs) -> new LoadCheckpoint(p.getStep(), p.getPathsList(), p.getCrc32CList(), p.getBytesList(),
+                            p.getRunId())),
             new Format<>("KL", CheckpointLoaded.class, ScrlProto.CheckpointLoaded.parser(),
                     ScrlProto.CheckpointLoaded::getProtocolVersion,
                     (r, refs) -> ScrlProto.CheckpointLoaded.newBuilder().setWorkerId(r.workerId()).setStep(r.step())

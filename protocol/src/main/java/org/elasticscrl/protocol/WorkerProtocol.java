@@ -76,13 +76,30 @@ public interface WorkerProtocol {
      * Once commit {@code step} is applied, write a durable copy of the state to this worker's
      * checkpoint directory (asynchronously: computing goes on) and answer {@code CheckpointSaved}.
      * {@code runState} (JSON) is the coordinator's position after that step, kept in the file so
-     * that a copy describes itself.
+     * that a copy describes itself. {@code keepSteps}: the newest durable checkpoints' steps, whose
+     * copies the holder keeps; it deletes its other, older copies (never the last durable one).
      */
-    record SaveCheckpoint(long step, String runState) implements Command {}
+    record SaveCheckpoint(long step, String runState, List<Long> keepSteps) implements Command {
+        public SaveCheckpoint {
+            keepSteps = List.copyOf(keepSteps);
+        }
+    }
 
     /**
-     * Whole-cluster restart: load the durable checkpoint of {@code step} from the first of
-     * {@code paths} that exists here and verifies, and answer {@code CheckpointLoaded}.
+     * Whole-cluster restart: load the durable checkpoint of {@code step} of run {@code runId} from the
+     * first of {@code paths} that exists here and verifies against what the manifest records of it
+     * ({@code crc32c} in hex and {@code bytes}, by path), and answer {@code CheckpointLoaded}.
      */
-    record LoadCheckpoint(long step, List<String> paths) implements Command {}
+    record LoadCheckpoint(long step, List<String> paths, List<String> crc32c, List<Long> bytes, String runId)
+            implements Command {
+        public LoadCheckpoint {
+            paths = List.copyOf(paths);
+            crc32c = List.copyOf(crc32c);
+            bytes = List.copyOf(bytes);
+            if (crc32c.size() != paths.size() || bytes.size() != paths.size()) {
+                throw new IllegalArgumentException("a load names " + paths.size() + " paths but " + crc32c.size()
+                        + " checksums and " + bytes.size() + " sizes");
+            }
+        }
+    }
 }

@@ -52,16 +52,27 @@ final class LocalCluster implements AutoCloseable {
 
     /**
      * A standby coordinator on its own port, joining the first; the run's end is then awaited on
-     * it (it takes over if the first dies, and exits after it otherwise). Returns the first.
+     * it (it takes over if the first dies, and exits after it otherwise). Returns the first. It is given
+     * no --save_dir — as an operator easily forgets it: it must adopt the active run's directory (anything
+     * it created of its own would land under {@code standby-runs/}).
      */
     Process startStandby(List<String> args) {
         Process first = coordinator;
-        List<String> all = new ArrayList<>(List.of("coordinator", "--bind", "127.0.0.1:" + freePort(), "--join", seed(),
-                "--save_dir=" + dir.toAbsolutePath()));
-        all.addAll(args);
-        coordinator = start(all, "standby.log", nodeFlags.toArray(String[]::new));
+        coordinator = start(standbyArgs(args), "standby.log", nodeFlags.toArray(String[]::new));
         coordinators.add(coordinator);
         return first;
+    }
+
+    /** A standby coordinator that is expected to refuse to start: run to its end, its exit code returned. */
+    int runStandby(List<String> args, String log, long timeoutSeconds) throws InterruptedException {
+        return runTool(standbyArgs(args), log, timeoutSeconds);
+    }
+
+    private List<String> standbyArgs(List<String> args) {
+        List<String> all = new ArrayList<>(List.of("coordinator", "--bind", "127.0.0.1:" + freePort(), "--join", seed(),
+                "--top_dir", dir.resolve("standby-runs").toString()));
+        all.addAll(args);
+        return all;
     }
 
     Process startWorker(String id, String... extra) {

@@ -151,8 +151,8 @@ public final class RogueNode {
         for (ActorRef<WorkerProtocol.Command> w : workers) {
             List<WorkerProtocol.Command> toWorker = List.of(new WorkerProtocol.Lease(1, 1, 1, 0, List.of(0), 0),
                     new WorkerProtocol.Commit(1, 1, 0.1, 0.99, 0, 32, true, blob), new WorkerProtocol.Release("forged"),
-                    new WorkerProtocol.RunTask("final_eval", 1), new WorkerProtocol.SaveCheckpoint(1, "{}"),
-                    new WorkerProtocol.LoadCheckpoint(1, List.of("/tmp/x")), new WorkerProtocol.ProvideState("rogue"),
+                    new WorkerProtocol.RunTask("final_eval", 1), new WorkerProtocol.SaveCheckpoint(1, "{}", java.util.List.of()),
+                    new WorkerProtocol.LoadCheckpoint(1, List.of("/tmp/x"), List.of("0"), List.of(0L), "rogue"), new WorkerProtocol.ProvideState("rogue"),
                     new WorkerProtocol.SyncFrom(1, blob), new WorkerProtocol.Resync("forged"));
             Session toGuess = new Session(victim, randomKey(), true);
             for (var m : toWorker) {

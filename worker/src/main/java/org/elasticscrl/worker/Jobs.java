@@ -250,11 +250,10 @@ final class Jobs implements AutoCloseable {
             return;
         }
         TrainingState s = replica.snapshot();
-        var cluster = replica.config().cluster();
         CompletableFuture.supplyAsync(() -> {
             try {
                 return DurableCopies.write(settings.copiesDir(replica.config().saveDir()), m.step(), s,
-                        replica.core().stateLayout(), replica.configYaml(), m.runState(), cluster.checkpointsKept());
+                        replica.core().stateLayout(), replica.configYaml(), m.runState(), m.keepSteps());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -289,7 +288,11 @@ final class Jobs implements AutoCloseable {
         String path = "";
         String error = "";
         try {
-            DurableCopies.Loaded l = DurableCopies.read(m.paths(), m.step(), replica.core().stateLayout());
+            List<DurableCopies.Expected> copies = new java.util.ArrayList<>();
+            for (int i = 0; i < m.paths().size(); i++) {
+                copies.add(new DurableCopies.Expected(m.paths().get(i), m.crc32c().get(i), m.bytes().get(i)));
+            }
+            DurableCopies.Loaded l = DurableCopies.read(copies, m.runId(), m.step(), replica.core().stateLayout());
             replica.restore(l.state());
             lastApplied = m.step();
             path = l.file().toAbsolutePath().toString();

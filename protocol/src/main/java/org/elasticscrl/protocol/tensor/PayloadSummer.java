@@ -11,6 +11,10 @@ import org.elasticscrl.protocol.tensor.TensorCodec.DType;
  * through a small scratch array and added, parts back to back. Chunks may split the header or an
  * element anywhere. Not thread-safe: one summer per stream (several streams may share a
  * {@link StripedFloatAdder}).
+ *
+ * <p>No payload of this project legitimately holds a NaN or an infinity (gradients, statistics, model
+ * state): every block is checked before it is added, so one faulty sender cannot poison a sum. What the
+ * payload gets wrong is an {@link InvalidPayloadException} (the sender's fault, unlike a broken transfer).
  */
 public final class PayloadSummer {
     /** Picks (or refuses) the adder once the header is in. */
@@ -31,7 +35,7 @@ public final class PayloadSummer {
     public PayloadSummer(FloatAdder adder) {
         this(h -> {
             if (adder.size() >= 0 && h.elements() != adder.size()) {
-                throw new IllegalArgumentException("tensor payload has " + h.elements() + " elements (" + h
+                throw new InvalidPayloadException("tensor payload has " + h.elements() + " elements (" + h
                         + "), the accumulator " + adder.size());
             }
             return adder;
@@ -63,7 +67,7 @@ public final class PayloadSummer {
             values[0] = size == 4 ? carry.getFloat() : TensorCodec.fromBf16(carry.getShort());
             carry.clear().limit(size);
             checkRoom(1);
-            adder.add(element++, values, 1);
+            add(values, 1);
         }
         ByteBuffer b = chunk.slice().order(ByteOrder.LITTLE_ENDIAN);
         int whole = b.remaining() / size;
@@ -73,8 +77,7 @@ public final class PayloadSummer {
             for (int done = 0; done < whole; ) {
                 int n = Math.min(values.length, whole - done);
                 floats.get(values, 0, n);
-                adder.add(element, values, n);
-                element += n;
+                add(values, n);
                 done += n;
             }
         } else {
@@ -83,8 +86,7 @@ public final class PayloadSummer {
                 int n = Math.min(values.length, whole - done);
                 shorts.get(halves, 0, n);
                 for (int i = 0; i < n; i++) values[i] = TensorCodec.fromBf16(halves[i]);
-                adder.add(element, values, n);
-                element += n;
+                add(values, n);
                 done += n;
             }
         }
@@ -95,6 +97,17 @@ public final class PayloadSummer {
         }
     }
 
+    /** Adds the next {@code n} elements, once they are known to be finite. */
+    private void add(float[] block, int n) {
+        int bad = InvalidPayloadException.firstNonFinite(block, 0, n);
+        if (bad >= 0) {
+            throw new InvalidPayloadException("non-finite value " + block[bad] + " at element " + (element + bad)
+                    + " of the payload (" + header + ")");
+        }
+        adder.add(element, block, n);
+        element += n;
+    }
+
     /** Whether the header and every element it declares have been added. */
     public boolean complete() {
         return header != null && element == header.elements() && carry.position() == 0;
@@ -103,12 +116,12 @@ public final class PayloadSummer {
     /**
      * Checks the payload ended where its header says.
      *
-     * @throws IllegalArgumentException naming how many bytes were missing
+     * @throws InvalidPayloadException naming how many bytes were missing
      */
     public void finish() {
         if (!complete()) {
             long expected = header == null ? -1 : header.totalBytes();
-            throw new IllegalArgumentException("tensor payload truncated: got " + bytes + " bytes"
+            throw new InvalidPayloadException("tensor payload truncated: got " + bytes + " bytes"
                     + (header == null ? ", not even a complete header" : " of " + expected + " (" + header + ")"));
         }
     }
@@ -133,23 +146,36 @@ public final class PayloadSummer {
         copySome(chunk, headerBytes);
         if (headerBytes.hasRemaining()) return false;
         if (headerBytes.capacity() == TensorHeader.FIXED_BYTES) {
-            TensorHeader.checkFixed(headerBytes); // before sizing anything by the part count
+            checkFixed(headerBytes); // before sizing anything by the part count
             int parts = headerBytes.getInt(8);
             ByteBuffer full = ByteBuffer.allocate(TensorHeader.bytesFor(parts)).order(ByteOrder.LITTLE_ENDIAN);
             headerBytes = full.put(headerBytes.flip());
             copySome(chunk, headerBytes);
             if (headerBytes.hasRemaining()) return false;
         }
-        TensorHeader h = TensorHeader.read(headerBytes.flip());
+        TensorHeader h;
+        try {
+            h = TensorHeader.read(headerBytes.flip());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPayloadException(e.getMessage());
+        }
         adder = adderFor.apply(h);
         header = h;
         carry.limit(header.dtype() == DType.F32 ? 4 : 2);
         return true;
     }
 
+    private static void checkFixed(ByteBuffer fixed) {
+        try {
+            TensorHeader.checkFixed(fixed);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPayloadException(e.getMessage());
+        }
+    }
+
     private void checkRoom(int more) {
         if (header.elements() - element < more) {
-            throw new IllegalArgumentException("tensor payload has trailing bytes: " + header + " ends after "
+            throw new InvalidPayloadException("tensor payload has trailing bytes: " + header + " ends after "
                     + header.totalBytes() + " bytes, got " + bytes + " so far");
         }
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.elasticscrl.protocol.tensor.TensorCodec.DType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,7 +47,7 @@ class PayloadSummerTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void sumsWhateverTheChunkBoundaries(DType dtype) {
-        float[][] parts = {{1.5f, -2, 3}, {}, {4, 5, 6, 7, Float.NaN}, {8}};
+        float[][] parts = {{1.5f, -2, 3}, {}, {4, 5, 6, 7, -0f}, {8}};
         ByteBuffer payload = TensorCodec.encode(dtype, parts);
         float[] expected = concat(parts);
         for (int i = 0; i < expected.length; i++) expected[i] += 10;
@@ -118,11 +119,48 @@ class PayloadSummerTest {
         assertArrayEquals(new float[3], acc);
     }
 
+    /**
+     * A NaN or an infinity anywhere — in a whole block, or in an element split across chunks — is refused
+     * as the sender's fault before its block adds anything: no accumulator ever holds a non-finite value.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void refusesNonFiniteValuesBeforeTheyReachTheSum(DType dtype) {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            float[] values = new float[20_000]; // more than one scratch block
+            java.util.Arrays.fill(values, 1f);
+            values[12_345] = bad;
+            ByteBuffer payload = TensorCodec.encode(dtype, values, new float[] {2f});
+            for (int size : new int[] {3, 4099, payload.remaining()}) {
+                float[] acc = new float[values.length + 1];
+                PayloadSummer s = new PayloadSummer(FloatAdder.into(acc));
+                var e = assertThrows(InvalidPayloadException.class, () -> feed(s, payload, size));
+                assertTrue(e.getMessage().contains("non-finite value " + bad + " at element 12345"), e.getMessage());
+                for (int i = 0; i < acc.length; i++) {
+                    assertTrue(Float.isFinite(acc[i]), "element " + i + " holds " + acc[i] + ", chunks of " + size);
+                }
+                assertTrue(s.added() <= 12_345, "added " + s.added() + " elements, the bad one among them");
+            }
+        }
+    }
+
+    /** A payload cut short or running long is invalid (the sender's fault), not a failed transfer. */
+    @Test
+    void truncatedOrOverlongPayloadsAreInvalid() {
+        ByteBuffer payload = TensorCodec.encode(DType.F32, new float[] {1, 2, 3});
+        PayloadSummer shortOne = new PayloadSummer(FloatAdder.into(new float[3]));
+        shortOne.accept(payload.duplicate().limit(payload.limit() - 2));
+        assertThrows(InvalidPayloadException.class, shortOne::finish);
+        ByteBuffer longer = ByteBuffer.allocate(payload.remaining() + 4).put(payload.duplicate()).putFloat(9).flip();
+        PayloadSummer longOne = new PayloadSummer(FloatAdder.into(new float[3]));
+        assertThrows(InvalidPayloadException.class, () -> longOne.accept(longer));
+    }
+
     /** A {@link PartsWriter} rebuilds the arrays, empty parts included, whatever the chunk boundaries. */
     @ParameterizedTest
     @EnumSource(DType.class)
     void decodesIntoOneArrayPerPart(DType dtype) {
-        float[][] parts = {{}, {1.5f, -2, 3}, {}, {4, 5, 6, 7, Float.NaN}, {8}, {}};
+        float[][] parts = {{}, {1.5f, -2, 3}, {}, {4, 5, 6, 7, -0f}, {8}, {}};
         ByteBuffer payload = TensorCodec.encode(dtype, parts);
         float[][] expected = TensorCodec.decode(payload.duplicate());
         for (int size = 1; size <= payload.remaining(); size++) {

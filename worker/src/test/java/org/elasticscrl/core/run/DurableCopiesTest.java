@@ -45,20 +45,36 @@ class DurableCopiesTest {
         core.close();
     }
 
-    private DurableCopies.Written write(long step, TrainingState s, int kept) throws IOException {
+    private DurableCopies.Written write(long step, TrainingState s, Long... keep) throws IOException {
         return DurableCopies.write(dir, step, s, core.stateLayout(), "objective: scrl\n",
-                "{\"committed_step\":" + step + "}", kept);
+                "{\"run_id\":\"run_a\",\"committed_step\":" + step + "}", List.of(keep));
+    }
+
+    /** What the manifest would record of a copy just written. */
+    private static DurableCopies.Expected expected(DurableCopies.Written w) {
+        return new DurableCopies.Expected(w.file().toString(), Long.toHexString(w.crc32c()), w.bytes());
+    }
+
+    private static List<DurableCopies.Expected> expected(Path file) throws IOException {
+        String crc = Checkpoints.verified(file).metadata().get("crc32c");
+        return List.of(new DurableCopies.Expected(file.toString(), crc, Files.size(file)));
+    }
+
+    private List<String> copies() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".tmp")).sorted().toList();
+        }
     }
 
     @Test
     void aCopyRecordsTheRunStateAndItsChecksum() throws IOException {
-        var w = write(0, afterStep0, 2);
+        var w = write(0, afterStep0);
         assertEquals(dir.resolve("step_0.safetensors"), w.file());
         assertEquals(Files.size(w.file()), w.bytes());
         var meta = Checkpoints.verified(w.file()).metadata();
-        assertEquals("{\"committed_step\":0}", meta.get("run_state"));
+        assertEquals("{\"run_id\":\"run_a\",\"committed_step\":0}", meta.get("run_state"));
         assertEquals(Long.toHexString(w.crc32c()), meta.get("crc32c"));
-        var loaded = DurableCopies.read(List.of(w.file().toString()), 0, core.stateLayout());
+        var loaded = DurableCopies.read(List.of(expected(w)), "run_a", 0, core.stateLayout());
         assertArrayEquals(afterStep0.online(), loaded.state().online());
         assertArrayEquals(afterStep0.target(), loaded.state().target());
         assertArrayEquals(afterStep0.momentum(), loaded.state().momentum());
@@ -66,19 +82,51 @@ class DurableCopiesTest {
     }
 
     @Test
-    void keepsTheNewestCopiesAndNoTemporaries() throws IOException {
+    void deletesTheOlderCopiesTheCoordinatorDoesNotKeepAndNoTemporaries() throws IOException {
         Files.writeString(dir.resolve(".step_9.safetensors.tmp"), "a crash left this");
-        write(0, afterStep0, 1);
-        write(1, afterStep1, 1);
+        write(0, afterStep0);
+        write(1, afterStep1);
+        assertEquals(List.of("step_1.safetensors"), copies());
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of("step_1.safetensors"), files.map(p -> p.getFileName().toString())
-                    .filter(n -> !n.endsWith(".tmp")).sorted().toList());
+            assertTrue(files.noneMatch(p -> p.toString().endsWith(".tmp")));
         }
+    }
+
+    /**
+     * A holder's own newer copy does not make a checkpoint durable (another holder's copy of it may never
+     * complete): its copy of the newest durable checkpoint stays until the coordinator says a newer one is.
+     * Counting its own copies (keep the newest N) deleted it.
+     */
+    @Test
+    void aCopyStaysUntilANewerCheckpointIsDurable() throws IOException {
+        write(0, afterStep0);
+        write(1, afterStep1, 0L); // checkpoint 0 is the newest durable one: its copy stays
+        assertEquals(List.of("step_0.safetensors", "step_1.safetensors"), copies());
+        Files.copy(dir.resolve("step_1.safetensors"), dir.resolve("step_7.safetensors")); // a newer timeline's
+        write(1, afterStep1, 1L); // checkpoint 1 durable now: 0 may go; what is newer is not the holder's to judge
+        assertEquals(List.of("step_1.safetensors", "step_7.safetensors"), copies());
+    }
+
+    /** A load checks the copy against the manifest: another size, CRC32C or run is refused, naming which. */
+    @Test
+    void aCopyThatDiffersFromTheManifestIsRefused() throws IOException {
+        var w = write(1, afterStep1);
+        var e = expected(w);
+        String crc = e.crc32c().equals("0") ? "1" : "0";
+        var refused = assertThrows(IOException.class, () -> DurableCopies.read(List.of(
+                new DurableCopies.Expected(e.path(), e.crc32c(), e.bytes() + 1),
+                new DurableCopies.Expected(e.path(), crc, e.bytes()), e), "run_b", 1, core.stateLayout()));
+        String m = refused.getMessage();
+        assertTrue(m.contains("its size is " + e.bytes() + " bytes, the manifest records " + (e.bytes() + 1)), m);
+        assertTrue(m.contains("its CRC32C is " + e.crc32c() + ", the manifest records " + crc), m);
+        assertTrue(m.contains("it is a copy of run 'run_a', this run is run_b"), m);
+        assertArrayEquals(afterStep1.online(), DurableCopies.read(List.of(e), "run_a", 1, core.stateLayout())
+                .state().online());
     }
 
     @Test
     void refusesAStateOfAnotherStep() {
-        var e = assertThrows(IllegalStateException.class, () -> write(5, afterStep1, 2));
+        var e = assertThrows(IllegalStateException.class, () -> write(5, afterStep1));
         assertTrue(e.getMessage().contains("not the 6 of a copy after step 5"), e.getMessage());
     }
 
@@ -87,8 +135,9 @@ class DurableCopiesTest {
         Path damaged = dir.resolve("a");
         Path good = dir.resolve("b");
         Files.createDirectories(damaged);
-        var first = DurableCopies.write(damaged, 1, afterStep1, core.stateLayout(), "", "{}", 2).file();
-        var second = DurableCopies.write(good, 1, afterStep1, core.stateLayout(), "", "{}", 2).file();
+        var first = DurableCopies.write(damaged, 1, afterStep1, core.stateLayout(), "", "{}", List.of()).file();
+        var second = DurableCopies.write(good, 1, afterStep1, core.stateLayout(), "", "{}", List.of()).file();
+        var firstAsWritten = expected(first).get(0);
         long[] range = SafeTensors.dataRange(first);
         try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
             f.seek(range[0] + 17);
@@ -96,18 +145,19 @@ class DurableCopiesTest {
             f.seek(range[0] + 17);
             f.write(b ^ 0x40);
         }
-        String absent = dir.resolve("elsewhere/step_1.safetensors").toString();
-        var loaded = DurableCopies.read(List.of(absent, first.toString(), second.toString()), 1, core.stateLayout());
+        var absent = new DurableCopies.Expected(dir.resolve("elsewhere/step_1.safetensors").toString(), "0", 0);
+        var loaded = DurableCopies.read(List.of(absent, firstAsWritten, expected(second).get(0)), "", 1,
+                core.stateLayout());
         assertEquals(second, loaded.file());
         assertArrayEquals(afterStep1.online(), loaded.state().online());
 
         var e = assertThrows(IOException.class,
-                () -> DurableCopies.read(List.of(absent, first.toString()), 1, core.stateLayout()));
-        assertTrue(e.getMessage().contains(absent + ": not on this node"), e.getMessage());
+                () -> DurableCopies.read(List.of(absent, firstAsWritten), "", 1, core.stateLayout()));
+        assertTrue(e.getMessage().contains(absent.path() + ": not on this node"), e.getMessage());
         assertTrue(e.getMessage().contains(first + ": checkpoint " + first + " is corrupt: checksum mismatch"),
                 e.getMessage());
         var wrongStep = assertThrows(IOException.class,
-                () -> DurableCopies.read(List.of(second.toString()), 0, core.stateLayout()));
+                () -> DurableCopies.read(expected(second), "", 0, core.stateLayout()));
         assertTrue(wrongStep.getMessage().contains("holds 2 commits, expected 1"), wrongStep.getMessage());
     }
 
@@ -115,7 +165,7 @@ class DurableCopiesTest {
     void theNextCopyRemovesTheTemporaryAKilledWriteLeft(@TempDir Path copies) throws IOException {
         Path left = Files.writeString(copies.resolve(".step_5.safetensors.tmp"), "killed mid-write");
         Path kept = Files.writeString(copies.resolve("step_4.safetensors"), "a copy");
-        DurableCopies.prune(copies, 2);
+        DurableCopies.prune(copies, List.of(4L), 5);
         assertTrue(!Files.exists(left), "a killed write's temporary is removed");
         assertTrue(Files.exists(kept));
     }
