@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * fields an older one lacks would take defaults — so a standby of another release reads what it can.
  */
 final class BoundedRunState extends Serializer<RunState> {
-    static final int VERSION = 1;
+    static final int VERSION = 2; // 2: the layout after the fields of 1
     /** Run ids are directory names: far shorter than this. */
     static final int MAX_STRING_BYTES = 1024;
 
@@ -34,6 +34,8 @@ final class BoundedRunState extends Serializer<RunState> {
         out.writeDouble(s.epochLossSum());
         out.writeVarLong(s.epochSamples(), false);
         out.writeBoolean(s.finished());
+        out.writeVarInt(s.gradientValues(), true);
+        out.writeVarInt(s.statisticValues(), true);
     }
 
     @Override
@@ -50,7 +52,8 @@ final class BoundedRunState extends Serializer<RunState> {
         }
         String runId = new String(in.readBytes(length), StandardCharsets.UTF_8);
         RunState s = new RunState(runId, in.readVarLong(false), in.readVarInt(false), in.readVarInt(false),
-                in.readVarInt(false), in.readDouble(), in.readVarLong(false), in.readBoolean());
+                in.readVarInt(false), in.readDouble(), in.readVarLong(false), in.readBoolean(),
+                version >= 2 ? in.readVarInt(true) : 0, version >= 2 ? in.readVarInt(true) : 0);
         in.setPosition(in.limit()); // fields of a newer version after these: not ours to read
         return s;
     }

@@ -120,6 +120,7 @@ final class StepCycle {
         tasks.closeEpoch();
         plan = RunPlan.of(cfg, s.datasetSize());
         committed = s.committedStep();
+        layout = s.layout() != null ? s.layout() : layout;
         generation = Math.max(generation, s.generation()) + 1; // lease ids never repeat within a coordinator
         leasing.generation(generation);
         tasks.addStep(s.epochLossSum(), s.epochSamples());
@@ -148,7 +149,7 @@ final class StepCycle {
 
     private RunState state(boolean finished) {
         return new RunState(setup.runId(), committed, members.epoch(), plan.datasetSize(), generation,
-                tasks.lossSum(), tasks.samples(), finished);
+                tasks.lossSum(), tasks.samples(), finished, layout == null ? 0 : layout[0], layout == null ? 0 : layout[1]);
     }
 
     /** The state is replicated on a majority: do what waited for it (not acknowledged: store it again). */

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The replicated run state is read from a peer's bytes: every length bounded, every failure a clear refusal. */
 class BoundedRunStateTest {
     private final KryoBookkeepingSerializer serializer = new KryoBookkeepingSerializer();
-    private final RunState state = new RunState("scrl_cpu_007", 1234, 5, 20_000, 2, 1.25e3, 640, false);
+    private final RunState state = new RunState("scrl_cpu_007", 1234, 5, 20_000, 2, 1.25e3, 640, false, 1000, 3);
 
     @Test
     void roundTrips() throws Exception {
@@ -63,8 +63,20 @@ class BoundedRunStateTest {
     void aNewerRecordWithMoreFieldsIsReadAsFarAsKnownAndTheOldLayoutIsRetired() throws Exception {
         byte[] good = serializer.toBinary(state);
         byte[] newer = Arrays.copyOf(good, good.length + 5);
-        newer[0] = 2; // version 2, with a field this release does not know after the others
+        newer[0] = 3; // version 3, with a field this release does not know after the others
         assertEquals(state, serializer.fromBinary(newer, "RS2"));
         assertThrows(NotSerializableException.class, () -> serializer.fromBinary(good, "RS1"));
+    }
+
+    /** A standby of the previous release wrote no layout: read as unknown (pinned again by the next commit). */
+    @Test
+    void aVersionOneRecordHasNoLayout() throws Exception {
+        byte[] good = serializer.toBinary(state);
+        byte[] older = Arrays.copyOf(good, good.length - 3); // without varint(1000) and varint(3)
+        older[0] = 1;
+        RunState s = (RunState) serializer.fromBinary(older, "RS2");
+        assertEquals(new RunState("scrl_cpu_007", 1234, 5, 20_000, 2, 1.25e3, 640, false), s);
+        assertEquals(null, s.layout());
+        assertEquals(2, state.layout().length);
     }
 }

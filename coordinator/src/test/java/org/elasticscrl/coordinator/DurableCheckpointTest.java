@@ -115,7 +115,7 @@ class DurableCheckpointTest {
         var cfg = org.elasticscrl.config.ConfigLoader.load("scrl_cpu", List.of(RUN));
         var m = CheckpointManifest.open(dir, "run", 2, 2);
         for (long step : List.of(1L, 3L)) {
-            m.begin(new RunState("run", step, 2, 96, 0, 0.5 * (step % 3 + 1) * 32, (step % 3 + 1) * 32, false),
+            m.begin(new RunState("run", step, 2, 96, 0, 0.5 * (step % 3 + 1) * 32, (step % 3 + 1) * 32, false, 2, 1),
                     (int) (step / 3), (int) (step % 3), List.of("w-0", "w-1"));
             for (String w : List.of("w-0", "w-1")) {
                 m.saved(step, new CheckpointManifest.Copy(w, "node", copyPath(w, step), "1", 10), "");
@@ -153,6 +153,26 @@ class DurableCheckpointTest {
         assertEquals("w-0", w0.expect(ProvideState.class).forWorker(), "a second worker copies the restored one");
         assertEquals(1, h.events("restored", 1).size());
         w1.probe().expectNoMessage(java.time.Duration.ofMillis(200));
+    }
+
+    /** The layout travels with the run state: before its own first commit, a restarted run refuses another one. */
+    @Test
+    void aRestartedRunKnowsItsLayoutBeforeItsFirstCommit() throws Exception {
+        crashedRun();
+        h = new CoordinatorHarness(KIT, dir, 96, RUN);
+        Fake w = h.register("w-0");
+        h.send(new WorkerReady("w-0", 96, -1));
+        w.expect(LoadCheckpoint.class);
+        h.send(new CheckpointLoaded("w-0", 3, copyPath("w-0", 3), ""));
+        w.expect(SyncFrom.class);
+        var honest = h.answer(w, w.lease());
+        float[][] parts = h.tensors.read(honest.blob());
+        parts[0] = java.util.Arrays.copyOf(parts[0], parts[0].length + 1);
+        h.send(new org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady(honest.workerId(), honest.leaseId(),
+                honest.membershipEpoch(), honest.step(), honest.chunks(), honest.computeSeconds(), honest.metrics(),
+                h.tensors.publish(parts)));
+        String event = h.events("invalid-contribution", 1).get(0);
+        assertTrue(event.contains("the run's layout is [2; 1]"), event);
     }
 
     @Test

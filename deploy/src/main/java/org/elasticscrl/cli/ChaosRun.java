@@ -13,12 +13,16 @@ import org.elasticscrl.platform.KernelPolicy.Choice;
 /**
  * A local cluster (a coordinator, a standby, N workers) driven through a seeded random fault
  * schedule ({@link ChaosSchedule}): workers killed (SIGKILL), frozen (SIGSTOP for a few seconds, then SIGCONT), leaving
- * (SIGTERM), joining, the active coordinator killed (a new standby is started after), and two
- * faults close together. Afterwards the run's records are audited ({@link RunAudit}) and each
+ * (SIGTERM), joining, the active coordinator killed (a new standby is started after), a worker
+ * joining whose every contribution is poisoned (a NaN, an impossible sample count, a wrong layout: it
+ * must be quarantined, nothing of it summed), and two faults close together. Afterwards the run's records are audited ({@link RunAudit}) and each
  * fault's time to the coordinator's decision is read from membership.csv.
  */
 final class ChaosRun {
-    enum Kind { KILL_WORKER, FREEZE_WORKER, LEAVE_WORKER, JOIN_WORKER, KILL_COORDINATOR }
+    enum Kind { KILL_WORKER, FREEZE_WORKER, LEAVE_WORKER, JOIN_WORKER, KILL_COORDINATOR, POISON_WORKER }
+
+    /** How a poisoned worker's contributions are wrong ({@code scrl worker --poison}). */
+    static final List<String> POISONS = List.of("nan", "samples", "layout");
 
     /** An injected fault: what, on which node, when (unix millis) and after how many commits. */
     record Fault(Kind kind, String target, long atMillis, long afterSteps) {}
@@ -35,6 +39,8 @@ final class ChaosRun {
     private final double intervalSeconds;
     private final SplittableRandom rng;
     private final Map<String, Process> live = new LinkedHashMap<>();
+    /** Workers started poisoned: members, never computing (the coordinator quarantines them). */
+    private final java.util.Set<String> poisoned = new java.util.HashSet<>();
     private final List<Process> coordinators = new ArrayList<>();
     private final List<String> coordinatorAddresses = new ArrayList<>();
     private final List<Fault> injected = new ArrayList<>();
@@ -110,12 +116,24 @@ final class ChaosRun {
                 (System.currentTimeMillis() - start) / 1000.0);
     }
 
-    /** A fault that keeps at least two workers computing and one coordinator up. */
+    /**
+     * A fault that keeps at least two workers computing and one coordinator up; every campaign poisons a
+     * worker (past its middle, if chance did not pick it before) and kills the active coordinator (past
+     * three quarters), so a short one still mixes the old faults with the new.
+     */
     private Kind pick(boolean coordinatorMayDie) throws java.io.IOException {
-        List<Kind> kinds = new ArrayList<>(List.of(Kind.JOIN_WORKER));
-        if (live.size() >= 3) {
+        if (poisoned.isEmpty() && injected.size() >= faults / 2) {
+            return Kind.POISON_WORKER;
+        }
+        boolean killed = injected.stream().anyMatch(f -> f.kind() == Kind.KILL_COORDINATOR);
+        if (!killed && injected.size() >= faults * 3 / 4 && coordinatorMayDie && standbyReady() && tookOver()) {
+            return Kind.KILL_COORDINATOR;
+        }
+        List<Kind> kinds = new ArrayList<>(List.of(Kind.JOIN_WORKER, Kind.POISON_WORKER));
+        long healthy = live.keySet().stream().filter(id -> !poisoned.contains(id)).count();
+        if (healthy >= 3) {
             kinds.addAll(List.of(Kind.KILL_WORKER, Kind.FREEZE_WORKER, Kind.LEAVE_WORKER));
-        } else if (live.size() == 2) {
+        } else if (healthy == 2) {
             kinds.add(Kind.FREEZE_WORKER);
         }
         if (coordinatorMayDie && standbyReady() && tookOver()) {
@@ -129,6 +147,10 @@ final class ChaosRun {
         String target;
         switch (kind) {
             case JOIN_WORKER -> target = startWorker();
+            case POISON_WORKER -> {
+                target = startWorker("--poison", POISONS.get(rng.nextInt(POISONS.size())));
+                poisoned.add(target);
+            }
             case KILL_COORDINATOR -> {
                 int active = firstAlive();
                 target = "coordinator@" + coordinatorAddresses.get(active);
@@ -189,11 +211,12 @@ final class ChaosRun {
         coordinatorAddresses.add(address);
     }
 
-    private String startWorker() throws Exception {
+    private String startWorker(String... extra) throws Exception {
         String id = "worker-" + nextWorker++;
-        List<String> seeds = aliveCoordinators();
-        live.put(id, LocalRun.startWorker(List.of(), List.of("worker", "--join", String.join(",", seeds), "--threads", "1"),
-                id, run.dir().path(), Choice.of(run.cfg().train().deterministic())));
+        List<String> args = new ArrayList<>(List.of("worker", "--join", String.join(",", aliveCoordinators()),
+                "--threads", "1"));
+        args.addAll(List.of(extra));
+        live.put(id, LocalRun.startWorker(List.of(), args, id, run.dir().path(), Choice.of(run.cfg().train().deterministic())));
         return id;
     }
 
@@ -218,7 +241,7 @@ final class ChaosRun {
                 .anyMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= lastKill);
     }
 
-    /** Workers whose process runs and whose last membership event is "active" (they compute). */
+    /** Workers whose process runs and whose last membership event is "active" (they compute; not the poisoned). */
     private List<String> active() throws java.io.IOException {
         Map<String, String> last = new LinkedHashMap<>();
         for (String[] r : RunAudit.rows(run.dir().path().resolve("membership.csv"), 6)) {
@@ -226,7 +249,7 @@ final class ChaosRun {
                 last.put(r[3], r[4]);
             }
         }
-        return live.keySet().stream().filter(id -> "active".equals(last.get(id))).toList();
+        return live.keySet().stream().filter(id -> "active".equals(last.get(id)) && !poisoned.contains(id)).toList();
     }
 
     private int firstAlive() {
@@ -282,9 +305,12 @@ final class ChaosRun {
     /**
      * Fault → the coordinator's first decision about it in membership.csv (ms); 0 when none was
      * needed (a worker frozen while it held no lease, e.g. during a takeover, that computed again
-     * afterwards); −1 when none was made.
+     * afterwards); −1 when none was made, or a poisoned worker's chunk was ever committed.
      */
     static long decisionMillis(Path dir, Fault f) throws java.io.IOException {
+        if (f.kind() == Kind.POISON_WORKER && computedAfter(dir, f)) {
+            return -1; // a poisoned contribution was summed: no decision is worth that
+        }
         long decided = firstEvent(dir, f);
         if (decided >= 0 || f.kind() != Kind.FREEZE_WORKER) {
             return decided;
@@ -313,6 +339,7 @@ final class ChaosRun {
         List<String> events = switch (f.kind()) {
             case KILL_COORDINATOR -> List.of("took-over");
             case JOIN_WORKER -> List.of("active");
+            case POISON_WORKER -> List.of("quarantined");
             default -> List.of("gone", "deadline-missed", "left");
         };
         String who = f.kind() == Kind.KILL_COORDINATOR ? "coordinator" : f.target();

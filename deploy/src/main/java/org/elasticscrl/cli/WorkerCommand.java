@@ -65,6 +65,11 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             + " give a stable --id and a lasting directory so that a crash loop is recognised).")
     Path crashDir;
 
+    @Option(names = "--poison", defaultValue = "none", hidden = true, description = "Fault injection (scrl chaos):"
+            + " every contribution is wrong — nan, samples (more than its chunks hold) or layout (a value too many);"
+            + " the coordinator must refuse each and quarantine this worker.")
+    String poison;
+
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
@@ -87,6 +92,12 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--kernels: '" + kernels + "' is not deterministic or fastest");
         };
+        org.elasticscrl.worker.Poison injected;
+        try {
+            injected = org.elasticscrl.worker.Poison.of(poison);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         var secured = security.resolve();
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         String workerId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ComputeJvm.operatorPid();
@@ -100,7 +111,8 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         KernelPolicy.Decision used = ComputeJvm.relaunchIfNeeded(choice, List.of(ComputeJvm.errorFileFlag(crashes)));
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
         WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
-                SecurityOptions.secret(secured), checkpointDir, used.describe(), used.deterministic(), crashes);
+                SecurityOptions.secret(secured), checkpointDir, used.describe(), used.deterministic(), crashes,
+                injected);
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
         TensorTransport tensors = tensorOptions.start(hp[0], "f32", secured);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {

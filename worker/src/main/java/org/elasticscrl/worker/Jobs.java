@@ -163,10 +163,10 @@ final class Jobs implements AutoCloseable {
         BlobRef blob = null;
         StepMetrics metrics = StepMetrics.NONE;
         if (sum != null) {
-            blob = tensors.publish(parts);
+            blob = tensors.publish(settings.poison().parts(parts));
             published.put(blob, m.step());
-            metrics = new StepMetrics(sum.samples(), sum.sslLossSum(), sum.ceLossSum(), sum.correct(), sum.evaluated(),
-                    sum.pairs(), sum.skippedImages(), sum.boxFallbacks());
+            metrics = settings.poison().metrics(new StepMetrics(sum.samples(), sum.sslLossSum(), sum.ceLossSum(),
+                    sum.correct(), sum.evaluated(), sum.pairs(), sum.skippedImages(), sum.boxFallbacks()));
         }
         coordinator.tell(new CoordinatorProtocol.ContributionReady(settings.workerId(), m.leaseId(), m.membershipEpoch(),
                 m.step(), m.chunks(), seconds, metrics, blob));

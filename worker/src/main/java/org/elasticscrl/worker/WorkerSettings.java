@@ -12,8 +12,9 @@ import org.elasticscrl.protocol.ClusterSecret;
  */
 public record WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
         double throttle, ClusterSecret secret, String checkpointDir, String kernels, boolean deterministicKernels,
-        java.nio.file.Path crashDir) {
+        java.nio.file.Path crashDir, Poison poison) {
     public WorkerSettings {
+        java.util.Objects.requireNonNull(poison, "poison (Poison.NONE for none)");
         java.util.Objects.requireNonNull(secret, "secret (ClusterSecret.NONE for none)");
         java.util.Objects.requireNonNull(kernels, "kernels");
         if (!(throttle > 0 && throttle <= 1)) {
