@@ -54,10 +54,12 @@ final class Leasing {
         timers.cancel(lease);
     }
 
-    /** {@code lease} ends unanswered (its worker left, or is done with it): its chunks are pending again. */
-    void release(StepRun step, long lease) {
+    /** {@code lease} ends unanswered (its worker left, or is done with it): its chunks are pending again (how many). */
+    int release(StepRun step, long lease) {
         timers.cancel(lease);
-        metrics.released(step.ledger().release(lease).size());
+        int released = step.ledger().release(lease).size();
+        metrics.released(released);
+        return released;
     }
 
     /** A lease's deadline passed: true if it still held chunks of {@code step}, now pending again. */
@@ -100,9 +102,7 @@ final class Leasing {
      * again, and its worker is excluded for the step — quarantined when it keeps failing.
      */
     void invalid(StepRun step, String worker, long lease, String why, Roster roster) {
-        timers.cancel(lease);
-        int released = step.ledger().release(lease).size();
-        metrics.released(released);
+        int released = release(step, lease);
         roster.event(worker, "invalid-contribution", "lease " + lease + " of step " + step.step() + ": " + why
                 + "; its " + released + " chunks leased again");
         if (quarantine.invalid(worker, step.step(), why)) {

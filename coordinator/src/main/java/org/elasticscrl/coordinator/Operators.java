@@ -16,9 +16,9 @@ import org.elasticscrl.protocol.WorkerProtocol;
 
 /**
  * The coordinator's answers to operators ({@code scrl shell}, {@code scrl status} …), as JSON: the
- * run's position and what it waits on, the run's identity (for a standby), the workers, recent membership history, the ledger, the
- * durable checkpoints — and their orders: drain a worker, pause, resume, checkpoint now. Reads the
- * coordinator's own state; answers at once.
+ * run's position and what it waits on, the run's identity (for a standby), the workers, recent
+ * membership history, the ledger, the durable checkpoints — and their orders: drain a worker, admit a
+ * quarantined one, pause, resume, checkpoint now. Reads the coordinator's own state; answers at once.
  */
 final class Operators {
     private static final ObjectMapper JSON = new ObjectMapper();

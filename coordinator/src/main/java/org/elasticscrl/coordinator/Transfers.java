@@ -24,14 +24,23 @@ final class Transfers {
     /**
      * A contribution's transfer ended: {@code error} null if it arrived; {@code parts} its arrays when
      * fetched whole (null when streamed, or when it had nothing to send); {@code into} and {@code summer}
-     * the sum it streamed into and how far it got (null when not streamed); {@code invalid} when the error
-     * is the payload's own (see {@link InvalidPayloadException}).
+     * the sum it streamed into and how far it got (null when not streamed); {@code error} why it did not
+     * arrive (null if it did).
      */
-    record Fetched(String workerId, long lease, long step, float[][] parts, StepMetrics metrics, String error,
-            boolean invalid, StreamingSum into, PayloadSummer summer) implements Command {}
+    record Fetched(String workerId, long lease, long step, float[][] parts, StepMetrics metrics, Failure error,
+            StreamingSum into, PayloadSummer summer) implements Command {}
 
     /** Why a contribution could not be summed; {@code invalid}: the sender is at fault, not the transfer. */
-    record Failure(String why, boolean invalid) {}
+    record Failure(String why, boolean invalid) {
+        /** What a failed future says: the payload's own fault ({@link InvalidPayloadException}) or the transfer's. */
+        static Failure of(Throwable e) {
+            if (e == null) {
+                return null;
+            }
+            InvalidPayloadException invalid = InvalidPayloadException.in(e);
+            return invalid != null ? new Failure(invalid.getMessage(), true) : new Failure(e.toString(), false);
+        }
+    }
 
     private final ActorContext<Command> ctx;
     private final Tensors blobs;
@@ -50,7 +59,7 @@ final class Transfers {
         step.accepted(lease, blob, metrics);
         long s = step.step();
         if (blob == null) {
-            ctx.getSelf().tell(new Fetched(worker, lease, s, null, metrics, null, false, null, null));
+            ctx.getSelf().tell(new Fetched(worker, lease, s, null, metrics, null, null, null));
         } else if (step.streams()) {
             streaming.values().removeIf(CompletableFuture::isDone);
             StreamingSum into = step.currentSum();
@@ -61,10 +70,10 @@ final class Transfers {
             PayloadSummer summer = into.summer(blob.bytes());
             CompletableFuture<Long> f = blobs.stream(blob, summer::accept);
             streaming.put(lease, f);
-            ctx.pipeToSelf(f, (n, e) -> new Fetched(worker, lease, s, null, metrics, why(e), invalid(e), into, summer));
+            ctx.pipeToSelf(f, (n, e) -> new Fetched(worker, lease, s, null, metrics, Failure.of(e), into, summer));
         } else {
-            ctx.pipeToSelf(blobs.fetchArrays(blob), (parts, e) -> new Fetched(worker, lease, s, parts, metrics, why(e),
-                    invalid(e), null, null));
+            ctx.pipeToSelf(blobs.fetchArrays(blob), (parts, e) -> new Fetched(worker, lease, s, parts, metrics,
+                    Failure.of(e), null, null));
         }
     }
 
@@ -81,7 +90,7 @@ final class Transfers {
     /** Why {@code m}'s contribution cannot be summed (its transfer failed, or the payload is invalid), or null. */
     static Failure failure(Fetched m) {
         if (m.error() != null) {
-            return new Failure(m.error(), m.invalid());
+            return m.error();
         }
         if (m.summer() == null) {
             return null;
@@ -112,17 +121,5 @@ final class Transfers {
         for (long lease : again) {
             start(step, step.workerOf(lease), lease, step.blobOf(lease), step.metricsOf(lease));
         }
-    }
-
-    private static String why(Throwable e) {
-        if (e == null) {
-            return null;
-        }
-        InvalidPayloadException invalid = InvalidPayloadException.in(e);
-        return invalid != null ? invalid.getMessage() : e.toString();
-    }
-
-    private static boolean invalid(Throwable e) {
-        return InvalidPayloadException.in(e) != null;
     }
 }

@@ -12,12 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.elasticscrl.coordinator.CoordinatorHarness.Fake;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
-import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.UpdateApplied;
-import org.elasticscrl.protocol.ShellProtocol;
 import org.elasticscrl.protocol.StepMetrics;
 import org.elasticscrl.protocol.WorkerProtocol;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
@@ -70,19 +67,11 @@ class ContributionValidationTest {
         ContributionReady honest = h.answer(w, l);
         float[][] parts = h.tensors.read(honest.blob());
         parts[0][0] = poison;
-        return withBlob(honest, honest.metrics(), h.tensors.publish(parts));
-    }
-
-    private static ContributionReady withBlob(ContributionReady m, StepMetrics metrics,
-            org.elasticscrl.protocol.BlobRef blob) {
-        return new ContributionReady(m.workerId(), m.leaseId(), m.membershipEpoch(), m.step(), m.chunks(),
-                m.computeSeconds(), metrics, blob);
+        return CoordinatorHarness.withBlob(honest, honest.metrics(), h.tensors.publish(parts));
     }
 
     private JsonNode ask(String command, String argument) throws Exception {
-        TestProbe<ShellProtocol.Command> shell = KIT.createTestProbe();
-        h.send(new Query(command, argument, shell.ref()));
-        var a = shell.expectMessageClass(ShellProtocol.Answer.class, CoordinatorHarness.WAIT);
+        var a = h.ask(command, argument);
         assertTrue(a.ok(), command + ": " + a.json());
         return JSON.readTree(a.json());
     }
@@ -126,7 +115,7 @@ class ContributionValidationTest {
         ContributionReady honest = h.answer(w[0], la);
         StepMetrics m = honest.metrics();
         var inflated = new StepMetrics(m.samples() * 2, m.sslLossSum(), 0, 0, 0, 0, 0, 0);
-        h.send(withBlob(honest, inflated, honest.blob()));
+        h.send(CoordinatorHarness.withBlob(honest, inflated, honest.blob()));
         String event = h.events("invalid-contribution", 1).get(0);
         assertTrue(event.contains("claims " + 2 * m.samples() + " samples; its chunks hold " + m.samples()), event);
         Commit c = bTakesOver(w, la, lb);
@@ -147,7 +136,7 @@ class ContributionValidationTest {
         ContributionReady honest = h.answer(w[0], la);
         float[][] parts = h.tensors.read(honest.blob());
         parts[0] = java.util.Arrays.copyOf(parts[0], parts[0].length + 1); // one gradient value too many
-        h.send(withBlob(honest, honest.metrics(), h.tensors.publish(parts)));
+        h.send(CoordinatorHarness.withBlob(honest, honest.metrics(), h.tensors.publish(parts)));
         String event = h.events("invalid-contribution", 1).get(0);
         // (membership.csv writes a detail's commas as semicolons)
         assertTrue(event.contains("the run's layout is [2; 1]") || event.contains("differ from the run's layout [2; 1]"),

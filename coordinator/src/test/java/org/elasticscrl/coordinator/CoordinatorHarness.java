@@ -160,6 +160,19 @@ final class CoordinatorHarness implements AutoCloseable {
         return chunks.stream().mapToInt(c -> p.chunk(c).length).sum();
     }
 
+    /** An operator's query and the coordinator's answer ({@code ok} false: the error it names). */
+    org.elasticscrl.protocol.ShellProtocol.Answer ask(String command, String argument) {
+        TestProbe<org.elasticscrl.protocol.ShellProtocol.Command> shell = kit.createTestProbe();
+        send(new CoordinatorProtocol.Query(command, argument, shell.ref()));
+        return shell.expectMessageClass(org.elasticscrl.protocol.ShellProtocol.Answer.class, WAIT);
+    }
+
+    /** {@code m} as sent with another payload and metrics (a faulty or lying worker's). */
+    static ContributionReady withBlob(ContributionReady m, StepMetrics metrics, org.elasticscrl.protocol.BlobRef blob) {
+        return new ContributionReady(m.workerId(), m.leaseId(), m.membershipEpoch(), m.step(), m.chunks(),
+                m.computeSeconds(), metrics, blob);
+    }
+
     /** What a worker computing {@code l} at {@code speed} samples/s sends. */
     ContributionReady answer(String worker, Lease l, double speed) {
         return contribution(worker, l.leaseId(), l.membershipEpoch(), l.step(), l.epoch(), l.chunks(),

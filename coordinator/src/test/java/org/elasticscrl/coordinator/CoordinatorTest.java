@@ -232,9 +232,7 @@ class CoordinatorTest {
             w[1].probe().expectNoMessage(Duration.ZERO);
             time.timePasses(WriteStall.EVERY);
         }
-        TestProbe<org.elasticscrl.protocol.ShellProtocol.Command> shell = kit.createTestProbe();
-        h.send(new org.elasticscrl.protocol.CoordinatorProtocol.Query("status", "", shell.ref()));
-        String status = shell.expectMessageClass(org.elasticscrl.protocol.ShellProtocol.Answer.class).json();
+        String status = h.ask("status", "").json();
         assertTrue(status.contains("\"state\":\"disk-full\"") && status.contains("cannot record the commit"), status);
         assertTrue(h.events("disk-full", 1).get(0).contains("No space left on device"));
         h.diskFull.set(false);

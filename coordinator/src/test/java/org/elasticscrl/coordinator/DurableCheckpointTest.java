@@ -168,9 +168,7 @@ class DurableCheckpointTest {
         var honest = h.answer(w, w.lease());
         float[][] parts = h.tensors.read(honest.blob());
         parts[0] = java.util.Arrays.copyOf(parts[0], parts[0].length + 1);
-        h.send(new org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady(honest.workerId(), honest.leaseId(),
-                honest.membershipEpoch(), honest.step(), honest.chunks(), honest.computeSeconds(), honest.metrics(),
-                h.tensors.publish(parts)));
+        h.send(CoordinatorHarness.withBlob(honest, honest.metrics(), h.tensors.publish(parts)));
         String event = h.events("invalid-contribution", 1).get(0);
         assertTrue(event.contains("the run's layout is [2; 1]"), event);
     }

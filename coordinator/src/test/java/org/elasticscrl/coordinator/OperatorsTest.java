@@ -9,10 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.elasticscrl.coordinator.CoordinatorHarness.Fake;
-import org.elasticscrl.protocol.CoordinatorProtocol.Query;
-import org.elasticscrl.protocol.ShellProtocol;
 import org.elasticscrl.protocol.WorkerProtocol;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.junit.jupiter.api.AfterAll;
@@ -45,9 +42,7 @@ class OperatorsTest {
     }
 
     private JsonNode ask(String command, String argument, boolean ok) throws Exception {
-        TestProbe<ShellProtocol.Command> shell = KIT.createTestProbe();
-        h.send(new Query(command, argument, shell.ref()));
-        var a = shell.expectMessageClass(ShellProtocol.Answer.class, CoordinatorHarness.WAIT);
+        var a = h.ask(command, argument);
         assertEquals(ok, a.ok(), command + ": " + a.json());
         return JSON.readTree(a.json());
     }

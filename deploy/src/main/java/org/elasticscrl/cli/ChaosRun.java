@@ -12,11 +12,12 @@ import org.elasticscrl.platform.KernelPolicy.Choice;
 
 /**
  * A local cluster (a coordinator, a standby, N workers) driven through a seeded random fault
- * schedule ({@link ChaosSchedule}): workers killed (SIGKILL), frozen (SIGSTOP for a few seconds, then SIGCONT), leaving
- * (SIGTERM), joining, the active coordinator killed (a new standby is started after), a worker
- * joining whose every contribution is poisoned (a NaN, an impossible sample count, a wrong layout: it
- * must be quarantined, nothing of it summed), and two faults close together. Afterwards the run's records are audited ({@link RunAudit}) and each
- * fault's time to the coordinator's decision is read from membership.csv.
+ * schedule ({@link ChaosSchedule}): workers killed (SIGKILL), frozen (SIGSTOP for a few seconds,
+ * then SIGCONT), leaving (SIGTERM), joining, the active coordinator killed (a new standby is started
+ * after), a worker joining whose every contribution is poisoned (a NaN, an impossible sample count, a
+ * wrong layout: it must be quarantined, nothing of it summed), and two faults close together.
+ * Afterwards the run's records are audited ({@link RunAudit}) and each fault's time to the
+ * coordinator's decision is read from membership.csv.
  */
 final class ChaosRun {
     enum Kind { KILL_WORKER, FREEZE_WORKER, LEAVE_WORKER, JOIN_WORKER, KILL_COORDINATOR, POISON_WORKER }

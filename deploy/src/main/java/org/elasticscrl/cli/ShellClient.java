@@ -78,10 +78,8 @@ final class ShellClient implements AutoCloseable {
         int tries = answeredOnce ? 1 : 5; // the proxy finds the singleton within a few seconds of joining
         for (int i = 1; ; i++) {
             try {
-                ShellProtocol.Answer a = AskPattern.<CoordinatorProtocol.Command, ShellProtocol.Command>ask(coordinator,
-                        reply -> query(command, argument, reply), ANSWER, system.scheduler())
-                        .toCompletableFuture().get(ANSWER.toMillis() + 500, TimeUnit.MILLISECONDS) instanceof
-                        ShellProtocol.Answer answer ? answer : null;
+                ShellProtocol.Answer a = askOnce(system, coordinator, secret, command, argument)
+                        instanceof ShellProtocol.Answer answer ? answer : null;
                 answeredOnce = true;
                 JsonNode json = JSON.readTree(a.json());
                 if (!a.ok()) {
@@ -97,10 +95,18 @@ final class ShellClient implements AutoCloseable {
         }
     }
 
-    /** The query, with this shell's proof over it and the ref the answer goes to. */
-    private CoordinatorProtocol.Query query(String command, String argument, ActorRef<ShellProtocol.Command> reply) {
-        String replyRef = ActorRefResolver.get(system).toSerializationFormat(reply);
-        return CoordinatorProtocol.Query.proving(secret, command, argument, reply, replyRef);
+    /**
+     * One query of the coordinator through {@code coordinator} (its proxy) from a node of {@code system} — an
+     * operator's shell or a standby coordinator — with the node's proof over it; the answer, waited for at
+     * most {@link #ANSWER}.
+     */
+    static ShellProtocol.Command askOnce(ActorSystem<?> system, ActorRef<CoordinatorProtocol.Command> coordinator,
+            ClusterSecret secret, String command, String argument)
+            throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+        return AskPattern.<CoordinatorProtocol.Command, ShellProtocol.Command>ask(coordinator,
+                reply -> CoordinatorProtocol.Query.proving(secret, command, argument, reply,
+                        ActorRefResolver.get(system).toSerializationFormat(reply)), ANSWER, system.scheduler())
+                .toCompletableFuture().get(ANSWER.toMillis() + 500, TimeUnit.MILLISECONDS);
     }
 
     /** The cluster's members as this node sees them: address, status, roles, reachability. */

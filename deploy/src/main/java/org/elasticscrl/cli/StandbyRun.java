@@ -6,11 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.core.run.RunDirectory;
@@ -26,7 +23,6 @@ import org.elasticscrl.protocol.ShellProtocol;
  */
 final class StandbyRun {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration ASK = Duration.ofSeconds(3);
 
     private StandbyRun() {}
 
@@ -42,10 +38,7 @@ final class StandbyRun {
         long end = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
-                var answer = AskPattern.<CoordinatorProtocol.Command, ShellProtocol.Command>ask(proxy,
-                        reply -> CoordinatorProtocol.Query.proving(secret, "run", "", reply,
-                                ActorRefResolver.get(system).toSerializationFormat(reply)), ASK, system.scheduler())
-                        .toCompletableFuture().get(ASK.toMillis() + 500, TimeUnit.MILLISECONDS);
+                var answer = ShellClient.askOnce(system, proxy, secret, "run", "");
                 if (answer instanceof ShellProtocol.Answer a && a.ok()) {
                     return JSON.readTree(a.json());
                 }
