@@ -65,7 +65,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         }
     }
 
-    private record WorkerGone(String workerId) implements Command {}
+    /** A worker's actor stopped: {@code ref}'s, which may be an earlier JVM of a worker registered again since. */
+    private record WorkerGone(String workerId, ActorRef<WorkerProtocol.Command> ref) implements Command {}
 
     /** A cluster member stopped (or resumed) answering heartbeats. */
     private record Reachability(Address address, boolean reachable) implements Command {}
@@ -91,8 +92,11 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         return create(setup, () -> true);
     }
 
-    /** While {@code majorityReachable} is false (a fault injected), stores fail as if this node were cut off. */
-    static Behavior<Command> create(Setup setup, java.util.function.BooleanSupplier majorityReachable) {
+    /**
+     * While {@code majorityReachable} is false (a fault injected: {@code scrl coordinator --cut-off-while}), stores
+     * of the run state fail as if this node were cut off from the other coordinator nodes.
+     */
+    public static Behavior<Command> create(Setup setup, java.util.function.BooleanSupplier majorityReachable) {
         return CoordinatorSupervisor.supervise(setup, running(setup, majorityReachable));
     }
 
@@ -103,12 +107,16 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
     private static Behavior<Command> running(Setup setup, java.util.function.BooleanSupplier majorityReachable) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
             Replication replication = Replication.of(ctx, Duration.ofSeconds(3), majorityReachable);
-            replication.load(false);
+            replication.load();
             return Behaviors.receive(Command.class)
                     .onMessage(Replication.Loaded.class, m -> {
-                        if (m.problem() != null && replication.clustered()) {
-                            ctx.getLog().warn("run state not read from a majority ({}): using this node's copy", m.problem());
-                            replication.load(true);
+                        if (m.problem() != null) {
+                            // never this node's own copy: a majority write need not have reached it, and a run
+                            // resumed from an older state would roll back replicas that applied newer commits
+                            ctx.getLog().warn("run state not read from a majority of coordinator nodes ({}): reading"
+                                    + " again (the run waits; a majority is reachable once the split-brain resolver"
+                                    + " removed the unreachable)", m.problem());
+                            replication.load();
                             return Behaviors.same();
                         }
                         String refusal = Restart.refusal(setup, m.state());
@@ -173,7 +181,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                 })
                 .onMessage(Transfers.Fetched.class, m -> then(() -> steps.fetched(m)))
                 .onMessage(Leasing.LeaseExpired.class, m -> then(() -> steps.expired(m)))
-                .onMessage(WorkerGone.class, m -> gone(m.workerId(), "terminated"))
+                .onMessage(WorkerGone.class, m -> members.get(m.workerId()).filter(w -> w.ref.ref().equals(m.ref())).isPresent()
+                        ? gone(m.workerId(), "terminated") : this)
                 .onMessage(Reachability.class, this::onReachability)
                 .onMessage(Replication.Stored.class, m -> then(() -> steps.stored(m)))
                 .onMessage(WriteStall.Retry.class, m -> then(() -> steps.stall().retry()))
@@ -183,7 +192,11 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                         takeover.listed(m, members);
                     }
                 }))
-                .onMessage(Takeover.GraceOver.class, m -> then(this::onGraceOver))
+                .onMessage(Takeover.GraceOver.class, m -> then(() -> {
+                    if (takeover != null) {
+                        takeover.graceOver(members, steps, sync, this);
+                    }
+                }))
                 .onMessage(Query.class, m -> then(() -> registrations.admission().ifAdmitted(m, getContext(), q -> {
                     registrations.proven(q.replyTo().path().address());
                     operators.answer(q);
@@ -237,7 +250,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         if (!m.reachable()) {
             departed.unreachable(m.address());
             members.all().stream().filter(w -> w.ref.path().address().equals(m.address())).map(w -> w.id).toList()
-                    .forEach(id -> gone(id, "unreachable"));
+                    .forEach(id -> gone(id, "unreachable or downed"));
         } else {
             departed.reachableAgain(m.address(), id -> members.get(id).isPresent());
         }
@@ -276,7 +289,12 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                 steps.continueResumed();
             } else if (!steps.started() && members.withStatus(Status.ACTIVE).size() >= cfg.cluster().minWorkers()) {
                 steps.start(0);
+            } else {
+                steps.leasePending(); // back with its replica (rejoined as a new node) in the middle of a step
             }
+        } else if (takeover != null && steps.resuming() && m.appliedStep() > steps.lastCommitted()) {
+            members.setStatus(m.workerId(), Status.SYNCING);
+            takeover.ahead(m.workerId(), m.appliedStep(), steps.lastCommitted(), this);
         } else {
             members.setStatus(m.workerId(), Status.SYNCING);
             if (takeover != null) {
@@ -285,22 +303,6 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
             sync.request(m.workerId());
         }
         return this;
-    }
-
-    /** Taken over, and no replica holds the recorded step: go on from the newest one held. */
-    private void onGraceOver() {
-        if (takeover == null || !steps.resuming()) {
-            return;
-        }
-        var waiting = members.withStatus(Status.SYNCING).stream().map(w -> w.id).collect(Collectors.toSet());
-        takeover.newestHeld(waiting).ifPresent(newest -> {
-            event("coordinator", "resumed-at", "no replica holds step " + steps.lastCommitted()
-                    + "; the newest held is step " + newest);
-            steps.rollBack(newest);
-            waiting.stream().filter(id -> takeover.heldBy(id) == newest)
-                    .forEach(id -> sync.activate(id, newest, "own replica at step " + newest));
-            steps.continueResumed();
-        });
     }
 
     /** A replica's checksum: one that differs from a majority's is resynchronised from a majority holder (I1). */

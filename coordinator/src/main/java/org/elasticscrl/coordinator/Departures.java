@@ -48,12 +48,16 @@ final class Departures {
         return address -> Cluster.get(ctx.getSystem()).manager().tell(new Down(address));
     }
 
-    /** Tells {@code ctx} (in a cluster) when a member stops or resumes answering heartbeats. */
+    /** Tells {@code ctx} (in a cluster) when a member stops or resumes answering heartbeats, or is downed. */
     static <T> void subscribe(ActorContext<T> ctx, BiFunction<Address, Boolean, T> message) {
         if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
             var adapter = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
                     e -> message.apply(e.member().address(), e instanceof ClusterEvent.ReachableMember));
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(adapter, ClusterEvent.ReachabilityEvent.class));
+            // a downed member is gone at once: its node may still answer while it shuts down, but it is not the
+            // run's any more (its worker registers again from a new node)
+            var downed = ctx.messageAdapter(ClusterEvent.MemberDowned.class, e -> message.apply(e.member().address(), false));
+            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(downed, ClusterEvent.MemberDowned.class));
         }
     }
 

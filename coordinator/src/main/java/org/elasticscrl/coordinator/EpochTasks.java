@@ -27,8 +27,7 @@ final class EpochTasks {
     /** Epoch losses waiting for their online evaluation before the epoch row is written. */
     private final Map<Integer, Double> epochLoss = new HashMap<>();
     private final long runStartNanos = System.nanoTime();
-    private double lossSum;
-    private long samples;
+    private final EpochSums sums;
     private String finalEval = "";
     private boolean finishing;
 
@@ -39,6 +38,7 @@ final class EpochTasks {
         this.files = files;
         this.roster = roster;
         this.log = log;
+        this.sums = new EpochSums(cfg.cluster().replaySteps());
     }
 
     /** The last epoch has ended: no more steps. */
@@ -53,7 +53,7 @@ final class EpochTasks {
 
     /** {@code epoch} ended: assign its tasks; true when the run is over with nothing left to run. */
     boolean end(int epoch, boolean last) {
-        double loss = closeEpoch();
+        double loss = sums.close();
         List<String> todo = after(epoch, last);
         finishing |= last;
         var designated = members.withStatus(Status.ACTIVE).stream().findFirst();
@@ -106,26 +106,9 @@ final class EpochTasks {
         assign(other.get(), left, epoch);
     }
 
-    void addStep(double sslLossSum, long stepSamples) {
-        lossSum += sslLossSum;
-        samples += stepSamples;
-    }
-
-    /** The running epoch's loss sum and samples so far (replicated with the run state). */
-    double lossSum() {
-        return lossSum;
-    }
-
-    long samples() {
-        return samples;
-    }
-
-    /** The epoch's mean loss (and a fresh start for the next). */
-    double closeEpoch() {
-        double loss = samples == 0 ? Double.NaN : lossSum / samples;
-        lossSum = 0;
-        samples = 0;
-        return loss;
+    /** The running epoch's sums, and those recorded with the last commits. */
+    EpochSums sums() {
+        return sums;
     }
 
     /** Tasks after {@code epoch}, in the order they run. */

@@ -68,7 +68,7 @@ final class Registrations {
      * {@code watch} is the message the coordinator gets when the new worker actor stops.
      */
     void register(RegisterWorker m, ActorContext<Command> ctx, BiConsumer<String, String> gone,
-            Function<String, Command> watch) {
+            java.util.function.BiFunction<String, ActorRef<WorkerProtocol.Command>, Command> watch) {
         String ref = ActorRefResolver.get(ctx.getSystem()).toSerializationFormat(m.worker());
         if (admission.proven(m, ref)) {
             proven(m.worker().path().address());
@@ -109,7 +109,7 @@ final class Registrations {
             if (!joinOrder.contains(m.workerId())) {
                 joinOrder.add(m.workerId());
             }
-            ctx.watchWith(m.worker(), watch.apply(m.workerId()));
+            ctx.watchWith(m.worker(), watch.apply(m.workerId(), m.worker()));
             roster.event(m.workerId(), "registered", m.device() + " threads=" + m.threads() + " memory="
                     + m.memoryBytes() + " kernels=" + m.kernels());
             kinds.check(members.all()).ifPresent(k -> roster.event("coordinator", "mixed-kinds", k));

@@ -15,8 +15,8 @@ import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 /**
  * The run state's replication to the coordinator nodes (Distributed Data, one LWW register):
  * stored with WriteMajority before a commit is announced (again and again until a majority holds
- * it), read with ReadMajority (falling back to
- * the local replica) when a coordinator starts. Outside a cluster (actor tests) it answers at once.
+ * it), read with ReadMajority (again until a majority answers, never this node's copy alone) when a
+ * coordinator starts. Outside a cluster (actor tests) it answers at once.
  * Answers arrive as {@link Loaded} and {@link Stored} messages.
  */
 final class Replication {
@@ -62,21 +62,20 @@ final class Replication {
         return adapter != null;
     }
 
-    /** Reads the state from a majority of coordinator nodes, or only this node's copy. */
-    void load(boolean localOnly) {
+    /** Reads the state from a majority of coordinator nodes. */
+    void load() {
         if (adapter == null) {
             ctx.getSelf().tell(new Loaded(null, null));
             return;
         }
-        Replicator.ReadConsistency read = localOnly ? Replicator.readLocal() : new Replicator.ReadMajority(timeout);
-        adapter.askGet(replyTo -> new Replicator.Get<>(KEY, read, replyTo), rsp -> {
+        adapter.askGet(replyTo -> new Replicator.Get<>(KEY, new Replicator.ReadMajority(timeout), replyTo), rsp -> {
             if (rsp instanceof Replicator.GetSuccess<LWWRegister<RunState>> ok) {
                 return new Loaded(ok.get(KEY).getValue(), null);
             }
             if (rsp instanceof Replicator.NotFound) {
                 return new Loaded(null, null);
             }
-            return new Loaded(null, rsp.getClass().getSimpleName() + (localOnly ? " (local)" : " (majority)"));
+            return new Loaded(null, rsp.getClass().getSimpleName());
         });
     }
 
@@ -95,8 +94,12 @@ final class Replication {
      * majority is of the coordinator nodes the cluster still counts: one that died is removed by
      * the split-brain resolver, after which the survivors' majority acknowledges.
      */
-    void retry(Stored failed) {
+    void retry(Stored failed, Roster roster) {
         attempts++;
+        if (attempts == 2) {
+            roster.event("coordinator", "replication-held", "the run state after step " + pending.committedStep()
+                    + " is not stored by a majority of coordinator nodes (" + failed.detail() + "): its commit waits");
+        }
         if (attempts == 2 || attempts % 10 == 0) {
             ctx.getLog().warn("run state after step {} not acknowledged by a majority of coordinator nodes ({}): "
                     + "storing it again (attempt {}); the step is announced once a majority holds it",
@@ -115,7 +118,12 @@ final class Replication {
     }
 
     /** A store was acknowledged: nothing waits. */
-    void acknowledged() {
+    void acknowledged(Roster roster) {
+        if (attempts >= 2) {
+            roster.event("coordinator", "replication-restored", String.format(java.util.Locale.ROOT,
+                    "the run state after step %d is stored by a majority after %d attempts, %.1f s",
+                    pending.committedStep(), attempts, (System.nanoTime() - since) / 1e9));
+        }
         pending = null;
         attempts = 0;
     }

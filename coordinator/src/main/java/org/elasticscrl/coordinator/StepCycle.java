@@ -1,7 +1,5 @@
 package org.elasticscrl.coordinator;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -30,7 +28,6 @@ final class StepCycle {
     private final Roster roster;
     private final Leasing leasing;
     private final EpochTasks tasks;
-    private final Deque<BlobRef> replay = new ArrayDeque<>();
     private RunPlan plan;
     private StepRun step;
     /** The run's {gradient, statistics} lengths, pinned by the first commit (null before). */
@@ -117,19 +114,23 @@ final class StepCycle {
      */
     void resume(RunState s) {
         step = null;
-        tasks.closeEpoch();
         plan = RunPlan.of(cfg, s.datasetSize());
         committed = s.committedStep();
         layout = s.layout() != null ? s.layout() : layout;
         generation = Math.max(generation, s.generation()) + 1; // lease ids never repeat within a coordinator
         leasing.generation(generation);
-        tasks.addStep(s.epochLossSum(), s.epochSamples());
+        tasks.sums().restore(s);
         resuming = true;
     }
 
-    /** While resuming: no replica holds the recorded step (its commit reached no worker); go on from {@code step}. */
-    void rollBack(long step) {
+    /**
+     * While resuming: no replica holds the recorded step (stored, but its commit reached no worker); go on from
+     * {@code step} with the epoch sums recorded then. False when those are not known (too far back).
+     */
+    boolean rollBack(long step) {
+        boolean exact = tasks.sums().rollBack(committed - step);
         committed = step;
+        return exact;
     }
 
     /** A replica holds the last committed step: the epoch's tasks if it ended one, then the next step. */
@@ -149,16 +150,17 @@ final class StepCycle {
 
     private RunState state(boolean finished) {
         return new RunState(setup.runId(), committed, members.epoch(), plan.datasetSize(), generation,
-                tasks.lossSum(), tasks.samples(), finished, layout == null ? 0 : layout[0], layout == null ? 0 : layout[1]);
+                tasks.sums().lossSum(), tasks.sums().samples(), finished, layout == null ? 0 : layout[0],
+                layout == null ? 0 : layout[1], tasks.sums().earlier());
     }
 
     /** The state is replicated on a majority: do what waited for it (not acknowledged: store it again). */
     void stored(Replication.Stored m) {
         if (!m.ok()) {
-            replication.retry(m);
+            replication.retry(m, roster);
             return;
         }
-        replication.acknowledged();
+        replication.acknowledged(roster);
         Runnable next = afterStore;
         afterStore = null;
         if (next != null) {
@@ -311,7 +313,7 @@ final class StepCycle {
         StepTimes.Split split = times.split(System.nanoTime());
         double seconds = split.total();
         committed = step.step();
-        tasks.addStep(metrics.sslLossSum(), metrics.samples());
+        tasks.sums().add(metrics.sslLossSum(), metrics.samples());
         afterStore = () -> {
             setup.metrics().committed(committed, step.epoch(), metrics.sslLoss(), plan.lr().valueAt(committed),
                     plan.tau().valueAt(committed), split, aggregation);
@@ -339,10 +341,7 @@ final class StepCycle {
             var commit = new WorkerProtocol.Commit(s, members.epoch(), lr, tau, wd, metrics.samples(),
                     s % cfg.cluster().checksumInterval() == 0, update);
             members.withStatus(Status.ACTIVE, Status.SYNCING, Status.DRAINING).forEach(w -> w.ref.tell(commit));
-            replay.addLast(update);
-            while (replay.size() > cfg.cluster().replaySteps()) {
-                setup.blobs().forget(replay.removeFirst());
-            }
+            transfers.announced(update, cfg.cluster().replaySteps());
         }
         if (fresh) {
             setup.files().stepRow(s, step.epoch(), metrics, lr, tau, seconds);

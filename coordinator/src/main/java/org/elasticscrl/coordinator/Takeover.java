@@ -81,7 +81,34 @@ final class Takeover {
         return best;
     }
 
-    long heldBy(String workerId) {
-        return applied.getOrDefault(workerId, Long.MIN_VALUE);
+    /** The grace period is over and no replica holds the recorded step: go on from the newest one held. */
+    void graceOver(Membership<WorkerLink> members, StepCycle steps, StateSync sync, Roster roster) {
+        if (!steps.resuming()) {
+            return;
+        }
+        var waiting = members.withStatus(Membership.Status.SYNCING).stream().map(w -> w.id)
+                .collect(java.util.stream.Collectors.toSet());
+        newestHeld(waiting).ifPresent(newest -> {
+            long recorded = steps.lastCommitted();
+            boolean exact = steps.rollBack(newest);
+            roster.event("coordinator", "resumed-at", "no replica holds step " + recorded + "; the newest held is step "
+                    + newest + (exact ? "" : "; the epoch's loss sums of that step are no longer known: its mean loss"
+                    + " counts steps " + (newest + 1) + "-" + recorded + " twice"));
+            waiting.stream().filter(id -> applied.getOrDefault(id, Long.MIN_VALUE) == newest)
+                    .forEach(id -> sync.activate(id, newest, "own replica at step " + newest));
+            steps.continueResumed();
+        });
+    }
+
+    /**
+     * A replica holds a step after the replicated state's. It cannot happen while commits are announced only
+     * after a majority stored their state and a takeover reads a majority; should it, the replica holds commits
+     * this coordinator does not know of: never roll them back — it waits, named, for an operator.
+     */
+    void ahead(String workerId, long held, long recorded, Roster roster) {
+        ctx.getLog().error("{} holds step {}, after the replicated run state's {}: not rolled back", workerId, held,
+                recorded);
+        roster.event(workerId, "ahead", "holds step " + held + ", after the replicated run state's " + recorded
+                + ": kept as it is, given no work (restart this coordinator to read the run state again)");
     }
 }

@@ -48,6 +48,8 @@ final class Transfers {
     private final Map<Long, CompletableFuture<Long>> streaming = new HashMap<>();
     /** The last committed step's accumulator, offered once to the next sum (never a discarded sum's). */
     private float[] spare;
+    /** The last committed updates, oldest first: served to workers catching up, then forgotten. */
+    private final java.util.Deque<org.elasticscrl.protocol.BlobRef> replay = new java.util.ArrayDeque<>();
 
     Transfers(ActorContext<Command> ctx, Tensors blobs) {
         this.ctx = ctx;
@@ -80,6 +82,14 @@ final class Transfers {
     /** The step committed: every stream into its sum has ended, so the next step may sum into the same array. */
     void committed(StepRun step) {
         spare = step.streams() ? step.currentSum().sum() : null;
+    }
+
+    /** A committed update is announced: it is served for the next {@code window} commits, then forgotten. */
+    void announced(org.elasticscrl.protocol.BlobRef update, int window) {
+        replay.addLast(update);
+        while (replay.size() > window) {
+            blobs.forget(replay.removeFirst());
+        }
     }
 
     /** Whether {@code m} still counts: it is of the current step and, if streamed, of its current sum. */

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 /** The replicated run state is read from a peer's bytes: every length bounded, every failure a clear refusal. */
 class BoundedRunStateTest {
     private final KryoBookkeepingSerializer serializer = new KryoBookkeepingSerializer();
-    private final RunState state = new RunState("scrl_cpu_007", 1234, 5, 20_000, 2, 1.25e3, 640, false, 1000, 3);
+    private final RunState state = new RunState("scrl_cpu_007", 1234, 5, 20_000, 2, 1.25e3, 640, false, 1000, 3,
+            java.util.List.of(new RunState.Sums(1.2e3, 608), new RunState.Sums(1.1e3, 576)));
+    private final RunState withoutEarlier = new RunState("scrl_cpu_007", 1234, 5, 20_000, 2, 1.25e3, 640, false, 1000, 3);
 
     @Test
     void roundTrips() throws Exception {
@@ -63,16 +65,37 @@ class BoundedRunStateTest {
     void aNewerRecordWithMoreFieldsIsReadAsFarAsKnownAndTheOldLayoutIsRetired() throws Exception {
         byte[] good = serializer.toBinary(state);
         byte[] newer = Arrays.copyOf(good, good.length + 5);
-        newer[0] = 3; // version 3, with a field this release does not know after the others
+        newer[0] = 4; // version 4, with a field this release does not know after the others
         assertEquals(state, serializer.fromBinary(newer, "RS2"));
         assertThrows(NotSerializableException.class, () -> serializer.fromBinary(good, "RS1"));
     }
 
-    /** A standby of the previous release wrote no layout: read as unknown (pinned again by the next commit). */
+    /** A standby of release 2 wrote no earlier sums: read as none (a roll-back past its last commit is then inexact). */
+    @Test
+    void aVersionTwoRecordHasNoEarlierSums() throws Exception {
+        byte[] good = serializer.toBinary(withoutEarlier);
+        byte[] older = Arrays.copyOf(good, good.length - 1); // without the count 0
+        older[0] = 2;
+        assertEquals(withoutEarlier, serializer.fromBinary(older, "RS2"));
+    }
+
+    @Test
+    void aHugeDeclaredCountOfEarlierSumsIsRefused() throws Exception {
+        byte[] good = serializer.toBinary(withoutEarlier);
+        try (Output out = new Output(64)) {
+            out.writeBytes(good, 0, good.length - 1);
+            out.writeVarInt(BoundedRunState.MAX_EARLIER, true); // 4096 sums declared, none follow
+            byte[] forged = out.toBytes();
+            var e = assertThrows(NotSerializableException.class, () -> serializer.fromBinary(forged, "RS2"));
+            assertTrue(e.getMessage().contains("earlier epoch sums declared"), e.getMessage());
+        }
+    }
+
+    /** A standby of the first release wrote no layout: read as unknown (pinned again by the next commit). */
     @Test
     void aVersionOneRecordHasNoLayout() throws Exception {
-        byte[] good = serializer.toBinary(state);
-        byte[] older = Arrays.copyOf(good, good.length - 3); // without varint(1000) and varint(3)
+        byte[] good = serializer.toBinary(withoutEarlier);
+        byte[] older = Arrays.copyOf(good, good.length - 4); // without varint(1000), varint(3) and the count 0
         older[0] = 1;
         RunState s = (RunState) serializer.fromBinary(older, "RS2");
         assertEquals(new RunState("scrl_cpu_007", 1234, 5, 20_000, 2, 1.25e3, 640, false), s);

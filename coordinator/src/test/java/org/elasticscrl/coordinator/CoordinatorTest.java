@@ -212,6 +212,10 @@ class CoordinatorTest {
         assertEquals(c, w[1].commit());
         assertEquals(0, c.step());
         assertEquals(0, h.commits(1).get(0).step()); // the row follows the announcement: wait for it
+        // the operator (and scrl chaos) sees the hold and its end in membership.csv
+        assertTrue(h.events("replication-held", 1).get(0).contains("after step 0 is not stored by a majority"));
+        String restored = h.events("replication-restored", 1).get(0);
+        assertTrue(restored.matches(".*stored by a majority after [45] attempts.*"), restored);
     }
 
     /**

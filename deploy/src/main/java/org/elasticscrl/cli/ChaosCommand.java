@@ -64,7 +64,8 @@ final class ChaosCommand implements Callable<Integer> {
                     + " after the previous one): give it more steps (--train/max_epochs) or a shorter --interval%n",
                     r.faults().size(), faults, interval * 0.5, interval * 1.5);
         }
-        return r.audit().clean() && decided && r.faults().size() == faults && r.exitCode() == 0 ? 0 : 1;
+        return r.audit().clean() && r.copies().clean() && decided && r.faults().size() == faults && r.exitCode() == 0
+                ? 0 : 1;
     }
 
     static String report(ChaosRun.Result r) {
@@ -76,6 +77,8 @@ final class ChaosCommand implements Callable<Integer> {
         t.row("samples missed / duplicated", r.audit().missedSamples() + " / " + r.audit().duplicatedSamples());
         t.row("replica checksum mismatches", r.audit().checksumMismatches() + " (" + r.audit().commitsChecked()
                 + " commits checked)");
+        t.row("temporaries left / copies wrong", r.copies().temporaries().size() + " / " + r.copies().problems().size()
+                + (r.copies().clean() ? "" : " " + r.copies().temporaries() + " " + r.copies().problems()));
         long undecided = faultDecisions(r).filter(v -> v < 0).count();
         long max = faultDecisions(r).mapToLong(Long::longValue).max().orElse(-1);
         t.row("max time to decision", String.format(Locale.ROOT, "%.1f s%s", max / 1000.0,
@@ -104,6 +107,8 @@ final class ChaosCommand implements Callable<Integer> {
         m.put("faults", r.faults().stream().map(f -> Map.of("kind", f.kind().name(), "target", f.target(),
                 "after_steps", f.afterSteps(), "decision_ms", r.decisionMillis().get(f))).toList());
         m.put("audit", r.audit());
+        m.put("copies", Map.of("temporaries", r.copies().temporaries().stream().map(Path::toString).toList(),
+                "problems", r.copies().problems()));
         m.put("max_stall_ms", r.maxStallMillis());
         m.put("exit_code", r.exitCode());
         Files.writeString(r.dir().resolve("chaos.json"),

@@ -15,12 +15,18 @@ import org.elasticscrl.platform.KernelPolicy.Choice;
  * schedule ({@link ChaosSchedule}): workers killed (SIGKILL), frozen (SIGSTOP for a few seconds,
  * then SIGCONT), leaving (SIGTERM), joining, the active coordinator killed (a new standby is started
  * after), a worker joining whose every contribution is poisoned (a NaN, an impossible sample count, a
- * wrong layout: it must be quarantined, nothing of it summed), and two faults close together.
+ * wrong layout: it must be quarantined, nothing of it summed), the active coordinator cut off from the other
+ * coordinator nodes for a few seconds (its run-state stores fail: commits wait, none is lost), a worker whose
+ * checkpoint copies fail as on a full disk, a worker whose JVM stops dead between a copy's temporary write and
+ * its rename (a power cut; it starts again under the same id), and two faults close together.
  * Afterwards the run's records are audited ({@link RunAudit}) and each fault's time to the
  * coordinator's decision is read from membership.csv.
  */
 final class ChaosRun {
-    enum Kind { KILL_WORKER, FREEZE_WORKER, LEAVE_WORKER, JOIN_WORKER, KILL_COORDINATOR, POISON_WORKER }
+    enum Kind {
+        KILL_WORKER, FREEZE_WORKER, LEAVE_WORKER, JOIN_WORKER, KILL_COORDINATOR, POISON_WORKER, PARTITION_COORDINATOR,
+        DISK_FULL_WORKER, POWER_CUT_WORKER
+    }
 
     /** How a poisoned worker's contributions are wrong ({@code scrl worker --poison}). */
     static final List<String> POISONS = List.of("nan", "samples", "layout");
@@ -29,10 +35,12 @@ final class ChaosRun {
     record Fault(Kind kind, String target, long atMillis, long afterSteps) {}
 
     /** The campaign's outcome; decision −1: none found. */
-    record Result(Path dir, List<Fault> faults, Map<Fault, Long> decisionMillis, RunAudit audit, long maxStallMillis,
-            int exitCode, double seconds) {}
+    record Result(Path dir, List<Fault> faults, Map<Fault, Long> decisionMillis, RunAudit audit, CopyAudit copies,
+            long maxStallMillis, int exitCode, double seconds) {}
 
     static final long FREEZE_MILLIS = 3_000;
+    /** How long a partitioned coordinator stays cut off: past a store's timeout (3 s), so a commit waits. */
+    static final long PARTITION_MILLIS = 6_000;
 
     private final CoordinatorCommand.Prepared run;
     private final int workers;
@@ -42,6 +50,11 @@ final class ChaosRun {
     private final Map<String, Process> live = new LinkedHashMap<>();
     /** Workers started poisoned: members, never computing (the coordinator quarantines them). */
     private final java.util.Set<String> poisoned = new java.util.HashSet<>();
+    /** Workers whose checkpoint copies fail (full disk, power cut): kept out of the other faults. */
+    private final java.util.Set<String> diskFaulty = new java.util.HashSet<>();
+    /** Power-cut workers not yet started again, and those that were (their leftover goes when they are welcomed). */
+    private final Map<String, Process> cutOff = new LinkedHashMap<>();
+    private final List<String> returned = new ArrayList<>();
     private final List<Process> coordinators = new ArrayList<>();
     private final List<String> coordinatorAddresses = new ArrayList<>();
     private final List<Fault> injected = new ArrayList<>();
@@ -107,14 +120,14 @@ final class ChaosRun {
                 : coordinators.get(coordinators.size() - 1).exitValue();
         Map<Fault, Long> decisions = new LinkedHashMap<>();
         for (Fault f : injected) {
-            long d = decisionMillis(dir, f);
+            long d = ChaosDecisions.decisionMillis(dir, f);
             // a worker lost while a coordinator was being replaced never became the new one's member:
             // nothing to decide, provided it computed nothing after (the audit checks the rest)
-            decisions.put(f, d < 0 && duringTakeover(dir, f) && !computedAfter(dir, f) ? 0 : d);
+            decisions.put(f, d < 0 && ChaosDecisions.duringTakeover(dir, f, injected) && !ChaosDecisions.computedAfter(dir, f) ? 0 : d);
         }
         RunAudit audit = RunAudit.of(dir, run.cfg(), run.cfg().dataset().trainSize());
-        return new Result(dir, List.copyOf(injected), decisions, audit, maxStall, exit,
-                (System.currentTimeMillis() - start) / 1000.0);
+        return new Result(dir, List.copyOf(injected), decisions, audit, CopyAudit.of(dir, stillCutOff(dir)), maxStall,
+                exit, (System.currentTimeMillis() - start) / 1000.0);
     }
 
     /**
@@ -123,24 +136,38 @@ final class ChaosRun {
      * three quarters), so a short one still mixes the old faults with the new.
      */
     private Kind pick(boolean coordinatorMayDie) throws java.io.IOException {
+        if (none(Kind.PARTITION_COORDINATOR) && injected.size() >= faults / 4 && coordinatorMayDie) {
+            return Kind.PARTITION_COORDINATOR;
+        }
         if (poisoned.isEmpty() && injected.size() >= faults / 2) {
             return Kind.POISON_WORKER;
         }
+        if (diskFaulty.isEmpty() && injected.size() >= faults * 5 / 8) {
+            return rng.nextBoolean() ? Kind.DISK_FULL_WORKER : Kind.POWER_CUT_WORKER;
+        }
         boolean killed = injected.stream().anyMatch(f -> f.kind() == Kind.KILL_COORDINATOR);
-        if (!killed && injected.size() >= faults * 3 / 4 && coordinatorMayDie && standbyReady() && tookOver()) {
+        if (!killed && injected.size() >= faults * 3 / 4 && coordinatorMayDie && standbyReady() && ChaosDecisions.tookOver(run.dir().path(), injected)) {
             return Kind.KILL_COORDINATOR;
         }
-        List<Kind> kinds = new ArrayList<>(List.of(Kind.JOIN_WORKER, Kind.POISON_WORKER));
-        long healthy = live.keySet().stream().filter(id -> !poisoned.contains(id)).count();
+        List<Kind> kinds = new ArrayList<>(List.of(Kind.JOIN_WORKER, Kind.POISON_WORKER, Kind.DISK_FULL_WORKER,
+                Kind.POWER_CUT_WORKER));
+        long healthy = live.keySet().stream().filter(id -> !poisoned.contains(id) && !diskFaulty.contains(id)).count();
         if (healthy >= 3) {
             kinds.addAll(List.of(Kind.KILL_WORKER, Kind.FREEZE_WORKER, Kind.LEAVE_WORKER));
         } else if (healthy == 2) {
             kinds.add(Kind.FREEZE_WORKER);
         }
-        if (coordinatorMayDie && standbyReady() && tookOver()) {
+        if (coordinatorMayDie && standbyReady() && ChaosDecisions.tookOver(run.dir().path(), injected)) {
             kinds.add(Kind.KILL_COORDINATOR);
         }
+        if (coordinatorMayDie && ChaosDecisions.tookOver(run.dir().path(), injected)) {
+            kinds.add(Kind.PARTITION_COORDINATOR);
+        }
         return kinds.get(rng.nextInt(kinds.size()));
+    }
+
+    private boolean none(Kind kind) {
+        return injected.stream().noneMatch(f -> f.kind() == kind);
     }
 
     private void inject(Kind kind) throws Exception {
@@ -151,6 +178,22 @@ final class ChaosRun {
             case POISON_WORKER -> {
                 target = startWorker("--poison", POISONS.get(rng.nextInt(POISONS.size())));
                 poisoned.add(target);
+            }
+            case DISK_FULL_WORKER, POWER_CUT_WORKER -> {
+                boolean cut = kind == Kind.POWER_CUT_WORKER;
+                target = startWorker("--disk-fault", cut ? "power-cut" : "full");
+                diskFaulty.add(target);
+                if (cut) {
+                    cutOff.put(target, live.get(target));
+                }
+            }
+            case PARTITION_COORDINATOR -> {
+                int active = firstAlive();
+                target = "coordinator@" + coordinatorAddresses.get(active);
+                Path flag = cutOffFlag(active);
+                java.nio.file.Files.createFile(flag);
+                Thread.sleep(PARTITION_MILLIS);
+                java.nio.file.Files.delete(flag);
             }
             case KILL_COORDINATOR -> {
                 int active = firstAlive();
@@ -176,8 +219,8 @@ final class ChaosRun {
                 }
             }
         }
-        Fault f = new Fault(kind, target, System.currentTimeMillis() - (kind == Kind.FREEZE_WORKER ? FREEZE_MILLIS : 0),
-                steps);
+        long lasted = kind == Kind.FREEZE_WORKER ? FREEZE_MILLIS : kind == Kind.PARTITION_COORDINATOR ? PARTITION_MILLIS : 0;
+        Fault f = new Fault(kind, target, System.currentTimeMillis() - lasted, steps);
         injected.add(f);
         System.err.printf("chaos: %s %s after %d commits%n", kind.name().toLowerCase(), target, steps);
         live.values().removeIf(p -> !p.isAlive()); // a frozen worker downed meanwhile has exited
@@ -202,7 +245,7 @@ final class ChaosRun {
     private void startCoordinator() throws Exception {
         String address = "127.0.0.1:" + LocalRun.freePort();
         List<String> args = new ArrayList<>(List.of("coordinator", "--config", run.dir().path().resolve("config.yaml")
-                .toString(), "--bind", address));
+                .toString(), "--bind", address, "--cut-off-while", cutOffFlag(coordinators.size()).toString()));
         List<String> seeds = aliveCoordinators();
         if (!seeds.isEmpty()) {
             args.addAll(List.of("--join", String.join(",", seeds)));
@@ -212,8 +255,45 @@ final class ChaosRun {
         coordinatorAddresses.add(address);
     }
 
+    private Path cutOffFlag(int coordinator) throws java.io.IOException {
+        Path faults = java.nio.file.Files.createDirectories(run.dir().path().resolve("faults"));
+        return faults.resolve("cut-off-" + coordinator);
+    }
+
+    /**
+     * A worker whose power was cut starts again under its id, healthy, as a machine does when the power returns
+     * (it finds its killed write's temporary); the cut JVM's log is kept as ID-power-cut.log.
+     */
+    private void returnFromPowerCuts() throws Exception {
+        for (var e : List.copyOf(cutOff.entrySet())) {
+            if (!e.getValue().isAlive() && running()) {
+                cutOff.remove(e.getKey());
+                Path log = run.dir().path().resolve(e.getKey() + ".log");
+                java.nio.file.Files.move(log, log.resolveSibling(e.getKey() + "-power-cut.log"));
+                startWorkerAs(e.getKey());
+                returned.add(e.getKey());
+                System.err.printf("chaos: %s starts again after its power cut%n", e.getKey());
+            }
+        }
+    }
+
+    /** Power-cut workers whose temporary may remain: not started again, or not welcomed to the run since. */
+    private List<String> stillCutOff(Path dir) throws java.io.IOException {
+        List<String> out = new ArrayList<>(cutOff.keySet());
+        for (String id : returned) {
+            Path log = dir.resolve(id + ".log");
+            if (!java.nio.file.Files.exists(log) || !java.nio.file.Files.readString(log).contains("welcomed to run")) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     private String startWorker(String... extra) throws Exception {
-        String id = "worker-" + nextWorker++;
+        return startWorkerAs("worker-" + nextWorker++, extra);
+    }
+
+    private String startWorkerAs(String id, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("worker", "--join", String.join(",", aliveCoordinators()),
                 "--threads", "1"));
         args.addAll(List.of(extra));
@@ -231,17 +311,6 @@ final class ChaosRun {
         return seeds;
     }
 
-    /**
-     * Whether the last coordinator kill has been taken over (a "took-over" event since): killing
-     * the next one mid-takeover is a double coordinator failure, beyond what one standby covers.
-     */
-    private boolean tookOver() throws java.io.IOException {
-        long lastKill = injected.stream().filter(f -> f.kind() == Kind.KILL_COORDINATOR).mapToLong(Fault::atMillis)
-                .max().orElse(-1);
-        return lastKill < 0 || RunAudit.rows(run.dir().path().resolve("membership.csv"), 6).stream()
-                .anyMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= lastKill);
-    }
-
     /** Workers whose process runs and whose last membership event is "active" (they compute; not the poisoned). */
     private List<String> active() throws java.io.IOException {
         Map<String, String> last = new LinkedHashMap<>();
@@ -250,7 +319,8 @@ final class ChaosRun {
                 last.put(r[3], r[4]);
             }
         }
-        return live.keySet().stream().filter(id -> "active".equals(last.get(id)) && !poisoned.contains(id)).toList();
+        return live.keySet().stream().filter(id -> "active".equals(last.get(id)) && !poisoned.contains(id)
+                && !diskFaulty.contains(id)).toList();
     }
 
     private int firstAlive() {
@@ -282,8 +352,9 @@ final class ChaosRun {
     }
 
     /** Polls every 100 ms until {@code done} or the deadline, tracking the longest wait between commits. */
-    private void waitFor(java.util.function.BooleanSupplier done, long deadline) throws InterruptedException {
+    private void waitFor(java.util.function.BooleanSupplier done, long deadline) throws Exception {
         while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
+            returnFromPowerCuts();
             long commits = LocalRun.committedSteps(run.dir().path());
             long now = System.currentTimeMillis();
             if (commits >= run.cfg().train().maxEpochs() * stepsPerEpoch()) {
@@ -301,56 +372,6 @@ final class ChaosRun {
     private long stepsPerEpoch() {
         return org.elasticscrl.plan.EpochPlan.stepsPerEpoch(run.cfg().dataset().trainSize(),
                 run.cfg().train().batchSizeTrain());
-    }
-
-    /**
-     * Fault → the coordinator's first decision about it in membership.csv (ms); 0 when none was
-     * needed (a worker frozen while it held no lease, e.g. during a takeover, that computed again
-     * afterwards); −1 when none was made, or a poisoned worker's chunk was ever committed.
-     */
-    static long decisionMillis(Path dir, Fault f) throws java.io.IOException {
-        if (f.kind() == Kind.POISON_WORKER && computedAfter(dir, f)) {
-            return -1; // a poisoned contribution was summed: no decision is worth that
-        }
-        long decided = firstEvent(dir, f);
-        if (decided >= 0 || f.kind() != Kind.FREEZE_WORKER) {
-            return decided;
-        }
-        return computedAfter(dir, f) ? 0 : -1;
-    }
-
-    private static boolean computedAfter(Path dir, Fault f) throws java.io.IOException {
-        return RunAudit.rows(dir.resolve("commits.csv"), 11).stream()
-                .anyMatch(r -> Long.parseLong(r[0]) > f.afterSteps() && (r[10].trim() + " ").contains(":" + f.target() + " "));
-    }
-
-    /** Whether a coordinator killed before {@code f} was taken over only after it. */
-    private boolean duringTakeover(Path dir, Fault f) throws java.io.IOException {
-        long kill = injected.stream().filter(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() <= f.atMillis())
-                .mapToLong(Fault::atMillis).max().orElse(-1);
-        if (kill < 0 || f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.JOIN_WORKER) {
-            return false;
-        }
-        return RunAudit.rows(dir.resolve("membership.csv"), 6).stream()
-                .noneMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= kill
-                        && Long.parseLong(r[0]) <= f.atMillis());
-    }
-
-    private static long firstEvent(Path dir, Fault f) throws java.io.IOException {
-        List<String> events = switch (f.kind()) {
-            case KILL_COORDINATOR -> List.of("took-over");
-            case JOIN_WORKER -> List.of("active");
-            case POISON_WORKER -> List.of("quarantined");
-            default -> List.of("gone", "deadline-missed", "left");
-        };
-        String who = f.kind() == Kind.KILL_COORDINATOR ? "coordinator" : f.target();
-        for (String[] r : RunAudit.rows(dir.resolve("membership.csv"), 6)) {
-            long at = Long.parseLong(r[0]);
-            if (at >= f.atMillis() && r[3].equals(who) && events.contains(r[4])) {
-                return at - f.atMillis();
-            }
-        }
-        return -1;
     }
 
     /** Faults injected, by kind. */

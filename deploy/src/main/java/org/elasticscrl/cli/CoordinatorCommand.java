@@ -1,5 +1,6 @@
 package org.elasticscrl.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +45,10 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @Option(names = "--leave-at", description = "STEP[:WORKER]: drain a worker (index in join order, default 0) at a step.")
     List<String> leaveAt = new ArrayList<>();
+
+    @Option(names = "--cut-off-while", hidden = true, description = "Fault injection (scrl chaos): while this file"
+            + " exists, the run state's stores fail as if this node were cut off from the other coordinator nodes.")
+    Path cutOffWhile;
 
     @Mixin
     SecurityOptions security = new SecurityOptions();
@@ -92,7 +97,7 @@ final class CoordinatorCommand implements Callable<Integer> {
                 files.set(new RunFiles(r.dir().path()));
                 return Coordinator.create(new Coordinator.Setup(r.cfg(), r.yaml(),
                         r.dir().path().getFileName().toString(), files.get(), run.tensors(), drains, done::complete,
-                        SecurityOptions.secret(secured), metrics));
+                        SecurityOptions.secret(secured), metrics), () -> cutOffWhile == null || !Files.exists(cutOffWhile));
             }));
             // a standby proves the secret to the active coordinator's gatekeeper (the active one is itself)
             org.elasticscrl.node.NodeProof.start(ctx.getSystem(), proxy, SecurityOptions.secret(secured));

@@ -1,18 +1,22 @@
 package org.elasticscrl.cli;
 
+import com.typesafe.config.ConfigFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.elasticscrl.node.ClusterNodes;
 import org.elasticscrl.node.ComputeJvm;
 import org.elasticscrl.platform.KernelPolicy;
 import org.elasticscrl.protocol.TensorTransport;
+import org.elasticscrl.worker.KeptReplica;
 import org.elasticscrl.worker.WorkerActor;
 import org.elasticscrl.worker.WorkerSettings;
 import picocli.CommandLine.Command;
@@ -70,6 +74,11 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             + " the coordinator must refuse each and quarantine this worker.")
     String poison;
 
+    @Option(names = "--disk-fault", defaultValue = "none", hidden = true, description = "Fault injection (scrl chaos):"
+            + " this worker's durable checkpoint copies fail — full (every write fails as on a full disk) or power-cut"
+            + " (the JVM stops dead between a copy's temporary write and its rename).")
+    String diskFault;
+
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
@@ -93,8 +102,10 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                     "--kernels: '" + kernels + "' is not deterministic or fastest");
         };
         org.elasticscrl.worker.Poison injected;
+        org.elasticscrl.worker.DiskFault disk;
         try {
             injected = org.elasticscrl.worker.Poison.of(poison);
+            disk = org.elasticscrl.worker.DiskFault.of(diskFault);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
@@ -112,25 +123,90 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
         WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
                 SecurityOptions.secret(secured), checkpointDir, used.describe(), used.deterministic(), crashes,
-                injected);
+                injected, disk);
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
         TensorTransport tensors = tensorOptions.start(hp[0], "f32", secured);
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-            var coordinator = ClusterNodes.coordinatorProxy(ctx.getSystem());
-            ctx.spawn(WorkerActor.create(settings, coordinator, tensors, replicaThread,
-                    () -> ctx.getSystem().terminate()), "worker");
-            return Behaviors.empty();
-        }), ClusterNodes.SYSTEM, management().management(ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
-                List.of(ClusterNodes.WORKER_ROLE), join, secured), hp[0]));
-        management().startManagement(system);
         System.err.println("worker " + workerId + " (" + device + ", " + n + " threads, " + used.describe()
                 + ") joining " + join + " ("
                 + SecurityOptions.describe(secured) + ")");
-        system.getWhenTerminated().toCompletableFuture().join();
+        KeptReplica kept = new KeptReplica();
+        List<ActorSystem<Object>> ended = new java.util.ArrayList<>();
+        for (int incarnation = 0; ; incarnation++) {
+            kept.newIncarnation();
+            AtomicBoolean stopped = new AtomicBoolean();
+            CompletableFuture<Object> downed = new CompletableFuture<>();
+            var config = ClusterNodes.config(hp[0], Integer.parseInt(hp[1]), List.of(ClusterNodes.WORKER_ROLE), join,
+                    secured);
+            // a downed node ends its actor system, not the JVM: the loop below decides; a rejoining one gives up
+            // when no seed node takes it in, or no coordinator welcomes it (the run is over)
+            config = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off" + (incarnation == 0 ? ""
+                    : "\npekko.cluster.shutdown-after-unsuccessful-join-seed-nodes = " + REJOIN_PATIENCE_S + "s"))
+                    .withFallback(config);
+            ActorSystem<Object> system = ActorSystem.create(Behaviors.setup(ctx -> {
+                var coordinator = ClusterNodes.coordinatorProxy(ctx.getSystem());
+                var worker = ctx.spawn(WorkerActor.create(settings, coordinator, tensors, replicaThread, kept, () -> {
+                    stopped.set(true);
+                    ctx.getSystem().terminate();
+                }), "worker");
+                // downed: the worker stops at once (its replica kept), not when the node's shutdown ends seconds later
+                var self = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember().uniqueAddress();
+                org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).subscriptions().tell(
+                        org.apache.pekko.cluster.typed.Subscribe.create(ctx.getSelf().narrow(),
+                                org.apache.pekko.cluster.ClusterEvent.MemberDowned.class));
+                ctx.watch(worker);
+                return Behaviors.receive(Object.class)
+                        .onMessage(org.apache.pekko.cluster.ClusterEvent.MemberDowned.class, e -> {
+                            if (e.member().uniqueAddress().equals(self)) {
+                                ctx.stop(worker); // its PostStop hands the replica over (after the job under way)
+                            }
+                            return Behaviors.same();
+                        })
+                        .onSignal(org.apache.pekko.actor.typed.Terminated.class, t -> {
+                            downed.complete(t);
+                            return Behaviors.same();
+                        }).build();
+            }), ClusterNodes.SYSTEM, management().management(config, hp[0]));
+            management().startManagement(system);
+            if (incarnation > 0) { // back too late (the run over, its coordinators gone): the JVM ends
+                system.scheduler().scheduleOnce(java.time.Duration.ofSeconds(REJOIN_PATIENCE_S), () -> {
+                    if (!kept.welcomed()) {
+                        System.err.println("worker " + workerId + ": no coordinator welcomed it back within "
+                                + REJOIN_PATIENCE_S + " s");
+                        system.terminate();
+                    }
+                }, system.executionContext());
+            }
+            // the worker actor stopped (downed) or the node ended: the next incarnation may start while this one's
+            // shutdown runs its course (seconds)
+            CompletableFuture.anyOf(system.getWhenTerminated().toCompletableFuture(), downed).join();
+            ended.add(system);
+            replicaThread.submit(() -> { }).get(); // the replica is kept once the job under way is done
+            boolean welcomed = kept.welcomed();
+            if (stopped.get() || !kept.holds() || (incarnation > 0 && !welcomed) || incarnation >= MAX_REJOINS) {
+                if (kept.holds()) {
+                    System.err.println("worker " + workerId + " was downed by the cluster and does not rejoin ("
+                            + (incarnation >= MAX_REJOINS ? MAX_REJOINS + " rejoins already" : "no run took it in again")
+                            + ")");
+                }
+                break;
+            }
+            System.err.println("worker " + workerId + " was downed by the cluster: rejoining as a new node with its"
+                    + " replica (" + (incarnation + 1) + " of at most " + MAX_REJOINS + ")");
+            Thread.sleep(1000L * (incarnation + 1));
+        }
+        for (ActorSystem<Object> s : ended) {
+            s.getWhenTerminated().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        kept.close();
         replicaThread.shutdown();
         tensors.close();
         return 0;
     }
+
+    /** Rejoins of one worker JVM after being downed; a rejoin that no coordinator welcomes ends it. */
+    static final int MAX_REJOINS = 10;
+    /** How long a rejoining node waits to be welcomed by a coordinator before it gives up. */
+    static final int REJOIN_PATIENCE_S = 30;
 
     private Observability management() {
         Observability o = new Observability();

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A CI-sized chaos campaign: {@code scrl chaos} drives a local cluster (two coordinators, three
  * workers) through 8 seeded faults — kills, freezes, leaves, joins, a killed coordinator, a worker
- * whose every contribution is poisoned, faults close together — and audits the run: no committed
- * step lost, no sample missed or counted twice, no replica checksum mismatch, every fault decided
- * (the poisoned worker quarantined, none of its chunks committed). (The longer campaign is the same command
+ * whose every contribution is poisoned, the active coordinator cut off from the majority, a checkpoint holder
+ * whose disk is full or whose power is cut between a temporary write and its rename, faults close together —
+ * and audits the run: no committed step lost, no sample missed or counted twice, no replica checksum mismatch,
+ * every fault decided (the poisoned worker quarantined, none of its chunks committed), no temporary file left,
+ * the newest durable checkpoint's copies as the manifest records them. (The longer campaign is the same command
  * with {@code --faults 50}.)
  */
 class ChaosIT {
@@ -79,6 +81,14 @@ class ChaosIT {
         assertEquals(0, audit.path("duplicatedSamples").asLong(), "samples counted twice\n" + why);
         assertEquals(0, audit.path("checksumMismatches").asLong(), "replica checksum mismatches\n" + why);
         assertTrue(audit.path("commitsChecked").asLong() > audit.path("expectedSteps").asLong() / 2, why);
+        assertEquals(0, r.path("copies").path("temporaries").size(), "temporaries left behind\n" + why);
+        assertEquals(0, r.path("copies").path("problems").size(), "durable copies unlike the manifest\n" + why);
+        List<String> kinds = new ArrayList<>();
+        r.path("faults").forEach(f -> kinds.add(f.path("kind").asText()));
+        for (String mixed : List.of("POISON_WORKER", "KILL_COORDINATOR", "PARTITION_COORDINATOR")) {
+            assertTrue(kinds.contains(mixed), mixed + " in " + kinds + "\n" + why);
+        }
+        assertTrue(kinds.contains("DISK_FULL_WORKER") || kinds.contains("POWER_CUT_WORKER"), kinds + "\n" + why);
         assertEquals(0, exit, "scrl chaos exit code (every fault decided, the run complete)\n" + why);
         System.out.println(log.substring(Math.max(0, log.indexOf("+---"))));
     }

@@ -253,7 +253,8 @@ final class Jobs implements AutoCloseable {
         CompletableFuture.supplyAsync(() -> {
             try {
                 return DurableCopies.write(settings.copiesDir(replica.config().saveDir()), m.step(), s,
-                        replica.core().stateLayout(), replica.configYaml(), m.runState(), m.keepSteps());
+                        replica.core().stateLayout(), replica.configYaml(), m.runState(), m.keepSteps(),
+                        settings.diskFault()::around);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -350,9 +351,43 @@ final class Jobs implements AutoCloseable {
 
     @Override
     public void close() {
+        detach().close();
+    }
+
+    /** Ends this worker incarnation's use of the replica (what it served, its writer) and hands the replica over. */
+    Replica detach() {
         published.keySet().forEach(tensors::forget);
         offered.values().forEach(tensors::forget);
         io.shutdown(); // a copy being written finishes; its temporary name protects the older ones
-        replica.close();
+        return replica;
+    }
+
+    /**
+     * The temporaries a killed copy write of this worker left (a crash, a power cut) go before anything else. Runs
+     * on the replica thread: it logs through its own logger, not the actor's context.
+     */
+    static void removeLeftovers(WorkerSettings settings, String saveDir) {
+        var log = org.slf4j.LoggerFactory.getLogger(Jobs.class);
+        if (settings.checkpointDir() == null && saveDir == null) {
+            return;
+        }
+        try {
+            var removed = org.elasticscrl.platform.DurableFiles.removeTemporaries(settings.copiesDir(saveDir));
+            if (!removed.isEmpty()) {
+                log.warn("removed what a killed checkpoint write left: {}", removed);
+            }
+        } catch (java.io.IOException e) {
+            log.warn("could not remove the temporaries in {}: {}", settings.copiesDir(saveDir), e.toString());
+        }
+    }
+
+    /** Whether a job failed because a payload could not be fetched (the sender gone), not by its own fault. */
+    static boolean unreachablePayload(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.elasticscrl.protocol.blob.BlobFetchException || t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

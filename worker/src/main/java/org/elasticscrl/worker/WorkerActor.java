@@ -17,7 +17,6 @@ import org.elasticscrl.config.ConfigLoader;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.elasticscrl.protocol.CoordinatorProtocol;
 import org.elasticscrl.protocol.WorkerProtocol;
-import org.elasticscrl.protocol.blob.BlobFetchException;
 import org.elasticscrl.protocol.ClusterSecret;
 import org.elasticscrl.protocol.ScrlMessageSerializer;
 import org.elasticscrl.protocol.Sealed;
@@ -44,7 +43,8 @@ import org.elasticscrl.protocol.WorkerProtocol.Welcome;
 public final class WorkerActor extends AbstractBehavior<Command> {
     private record RegisterTick() implements Command {}
 
-    private record Opened(Replica replica, Throwable error) implements Command {}
+    /** A replica built (at the initial state) or kept from an earlier incarnation (after commit {@code step}). */
+    private record Opened(Replica replica, Throwable error, long step) implements Command {}
 
     private record JobDone(String what, Throwable error) implements Command {}
 
@@ -72,16 +72,29 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     private long lastResync;
     private final java.util.Set<String> refusalsLogged = new java.util.HashSet<>();
     private final Receive<Command> fromCoordinator = sessionMessages();
+    private final KeptReplica kept;
+    /** The run welcomed to (null before): a replica is kept for it when this incarnation ends unexpectedly. */
+    private Welcome run;
+    /** Stopping on purpose (released, refused, failed): nothing is kept. */
+    private boolean stopping;
 
     public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
             Tensors tensors, ExecutorService replicaThread, Runnable onStop) {
+        return create(settings, coordinator, tensors, replicaThread, new KeptReplica(), onStop);
+    }
+
+    /** {@code kept}: the replica an earlier cluster incarnation of this worker left, and where this one leaves its. */
+    public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
+            Tensors tensors, ExecutorService replicaThread, KeptReplica kept, Runnable onStop) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new WorkerActor(ctx, timers, settings, coordinator, tensors, replicaThread, onStop)));
+                new WorkerActor(ctx, timers, settings, coordinator, tensors, replicaThread, kept, onStop)));
     }
 
     private WorkerActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, WorkerSettings settings,
-            ActorRef<CoordinatorProtocol.Command> coordinator, Tensors tensors, ExecutorService thread, Runnable onStop) {
+            ActorRef<CoordinatorProtocol.Command> coordinator, Tensors tensors, ExecutorService thread, KeptReplica kept,
+            Runnable onStop) {
         super(ctx);
+        this.kept = kept;
         ctx.setLoggerName(WorkerActor.class);
         this.settings = settings;
         this.coordinator = new CoordinatorLink(coordinator);
@@ -112,7 +125,19 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 .onMessage(JobDone.class, this::onJobDone)
                 .onMessage(Command.class, m -> refusedOnce("an unsealed " + m.getClass().getSimpleName()
                         + " (only the coordinator's session counts)"))
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> keepReplica())
                 .build();
+    }
+
+    /** Ended, not on purpose (downed): the replica is kept for the next incarnation, after the job under way. */
+    private Behavior<Command> keepReplica() {
+        if (!stopping && jobs != null && run != null) {
+            Jobs j = jobs;
+            String id = run.runId();
+            String yaml = run.configYaml();
+            thread.execute(() -> kept.keep(new KeptReplica.Kept(id, yaml, j.detach(), j.lastApplied())));
+        }
+        return this;
     }
 
     /** What the coordinator tells this worker: acted on only as it arrives in the worker's session. */
@@ -220,11 +245,20 @@ public final class WorkerActor extends AbstractBehavior<Command> {
             return this; // a repeated registration was welcomed twice
         }
         timers.cancel("register");
+        run = m;
+        KeptReplica.Kept own = kept.take(m.runId(), m.configYaml());
+        if (own != null) {
+            getContext().getLog().info("welcomed to run {} again as a new node, replica at step {}", m.runId(),
+                    own.lastApplied());
+            return onOpened(new Opened(own.replica(), null, own.lastApplied()));
+        }
         opening = true;
         getContext().getLog().info("welcomed to run {} (join step {}), building the replica", m.runId(), m.joinStep());
         var cfg = ConfigLoader.fromYaml(m.configYaml(), "run " + m.runId() + " configuration");
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> Replica.open(cfg, settings.loaderThreads()), thread),
-                Opened::new);
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+            Jobs.removeLeftovers(settings, cfg.saveDir());
+            return Replica.open(cfg, settings.loaderThreads());
+        }, thread), (replica, error) -> new Opened(replica, error, -1));
         return this;
     }
 
@@ -237,6 +271,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         }
         tensors.useDtype(m.replica().config().cluster().wireDtype());
         jobs = new Jobs(settings, m.replica(), tensors, thread, coordinator);
+        jobs.startAt(m.step());
         readyPending = true;
         reportReady();
         return this;
@@ -329,7 +364,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
 
     private Behavior<Command> onJobDone(JobDone m) {
         running = false;
-        if (m.error() != null && (awaitingState || unreachablePayload(m.error()))) {
+        if (m.error() != null && (awaitingState || Jobs.unreachablePayload(m.error()))) {
             // work for a coordinator that is gone, or a payload whose node is gone: not a fault of
             // this replica — register again and let the coordinator say where to continue
             getContext().getLog().warn("{} abandoned: {}", m.what(), m.error().toString());
@@ -352,16 +387,8 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         return this;
     }
 
-    private static boolean unreachablePayload(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof BlobFetchException || t instanceof java.io.IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private Behavior<Command> stop(String why) {
+        stopping = true;
         getContext().getLog().info("worker {} stops: {}", settings.workerId(), why);
         if (jobs != null) {
             thread.execute(jobs::close);

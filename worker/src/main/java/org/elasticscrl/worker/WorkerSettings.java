@@ -8,13 +8,15 @@ import org.elasticscrl.protocol.ClusterSecret;
  * speed, 0.5 = takes twice as long), the cluster secret it proves when registering, where it
  * writes its durable checkpoint copies (null: {@code <save_dir>/copies/<worker id>}), the native kernels
  * it computes with ({@code kernels} as the operator reads them, and whether they are deterministic) and
- * where its JVM writes fatal-error reports ({@code crashDir}, null: none are collected).
+ * where its JVM writes fatal-error reports ({@code crashDir}, null: none are collected); {@code poison} and
+ * {@code diskFault} are faults injected on purpose ({@code scrl chaos}).
  */
 public record WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
         double throttle, ClusterSecret secret, String checkpointDir, String kernels, boolean deterministicKernels,
-        java.nio.file.Path crashDir, Poison poison) {
+        java.nio.file.Path crashDir, Poison poison, DiskFault diskFault) {
     public WorkerSettings {
         java.util.Objects.requireNonNull(poison, "poison (Poison.NONE for none)");
+        java.util.Objects.requireNonNull(diskFault, "diskFault (DiskFault.NONE for none)");
         java.util.Objects.requireNonNull(secret, "secret (ClusterSecret.NONE for none)");
         java.util.Objects.requireNonNull(kernels, "kernels");
         if (!(throttle > 0 && throttle <= 1)) {

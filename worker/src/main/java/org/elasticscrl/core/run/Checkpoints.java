@@ -55,6 +55,12 @@ public final class Checkpoints {
      */
     public static long writeFile(Path file, Checkpoint c, StateLayout layout, Map<String, String> extra)
             throws IOException {
+        return writeFile(file, c, layout, extra, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above; {@code around} wraps the filling of the temporary file (fault injection: a disk that fails). */
+    public static long writeFile(Path file, Checkpoint c, StateLayout layout, Map<String, String> extra,
+            java.util.function.UnaryOperator<DurableFiles.Writer> around) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         TrainingState s = c.state();
         put(tensors, "online/", layout.online(), s.online());
@@ -74,7 +80,7 @@ public final class Checkpoints {
         meta.put("crc32c", Long.toHexString(crc.getValue()));
         extra.forEach(meta::putIfAbsent);
         // a full disk or a kill mid-write leaves the previous file and no temporary behind
-        DurableFiles.write(file, tmp -> SafeTensors.write(tmp, tensors, meta));
+        DurableFiles.write(file, around.apply(tmp -> SafeTensors.write(tmp, tensors, meta)));
         return crc.getValue();
     }
 

@@ -49,14 +49,25 @@ public final class DurableCopies {
      */
     public static Written write(Path dir, long step, TrainingState state, StateLayout layout, String configYaml,
             String runStateJson, java.util.Collection<Long> keep) throws IOException {
+        return write(dir, step, state, layout, configYaml, runStateJson, keep, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As above; {@code around} wraps the filling of the temporary file (fault injection). The temporaries a killed
+     * write left are removed first: on a full disk they may be what fills it.
+     */
+    public static Written write(Path dir, long step, TrainingState state, StateLayout layout, String configYaml,
+            String runStateJson, java.util.Collection<Long> keep,
+            java.util.function.UnaryOperator<org.elasticscrl.platform.DurableFiles.Writer> around) throws IOException {
         if (state.step() != step + 1) {
             throw new IllegalStateException("the state holds " + state.step() + " commits, not the " + (step + 1)
                     + " of a copy after step " + step);
         }
         Files.createDirectories(dir);
+        org.elasticscrl.platform.DurableFiles.removeTemporaries(dir);
         Path file = fileFor(dir, step);
         long crc = Checkpoints.writeFile(file, new Checkpoint(state, -1, -1, 0, configYaml), layout,
-                Map.of("run_state", runStateJson));
+                Map.of("run_state", runStateJson), around);
         prune(dir, keep, step);
         return new Written(file, crc, Files.size(file));
     }

@@ -93,6 +93,32 @@ class DurableCopiesTest {
     }
 
     /**
+     * A full disk: the leftover of a killed write is removed before the copy is written (it may be what fills
+     * the disk; it was removed only after a write that succeeded), and the failed write leaves no temporary and no
+     * copy; the copy before stays.
+     */
+    @Test
+    void aWriteThatFailsOnAFullDiskLeavesNoTemporaryAndRemovesAKilledOnesFirst() throws IOException {
+        write(0, afterStep0);
+        Path leftover = dir.resolve(".step_5.safetensors.tmp");
+        Files.writeString(leftover, "a power cut left this");
+        boolean[] leftoverGoneBeforeWrite = {false};
+        var e = assertThrows(IOException.class, () -> DurableCopies.write(dir, 1, afterStep1, core.stateLayout(), "",
+                "{}", List.of(), write -> tmp -> {
+                    leftoverGoneBeforeWrite[0] = !Files.exists(leftover);
+                    org.elasticscrl.worker.DiskFault.FULL.around(write).writeTo(tmp);
+                }));
+        assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+        assertTrue(leftoverGoneBeforeWrite[0]);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("step_0.safetensors"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(org.elasticscrl.worker.DiskFault.POWER_CUT, org.elasticscrl.worker.DiskFault.of("power-cut"));
+        var bad = assertThrows(IllegalArgumentException.class, () -> org.elasticscrl.worker.DiskFault.of("flood"));
+        assertTrue(bad.getMessage().contains("'flood' is not one of none, full, power-cut"), bad.getMessage());
+    }
+
+    /**
      * A holder's own newer copy does not make a checkpoint durable (another holder's copy of it may never
      * complete): its copy of the newest durable checkpoint stays until the coordinator says a newer one is.
      * Counting its own copies (keep the newest N) deleted it.

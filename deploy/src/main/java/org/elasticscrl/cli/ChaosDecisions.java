@@ -1,0 +1,96 @@
+package org.elasticscrl.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.elasticscrl.cli.ChaosRun.Fault;
+import org.elasticscrl.cli.ChaosRun.Kind;
+
+/**
+ * What the coordinator decided about each injected fault, read from the run's records: the first event in
+ * membership.csv that answers it, and whether a worker's chunks were committed after it.
+ */
+final class ChaosDecisions {
+    private ChaosDecisions() {}
+
+    /**
+     * Fault → the coordinator's first decision about it in membership.csv (ms); 0 when none was
+     * needed (a worker frozen while it held no lease, e.g. during a takeover, that computed again
+     * afterwards); −1 when none was made, or a poisoned worker's chunk was ever committed.
+     */
+    static long decisionMillis(Path dir, Fault f) throws IOException {
+        if (f.kind() == Kind.POISON_WORKER && computedAfter(dir, f)) {
+            return -1; // a poisoned contribution was summed: no decision is worth that
+        }
+        long decided = firstEvent(dir, f);
+        if (decided >= 0 || f.kind() != Kind.FREEZE_WORKER) {
+            return decided;
+        }
+        return computedAfter(dir, f) ? 0 : -1;
+    }
+
+    /** Whether a chunk computed by {@code f}'s target was committed after the fault. */
+    static boolean computedAfter(Path dir, Fault f) throws IOException {
+        return RunAudit.rows(dir.resolve("commits.csv"), 11).stream()
+                .anyMatch(r -> Long.parseLong(r[0]) > f.afterSteps() && (r[10].trim() + " ").contains(":" + f.target() + " "));
+    }
+
+    /**
+     * The events that answer each fault: a partitioned coordinator holds its commit ("replication-held"), a full
+     * disk fails the holder's copy ("checkpoint-failed"), a power cut loses the worker like a kill.
+     */
+    private static List<String> answers(Kind kind) {
+        return switch (kind) {
+            case KILL_COORDINATOR -> List.of("took-over");
+            case JOIN_WORKER -> List.of("active");
+            case POISON_WORKER -> List.of("quarantined");
+            case PARTITION_COORDINATOR -> List.of("replication-held");
+            case DISK_FULL_WORKER -> List.of("checkpoint-failed");
+            default -> List.of("gone", "deadline-missed", "left");
+        };
+    }
+
+    private static long firstEvent(Path dir, Fault f) throws IOException {
+        List<String> events = answers(f.kind());
+        boolean coordinator = f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.PARTITION_COORDINATOR;
+        String who = coordinator ? "coordinator" : f.target();
+        long since = f.atMillis();
+        List<String[]> rows = RunAudit.rows(dir.resolve("membership.csv"), 6);
+        if (f.kind() == Kind.DISK_FULL_WORKER || f.kind() == Kind.POWER_CUT_WORKER) {
+            // a disk fault strikes when the worker is first asked for a copy: decided from then
+            since = rows.stream().filter(r -> Long.parseLong(r[0]) >= f.atMillis() && r[4].equals("checkpoint")
+                    && (r[5] + " ").contains(" " + f.target() + " ")).mapToLong(r -> Long.parseLong(r[0])).findFirst()
+                    .orElse(Long.MAX_VALUE);
+        }
+        for (String[] r : rows) {
+            long at = Long.parseLong(r[0]);
+            if (at >= since && r[3].equals(who) && events.contains(r[4])) {
+                return at - since;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Whether the last coordinator kill has been taken over (a "took-over" event since): killing
+     * the next one mid-takeover is a double coordinator failure, beyond what one standby covers.
+     */
+    static boolean tookOver(Path dir, List<Fault> injected) throws IOException {
+        long lastKill = injected.stream().filter(f -> f.kind() == Kind.KILL_COORDINATOR).mapToLong(Fault::atMillis)
+                .max().orElse(-1);
+        return lastKill < 0 || RunAudit.rows(dir.resolve("membership.csv"), 6).stream()
+                .anyMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= lastKill);
+    }
+
+    /** Whether a coordinator killed before {@code f} was taken over only after it. */
+    static boolean duringTakeover(Path dir, Fault f, List<Fault> injected) throws IOException {
+        long kill = injected.stream().filter(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() <= f.atMillis())
+                .mapToLong(Fault::atMillis).max().orElse(-1);
+        if (kill < 0 || f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.JOIN_WORKER) {
+            return false;
+        }
+        return RunAudit.rows(dir.resolve("membership.csv"), 6).stream()
+                .noneMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= kill
+                        && Long.parseLong(r[0]) <= f.atMillis());
+    }
+}

@@ -1,0 +1,75 @@
+package org.elasticscrl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A campaign's durable checkpoints after the fact: no temporary file left behind in the run directory or any
+ * holder's copies (except a node cut off by a power cut that never started again — its leftover goes when it
+ * does), and every copy of the newest durable checkpoint in the manifest present with the size recorded.
+ */
+record CopyAudit(List<Path> temporaries, List<String> problems) {
+    boolean clean() {
+        return temporaries.isEmpty() && problems.isEmpty();
+    }
+
+    /** {@code excused}: workers whose copies directory may hold a killed write's temporary. */
+    static CopyAudit of(Path runDir, Collection<String> excused) throws IOException {
+        List<Path> temporaries = new ArrayList<>(temporaries(runDir));
+        Path copies = runDir.resolve("copies");
+        if (Files.isDirectory(copies)) {
+            try (Stream<Path> holders = Files.list(copies)) {
+                for (Path holder : holders.toList()) {
+                    if (!excused.contains(holder.getFileName().toString())) {
+                        temporaries.addAll(temporaries(holder));
+                    }
+                }
+            }
+        }
+        return new CopyAudit(temporaries, newestDurable(runDir.resolve("checkpoints.json")));
+    }
+
+    private static List<Path> temporaries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("\\..*\\.tmp")).toList();
+        }
+    }
+
+    private static List<String> newestDurable(Path manifest) throws IOException {
+        if (!Files.exists(manifest)) {
+            return List.of();
+        }
+        JsonNode root = new ObjectMapper().readTree(manifest.toFile());
+        int required = root.path("copies_required").asInt();
+        JsonNode newest = null;
+        for (JsonNode e : root.path("checkpoints")) {
+            if (e.path("copies").size() >= required && (newest == null || e.path("step").asLong() > newest.path("step")
+                    .asLong())) {
+                newest = e;
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        if (newest == null) {
+            return problems;
+        }
+        for (JsonNode c : newest.path("copies")) {
+            Path p = Path.of(c.path("path").asText());
+            long size = Files.exists(p) ? Files.size(p) : -1;
+            if (size != c.path("bytes").asLong()) {
+                problems.add("checkpoint after step " + newest.path("step").asLong() + ": copy " + p + (size < 0
+                        ? " is missing" : " has " + size + " bytes, the manifest records " + c.path("bytes").asLong()));
+            }
+        }
+        return problems;
+    }
+}
