@@ -46,6 +46,11 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--top_dir", defaultValue = ".", description = "Where runs/ is created.")
     Path topDir;
 
+    @Option(names = "--full-disk", description = "A directory on a small file system (smaller than one checkpoint"
+            + " copy, e.g. a 1 MB tmpfs) where the full-disk worker writes its copies, so that the disk really is full;"
+            + " without it, that worker's writes fail by injection (scrl worker --disk-fault full).")
+    Path fullDisk;
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
@@ -55,7 +60,13 @@ final class ChaosCommand implements Callable<Integer> {
         CoordinatorCommand.Prepared run = CoordinatorCommand.prepare(config, args, topDir);
         System.err.printf("scrl chaos: %d faults, seed %d, %d workers + 2 coordinators, run in %s%n", faults, seed,
                 workers, run.dir());
-        ChaosRun.Result r = new ChaosRun(run, workers, faults, interval, seed).run(timeout);
+        if (fullDisk != null && !Files.isDirectory(fullDisk)) {
+            System.err.println("scrl chaos: --full-disk " + fullDisk + " is not a directory");
+            return 2;
+        }
+        System.err.println("scrl chaos: a full disk is " + (fullDisk == null ? "injected (no --full-disk)" : "real: "
+                + fullDisk + ", " + Files.getFileStore(fullDisk).getTotalSpace() / 1024 + " KiB"));
+        ChaosRun.Result r = new ChaosRun(run, workers, faults, interval, seed, fullDisk).run(timeout);
         System.out.print(report(r));
         writeJson(r);
         boolean decided = faultDecisions(r).allMatch(v -> v >= 0);

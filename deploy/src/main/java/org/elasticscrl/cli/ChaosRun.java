@@ -55,6 +55,7 @@ final class ChaosRun {
     /** Power-cut workers not yet started again, and those that were (their leftover goes when they are welcomed). */
     private final Map<String, Process> cutOff = new LinkedHashMap<>();
     private final List<String> returned = new ArrayList<>();
+    private final Path fullDisk;
     private final List<Process> coordinators = new ArrayList<>();
     private final List<String> coordinatorAddresses = new ArrayList<>();
     private final List<Fault> injected = new ArrayList<>();
@@ -66,7 +67,9 @@ final class ChaosRun {
     private boolean stalled;
     private long maxStall;
 
-    ChaosRun(CoordinatorCommand.Prepared run, int workers, int faults, double intervalSeconds, long seed) {
+    /** {@code fullDisk}: a directory on a small file system for the full-disk worker's copies (null: injected). */
+    ChaosRun(CoordinatorCommand.Prepared run, int workers, int faults, double intervalSeconds, long seed, Path fullDisk) {
+        this.fullDisk = fullDisk;
         this.run = run;
         this.workers = workers;
         this.faults = faults;
@@ -126,7 +129,7 @@ final class ChaosRun {
             decisions.put(f, d < 0 && ChaosDecisions.duringTakeover(dir, f, injected) && !ChaosDecisions.computedAfter(dir, f) ? 0 : d);
         }
         RunAudit audit = RunAudit.of(dir, run.cfg(), run.cfg().dataset().trainSize());
-        return new Result(dir, List.copyOf(injected), decisions, audit, CopyAudit.of(dir, stillCutOff(dir)), maxStall,
+        return new Result(dir, List.copyOf(injected), decisions, audit, CopyAudit.of(dir, fullDisk, stillCutOff(dir)), maxStall,
                 exit, (System.currentTimeMillis() - start) / 1000.0);
     }
 
@@ -181,7 +184,10 @@ final class ChaosRun {
             }
             case DISK_FULL_WORKER, POWER_CUT_WORKER -> {
                 boolean cut = kind == Kind.POWER_CUT_WORKER;
-                target = startWorker("--disk-fault", cut ? "power-cut" : "full");
+                String id = "worker-" + nextWorker++;
+                target = cut ? startWorkerAs(id, "--disk-fault", "power-cut") : fullDisk == null
+                        ? startWorkerAs(id, "--disk-fault", "full")
+                        : startWorkerAs(id, "--checkpoint-dir", fullDisk.resolve(id).toString());
                 diskFaulty.add(target);
                 if (cut) {
                     cutOff.put(target, live.get(target));

@@ -20,15 +20,20 @@ record CopyAudit(List<Path> temporaries, List<String> problems) {
         return temporaries.isEmpty() && problems.isEmpty();
     }
 
-    /** {@code excused}: workers whose copies directory may hold a killed write's temporary. */
-    static CopyAudit of(Path runDir, Collection<String> excused) throws IOException {
+    /**
+     * {@code fullDisk}: where the full-disk worker's copies went (null: none); {@code excused}: workers whose copies
+     * directory may hold a killed write's temporary.
+     */
+    static CopyAudit of(Path runDir, Path fullDisk, Collection<String> excused) throws IOException {
         List<Path> temporaries = new ArrayList<>(temporaries(runDir));
-        Path copies = runDir.resolve("copies");
-        if (Files.isDirectory(copies)) {
-            try (Stream<Path> holders = Files.list(copies)) {
-                for (Path holder : holders.toList()) {
-                    if (!excused.contains(holder.getFileName().toString())) {
-                        temporaries.addAll(temporaries(holder));
+        for (Path copies : fullDisk == null ? List.of(runDir.resolve("copies"))
+                : List.of(runDir.resolve("copies"), fullDisk)) {
+            if (Files.isDirectory(copies)) {
+                try (Stream<Path> holders = Files.list(copies)) {
+                    for (Path holder : holders.toList()) {
+                        if (!excused.contains(holder.getFileName().toString())) {
+                            temporaries.addAll(temporaries(holder));
+                        }
                     }
                 }
             }

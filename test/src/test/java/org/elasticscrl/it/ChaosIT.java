@@ -66,9 +66,17 @@ class ChaosIT {
                 "--cluster/deadline_floor_s=1",
                 "--cluster/deadline_factor=2", "--save_dir=" + dir.toAbsolutePath()));
         args.addAll(run);
+        Path fullDisk = smallDisk(tmp);
+        if (fullDisk != null) {
+            args.addAll(1, List.of("--full-disk", fullDisk.toString()));
+        }
         int exit;
         try (LocalCluster tools = new LocalCluster(tmp.resolve("logs"))) {
             exit = tools.runTool(args, "chaos.log", timeout + 300);
+        } finally {
+            if (fullDisk != null) {
+                new ProcessBuilder("umount", fullDisk.toString()).inheritIO().start().waitFor();
+            }
         }
         String log = Files.readString(tmp.resolve("logs/chaos.log"));
         String why = log + coordinatorLogs(dir);
@@ -89,8 +97,28 @@ class ChaosIT {
             assertTrue(kinds.contains(mixed), mixed + " in " + kinds + "\n" + why);
         }
         assertTrue(kinds.contains("DISK_FULL_WORKER") || kinds.contains("POWER_CUT_WORKER"), kinds + "\n" + why);
+        if (fullDisk != null && kinds.contains("DISK_FULL_WORKER")) {
+            assertTrue(log.contains("a full disk is real") && Files.readString(dir.resolve("membership.csv"))
+                    .contains("No space left on device"), "the full disk was real\n" + why);
+        }
         assertEquals(0, exit, "scrl chaos exit code (every fault decided, the run complete)\n" + why);
         System.out.println(log.substring(Math.max(0, log.indexOf("+---"))));
+    }
+
+    /**
+     * A 1 MiB tmpfs (a checkpoint copy here is ≈ 2.5 MB) where the full-disk worker writes, so that its disk really is
+     * full; null where mounting is not allowed (not root): that worker's writes then fail by injection, as printed.
+     */
+    private static Path smallDisk(Path tmp) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("full-disk"));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() == 0) {
+            return dir;
+        }
+        System.out.println("full disk injected: no tmpfs can be mounted here (" + out.trim() + ")");
+        return null;
     }
 
     /** The last lines of each coordinator's log: why a coordinator exited as it did, when the campaign fails. */
