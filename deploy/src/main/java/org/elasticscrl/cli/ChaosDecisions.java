@@ -93,4 +93,30 @@ final class ChaosDecisions {
                 .noneMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= kill
                         && Long.parseLong(r[0]) <= f.atMillis());
     }
+
+    /** Of {@code candidates}, the workers whose last membership event is "active" (they compute). */
+    static List<String> active(Path dir, List<String> candidates) throws IOException {
+        java.util.Map<String, String> last = new java.util.HashMap<>();
+        for (String[] r : RunAudit.rows(dir.resolve("membership.csv"), 6)) {
+            if (List.of("active", "gone", "left", "draining", "syncing").contains(r[4])) {
+                last.put(r[3], r[4]);
+            }
+        }
+        return candidates.stream().filter(id -> "active".equals(last.get(id))).toList();
+    }
+
+    /**
+     * Whether a coordinator other than the {@code active} one is a cluster member: killing the active one
+     * while its standby is still starting would leave the cluster without a coordinator.
+     */
+    static boolean standbyReady(Path dir, List<Process> coordinators, int active) throws IOException {
+        for (int i = 0; i < coordinators.size(); i++) {
+            Path log = dir.resolve("coordinator-" + i + ".log");
+            if (i != active && coordinators.get(i).isAlive() && java.nio.file.Files.exists(log)
+                    && java.nio.file.Files.readString(log).contains(CoordinatorCommand.MEMBER_UP)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

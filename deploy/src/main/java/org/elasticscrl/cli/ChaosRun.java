@@ -41,6 +41,8 @@ final class ChaosRun {
     static final long FREEZE_MILLIS = 3_000;
     /** How long a partitioned coordinator stays cut off: past a store's timeout (3 s), so a commit waits. */
     static final long PARTITION_MILLIS = 6_000;
+    /** Nodes started by faults beyond the first workers, at most, alive at once. */
+    static final int MORE_NODES = 3;
 
     private final CoordinatorCommand.Prepared run;
     private final int workers;
@@ -56,6 +58,7 @@ final class ChaosRun {
     private final Map<String, Process> cutOff = new LinkedHashMap<>();
     private final List<String> returned = new ArrayList<>();
     private final Path fullDisk;
+    private long nextRetireCheck;
     private final List<Process> coordinators = new ArrayList<>();
     private final List<String> coordinatorAddresses = new ArrayList<>();
     private final List<Fault> injected = new ArrayList<>();
@@ -152,8 +155,11 @@ final class ChaosRun {
         if (!killed && injected.size() >= faults * 3 / 4 && coordinatorMayDie && standbyReady() && ChaosDecisions.tookOver(run.dir().path(), injected)) {
             return Kind.KILL_COORDINATOR;
         }
-        List<Kind> kinds = new ArrayList<>(List.of(Kind.JOIN_WORKER, Kind.POISON_WORKER, Kind.DISK_FULL_WORKER,
-                Kind.POWER_CUT_WORKER));
+        List<Kind> kinds = new ArrayList<>();
+        // a node more only while few run: a small machine crowded with JVMs measures contention, not faults
+        if (live.values().stream().filter(Process::isAlive).count() < workers + MORE_NODES) {
+            kinds.addAll(List.of(Kind.JOIN_WORKER, Kind.POISON_WORKER, Kind.DISK_FULL_WORKER, Kind.POWER_CUT_WORKER));
+        }
         long healthy = live.keySet().stream().filter(id -> !poisoned.contains(id) && !diskFaulty.contains(id)).count();
         if (healthy >= 3) {
             kinds.addAll(List.of(Kind.KILL_WORKER, Kind.FREEZE_WORKER, Kind.LEAVE_WORKER));
@@ -166,7 +172,7 @@ final class ChaosRun {
         if (coordinatorMayDie && ChaosDecisions.tookOver(run.dir().path(), injected)) {
             kinds.add(Kind.PARTITION_COORDINATOR);
         }
-        return kinds.get(rng.nextInt(kinds.size()));
+        return kinds.isEmpty() ? Kind.JOIN_WORKER : kinds.get(rng.nextInt(kinds.size()));
     }
 
     private boolean none(Kind kind) {
@@ -209,7 +215,8 @@ final class ChaosRun {
                 startCoordinator(); // the next standby, joining the survivors
             }
             default -> {
-                List<String> ids = active();
+                List<String> ids = ChaosDecisions.active(run.dir().path(), live.keySet().stream()
+                        .filter(id -> !poisoned.contains(id) && !diskFaulty.contains(id)).toList());
                 if (ids.size() < 2) {
                     return; // nothing that may fail now: try again at the next tick
                 }
@@ -232,20 +239,9 @@ final class ChaosRun {
         live.values().removeIf(p -> !p.isAlive()); // a frozen worker downed meanwhile has exited
     }
 
-    /**
-     * Whether a coordinator other than the active one is a cluster member: killing the active one
-     * while its standby is still starting would leave the cluster without a coordinator.
-     */
+    /** Whether a standby coordinator is a cluster member (killing the active one before would leave none). */
     private boolean standbyReady() throws java.io.IOException {
-        int active = firstAlive();
-        for (int i = 0; i < coordinators.size(); i++) {
-            Path log = run.dir().path().resolve("coordinator-" + i + ".log");
-            if (i != active && coordinators.get(i).isAlive() && java.nio.file.Files.exists(log)
-                    && java.nio.file.Files.readString(log).contains(CoordinatorCommand.MEMBER_UP)) {
-                return true;
-            }
-        }
-        return false;
+        return ChaosDecisions.standbyReady(run.dir().path(), coordinators, firstAlive());
     }
 
     private void startCoordinator() throws Exception {
@@ -279,6 +275,21 @@ final class ChaosRun {
                 startWorkerAs(e.getKey());
                 returned.add(e.getKey());
                 System.err.printf("chaos: %s starts again after its power cut%n", e.getKey());
+            }
+        }
+    }
+
+    /** A quarantined (poisoned) worker is stopped (SIGTERM), as its operator would: it only takes room. */
+    private void retireQuarantined() throws Exception {
+        if (System.currentTimeMillis() < nextRetireCheck || poisoned.stream().noneMatch(live::containsKey)) {
+            return;
+        }
+        nextRetireCheck = System.currentTimeMillis() + 2_000;
+        for (String[] r : RunAudit.rows(run.dir().path().resolve("membership.csv"), 6)) {
+            Process p = r[4].equals("quarantined") && poisoned.contains(r[3]) ? live.remove(r[3]) : null;
+            if (p != null) {
+                LocalRun.signal(p, "TERM");
+                System.err.printf("chaos: %s quarantined: stopped%n", r[3]);
             }
         }
     }
@@ -317,18 +328,6 @@ final class ChaosRun {
         return seeds;
     }
 
-    /** Workers whose process runs and whose last membership event is "active" (they compute; not the poisoned). */
-    private List<String> active() throws java.io.IOException {
-        Map<String, String> last = new LinkedHashMap<>();
-        for (String[] r : RunAudit.rows(run.dir().path().resolve("membership.csv"), 6)) {
-            if (List.of("active", "gone", "left", "draining", "syncing").contains(r[4])) {
-                last.put(r[3], r[4]);
-            }
-        }
-        return live.keySet().stream().filter(id -> "active".equals(last.get(id)) && !poisoned.contains(id)
-                && !diskFaulty.contains(id)).toList();
-    }
-
     private int firstAlive() {
         for (int i = 0; i < coordinators.size(); i++) {
             if (coordinators.get(i).isAlive()) {
@@ -361,6 +360,7 @@ final class ChaosRun {
     private void waitFor(java.util.function.BooleanSupplier done, long deadline) throws Exception {
         while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
             returnFromPowerCuts();
+            retireQuarantined();
             long commits = LocalRun.committedSteps(run.dir().path());
             long now = System.currentTimeMillis();
             if (commits >= run.cfg().train().maxEpochs() * stepsPerEpoch()) {
