@@ -11,6 +11,9 @@ import org.elasticscrl.cli.ChaosRun.Kind;
  * membership.csv that answers it, and whether a worker's chunks were committed after it.
  */
 final class ChaosDecisions {
+    /** Two faults this close together: the second may cut the coordinator's record of the first. */
+    static final long CLOSE_MILLIS = 2_000;
+
     private ChaosDecisions() {}
 
     /**
@@ -82,11 +85,22 @@ final class ChaosDecisions {
                 .anyMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= lastKill);
     }
 
-    /** Whether a coordinator killed before {@code f} was taken over only after it. */
+    /**
+     * Whether a coordinator killed before {@code f} was taken over only after it, or one was killed within
+     * {@link #CLOSE_MILLIS} after it (two faults close together: the dying one may not have recorded its decision,
+     * and the one taking over never knew the worker).
+     */
     static boolean duringTakeover(Path dir, Fault f, List<Fault> injected) throws IOException {
+        if (f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.JOIN_WORKER) {
+            return false;
+        }
+        if (injected.stream().anyMatch(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() >= f.atMillis()
+                && k.atMillis() <= f.atMillis() + CLOSE_MILLIS)) {
+            return true;
+        }
         long kill = injected.stream().filter(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() <= f.atMillis())
                 .mapToLong(Fault::atMillis).max().orElse(-1);
-        if (kill < 0 || f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.JOIN_WORKER) {
+        if (kill < 0) {
             return false;
         }
         return RunAudit.rows(dir.resolve("membership.csv"), 6).stream()

@@ -35,7 +35,7 @@ class ChaosIT {
     }
 
     /**
-     * The long campaigns: 100 faults on each of 10 seeds (tagged, about an hour each here:
+     * The long campaigns: 100 faults on each of 10 seeds (tagged, about 16 minutes each on 2 cores:
      * {@code -Dscrl.it.excluded=none -Dit.test=ChaosIT}; one seed: {@code -Dit.test='ChaosIT#hundred*'} and
      * {@code -Dscrl.chaos.seeds=3}). Each prints its table.
      */
