@@ -292,6 +292,13 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
             } else {
                 steps.leasePending(); // back with its replica (rejoined as a new node) in the middle of a step
             }
+        } else if (!steps.resuming() && steps.catchUp(m.appliedStep()) != null) {
+            // its replica is a few commits behind and their updates are still served: it applies them, no copy
+            var missing = steps.catchUp(m.appliedStep());
+            sync.activate(w.id, m.appliedStep(), "own replica at step " + m.appliedStep() + ", catching up "
+                    + missing.size() + " commits");
+            missing.forEach(c -> w.ref.tell(c));
+            steps.leasePending();
         } else if (takeover != null && steps.resuming() && m.appliedStep() > steps.lastCommitted()) {
             members.setStatus(m.workerId(), Status.SYNCING);
             takeover.ahead(m.workerId(), m.appliedStep(), steps.lastCommitted(), this);

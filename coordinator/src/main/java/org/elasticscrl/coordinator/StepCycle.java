@@ -15,10 +15,9 @@ import org.elasticscrl.protocol.WorkerProtocol;
 import org.elasticscrl.protocol.tensor.InvalidPayloadException;
 
 /**
- * The step side of the coordinator: leasing a step's chunks by speed, accepting contributions of
- * current leases, re-leasing on deadline, committing (mean update broadcast with the step's LR, τ
- * and weight decay), then the next step, the epoch's tasks and the end of the run. It runs inside
- * the coordinator actor (its context, timers and membership), which hands it the step messages.
+ * The step side of the coordinator: leasing a step's chunks by speed, accepting contributions of current leases,
+ * re-leasing on deadline, committing (the mean update with the step's LR, τ and weight decay), the next step, the
+ * epoch's tasks and the run's end — inside the coordinator actor, which hands it the step messages.
  */
 final class StepCycle {
     private final Coordinator.Setup setup;
@@ -90,6 +89,11 @@ final class StepCycle {
         return step != null || tasks.finishing() || resuming || committed >= 0;
     }
 
+    /** The commits a replica at {@code applied} lacks, if all are still served (else null): it applies them. */
+    List<WorkerProtocol.Commit> catchUp(long applied) {
+        return applied < 0 || applied >= committed ? null : transfers.since(applied, committed);
+    }
+
     /** The last committed step (-1: none): a replica that applied it may go on from its own state. */
     long lastCommitted() {
         return committed;
@@ -123,10 +127,7 @@ final class StepCycle {
         resuming = true;
     }
 
-    /**
-     * While resuming: no replica holds the recorded step (stored, but its commit reached no worker); go on from
-     * {@code step} with the epoch sums recorded then. False when those are not known (too far back).
-     */
+    /** No replica holds the recorded step (never announced): go on from {@code step}; false: its sums are unknown. */
     boolean rollBack(long step) {
         boolean exact = tasks.sums().rollBack(committed - step);
         committed = step;
@@ -341,7 +342,7 @@ final class StepCycle {
             var commit = new WorkerProtocol.Commit(s, members.epoch(), lr, tau, wd, metrics.samples(),
                     s % cfg.cluster().checksumInterval() == 0, update);
             members.withStatus(Status.ACTIVE, Status.SYNCING, Status.DRAINING).forEach(w -> w.ref.tell(commit));
-            transfers.announced(update, cfg.cluster().replaySteps());
+            transfers.announced(commit, cfg.cluster().replaySteps());
         }
         if (fresh) {
             setup.files().stepRow(s, step.epoch(), metrics, lr, tau, seconds);

@@ -48,8 +48,8 @@ final class Transfers {
     private final Map<Long, CompletableFuture<Long>> streaming = new HashMap<>();
     /** The last committed step's accumulator, offered once to the next sum (never a discarded sum's). */
     private float[] spare;
-    /** The last committed updates, oldest first: served to workers catching up, then forgotten. */
-    private final java.util.Deque<org.elasticscrl.protocol.BlobRef> replay = new java.util.ArrayDeque<>();
+    /** The last commits, oldest first: their updates served to workers catching up, then forgotten. */
+    private final java.util.Deque<org.elasticscrl.protocol.WorkerProtocol.Commit> replay = new java.util.ArrayDeque<>();
 
     Transfers(ActorContext<Command> ctx, Tensors blobs) {
         this.ctx = ctx;
@@ -84,12 +84,22 @@ final class Transfers {
         spare = step.streams() ? step.currentSum().sum() : null;
     }
 
-    /** A committed update is announced: it is served for the next {@code window} commits, then forgotten. */
-    void announced(org.elasticscrl.protocol.BlobRef update, int window) {
-        replay.addLast(update);
+    /** A commit is announced: its update is served for the next {@code window} commits, then forgotten. */
+    void announced(org.elasticscrl.protocol.WorkerProtocol.Commit commit, int window) {
+        replay.addLast(commit);
         while (replay.size() > window) {
-            blobs.forget(replay.removeFirst());
+            blobs.forget(replay.removeFirst().update());
         }
+    }
+
+    /**
+     * The commits after {@code applied} up to the last one, when every one of them is still served (a replica at
+     * {@code applied} catches up by applying them); null when some are gone or none were announced here.
+     */
+    java.util.List<org.elasticscrl.protocol.WorkerProtocol.Commit> since(long applied, long last) {
+        var after = replay.stream().filter(c -> c.step() > applied).toList();
+        return !after.isEmpty() && after.get(0).step() == applied + 1 && after.get(after.size() - 1).step() == last
+                && after.size() == last - applied ? after : null;
     }
 
     /** Whether {@code m} still counts: it is of the current step and, if streamed, of its current sum. */
