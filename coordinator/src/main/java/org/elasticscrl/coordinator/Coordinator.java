@@ -69,7 +69,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
     private record WorkerGone(String workerId, ActorRef<WorkerProtocol.Command> ref) implements Command {}
 
     /** A cluster member stopped (or resumed) answering heartbeats. */
-    private record Reachability(Address address, boolean reachable) implements Command {}
+    /** Members this node stopped (false) or resumed (true) hearing, or downed. */
+    private record Reachability(Map<Address, Boolean> changes) implements Command {}
 
     private final Setup setup;
     private final ScrlConfig cfg;
@@ -165,7 +166,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         } else {
             sync.restartIfRecorded(manifest, setup.onFinished());
         }
-        Departures.subscribe(ctx, (address, reachable) -> new Reachability(address, reachable));
+        Departures.subscribe(ctx, Reachability::new);
         ctx.getLog().info("coordinator of run {} up: {} chunks of {} per step, {}", setup.runId(),
                 cfg.train().chunksPerStep(), cfg.train().chunkSize(), steps.deadlines());
     }
@@ -247,13 +248,15 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
      * back after being excluded is told to resynchronise before it sends anything stale.
      */
     private Behavior<Command> onReachability(Reachability m) {
-        if (!m.reachable()) {
-            departed.unreachable(m.address());
-            members.all().stream().filter(w -> w.ref.path().address().equals(m.address())).map(w -> w.id).toList()
-                    .forEach(id -> gone(id, "unreachable or downed"));
-        } else {
-            departed.reachableAgain(m.address(), id -> members.get(id).isPresent());
-        }
+        m.changes().forEach((address, reachable) -> {
+            if (!reachable) {
+                departed.unreachable(address);
+                members.all().stream().filter(w -> w.ref.path().address().equals(address)).map(w -> w.id).toList()
+                        .forEach(id -> gone(id, "unreachable or downed"));
+            } else {
+                departed.reachableAgain(address, id -> members.get(id).isPresent());
+            }
+        });
         return this;
     }
 
@@ -280,6 +283,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
             event(m.workerId(), "refused", "dataset size " + m.datasetSize());
             return this;
         }
+        var missing = steps.resuming() ? null : steps.catchUp(m.appliedStep()); // commits it lacks, still served
         if (m.appliedStep() == steps.lastCommitted()) {
             // its own replica is the run's state: the seeded initial one, or (registering again)
             // the state after the last commit
@@ -292,9 +296,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
             } else {
                 steps.leasePending(); // back with its replica (rejoined as a new node) in the middle of a step
             }
-        } else if (!steps.resuming() && steps.catchUp(m.appliedStep()) != null) {
+        } else if (missing != null) {
             // its replica is a few commits behind and their updates are still served: it applies them, no copy
-            var missing = steps.catchUp(m.appliedStep());
             sync.activate(w.id, m.appliedStep(), "own replica at step " + m.appliedStep() + ", catching up "
                     + missing.size() + " commits");
             missing.forEach(c -> w.ref.tell(c));

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -23,7 +23,7 @@ import org.elasticscrl.protocol.WorkerProtocol;
  * a new JVM while its earlier one is provably dead (it reports that JVM's crash) or unreachable, the
  * earlier node is downed at once: left to the split-brain resolver, nodes that keep failing (a worker in
  * a crash loop, restarted by its service manager) keep the cluster's reachability changing, which
- * defers every downing decision and, past {@code down-all-when-unstable}, downs every node of the run.
+ * defers every downing decision (and, with Pekko's resolver, past {@code down-all-when-unstable} downs every node).
  */
 final class Departures {
     /** How many departed workers (and unreachable nodes) are remembered. */
@@ -48,16 +48,19 @@ final class Departures {
         return address -> Cluster.get(ctx.getSystem()).manager().tell(new Down(address));
     }
 
-    /** Tells {@code ctx} (in a cluster) when a member stops or resumes answering heartbeats, or is downed. */
-    static <T> void subscribe(ActorContext<T> ctx, BiFunction<Address, Boolean, T> message) {
+    /** Tells {@code ctx} (in a cluster) when this node stops or resumes hearing a member, or a member is downed. */
+    static <T> void subscribe(ActorContext<T> ctx, Function<Map<Address, Boolean>, T> message) {
         if (ctx.getSystem().settings().config().getString("pekko.actor.provider").equals("cluster")) {
-            var adapter = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
-                    e -> message.apply(e.member().address(), e instanceof ClusterEvent.ReachableMember));
-            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(adapter, ClusterEvent.ReachabilityEvent.class));
+            Cluster cluster = Cluster.get(ctx.getSystem());
+            OwnObservations own = new OwnObservations(cluster.selfMember().uniqueAddress());
+            var adapter = ctx.messageAdapter(ClusterEvent.ReachabilityChanged.class,
+                    e -> message.apply(own.changes(e.reachability())));
+            cluster.subscriptions().tell(Subscribe.create(adapter, ClusterEvent.ReachabilityChanged.class));
             // a downed member is gone at once: its node may still answer while it shuts down, but it is not the
             // run's any more (its worker registers again from a new node)
-            var downed = ctx.messageAdapter(ClusterEvent.MemberDowned.class, e -> message.apply(e.member().address(), false));
-            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(downed, ClusterEvent.MemberDowned.class));
+            var downed = ctx.messageAdapter(ClusterEvent.MemberDowned.class,
+                    e -> message.apply(Map.of(e.member().address(), false)));
+            cluster.subscriptions().tell(Subscribe.create(downed, ClusterEvent.MemberDowned.class));
         }
     }
 

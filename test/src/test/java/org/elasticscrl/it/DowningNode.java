@@ -13,9 +13,9 @@ import org.elasticscrl.config.NodeSecurity;
 import org.elasticscrl.node.ClusterNodes;
 
 /**
- * A cluster member that downs every worker node at once — what the split-brain resolver does to the observers
- * of a peer that wakes from a pause ("indirectly connected"), healthy workers holding the only replicas
- * included. It joins, waits for the file {@code go} to appear, downs, prints the addresses it downed, then
+ * A cluster member that downs every worker node at once — what Pekko's split-brain resolver did to the
+ * observers of a peer woken from a pause ("indirectly connected"), healthy workers holding the only replicas
+ * included, and what any downing does to the workers on a losing side. It joins, waits for the file {@code go} to appear, downs, prints the addresses it downed, then
  * leaves. Args: a seed host:port, the file.
  */
 public final class DowningNode {

@@ -25,6 +25,8 @@ final class LocalCluster implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private Process coordinator;
     private final List<Process> coordinators = new ArrayList<>();
+    /** Nodes started from now on also load this module's test classes (a test's failure detector, say). */
+    private boolean testClasses;
     /** Compute threads of every worker and of {@link #runSingle}: I4 compares runs at one thread count. */
     private int threads = 1;
 
@@ -105,6 +107,12 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** Nodes started from now on have this module's test classes on their classpath too. */
+    LocalCluster withTestClasses() {
+        testClasses = true;
+        return this;
+    }
+
     /** Workers started from now on, and {@link #runSingle}, compute on {@code n} threads (default 1). */
     LocalCluster threads(int n) {
         threads = n;
@@ -116,8 +124,7 @@ final class LocalCluster implements AutoCloseable {
      * classpath plus the tests', output to {@code log}.
      */
     Process startTestMain(Class<?> mainClass, List<String> args, String log) {
-        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-Xss4m", "-Xmx512m", "-cp",
-                classpath() + System.getProperty("path.separator") + Path.of("target/test-classes").toAbsolutePath(),
+        List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-Xss4m", "-Xmx512m", "-cp", classpathWithTests(),
                 mainClass.getName()));
         cmd.addAll(args);
         return launch(cmd, log, Map.of());
@@ -218,7 +225,7 @@ final class LocalCluster implements AutoCloseable {
     private Process start(List<String> args, String log, String... jvmFlags) {
         List<String> cmd = new ArrayList<>(List.of(javaCommand(), "-Xss4m", "-Xmx2g", "-Dai.djl.offline=true"));
         cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of("-cp", classpath(), "org.elasticscrl.cli.Scrl"));
+        cmd.addAll(List.of("-cp", testClasses ? classpathWithTests() : classpath(), "org.elasticscrl.cli.Scrl"));
         cmd.addAll(args);
         Map<String, String> nodeEnv = new HashMap<>(Map.of("MALLOC_MMAP_THRESHOLD_", "4294967296",
                 "MALLOC_TRIM_THRESHOLD_", "4294967296"));
@@ -299,6 +306,10 @@ final class LocalCluster implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
+    }
+
+    private static String classpathWithTests() {
+        return classpath() + System.getProperty("path.separator") + Path.of("target/test-classes").toAbsolutePath();
     }
 
     private static String classpath() {

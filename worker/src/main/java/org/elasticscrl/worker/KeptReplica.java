@@ -2,9 +2,9 @@ package org.elasticscrl.worker;
 
 
 /**
- * A worker's replica kept across its cluster incarnations. The split-brain resolver can down a healthy worker
- * (a peer that wakes from a pause makes its observers look "indirectly connected", and Pekko downs those with
- * it); the worker's JVM then starts a new cluster node and registers again with the replica it holds — a run
+ * A worker's replica kept across its cluster incarnations. The cluster's downing can take out a healthy worker
+ * (on its side of a partition that lost, or — with Pekko's resolver — as the observer of a peer woken from a
+ * pause, "indirectly connected"); the worker's JVM then starts a new cluster node and registers again with the replica it holds — a run
  * whose every replica was downed at once goes on from them, not from an older durable checkpoint, and a worker
  * whose run went on meanwhile catches up like any joiner. Kept only between an incarnation's end and the next
  * one's welcome to the same run (same id and configuration); otherwise closed.
