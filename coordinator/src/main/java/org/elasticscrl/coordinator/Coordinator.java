@@ -101,40 +101,12 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         return CoordinatorSupervisor.supervise(setup, running(setup, majorityReachable));
     }
 
-    /**
-     * The coordinator first reads the replicated run state (messages meanwhile are stashed): a
-     * state of this run means another coordinator ran it and died — take it over.
-     */
+    /** The coordinator first reads the replicated run state ({@link StateRead}), then runs or takes over the run. */
     private static Behavior<Command> running(Setup setup, java.util.function.BooleanSupplier majorityReachable) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash -> {
-            Replication replication = Replication.of(ctx, Duration.ofSeconds(3), majorityReachable);
-            replication.load();
-            return Behaviors.receive(Command.class)
-                    .onMessage(Replication.Loaded.class, m -> {
-                        if (m.problem() != null) {
-                            // never this node's own copy: a majority write need not have reached it, and a run
-                            // resumed from an older state would roll back replicas that applied newer commits
-                            ctx.getLog().warn("run state not read from a majority of coordinator nodes ({}): reading"
-                                    + " again (the run waits; a majority is reachable once the split-brain resolver"
-                                    + " removed the unreachable)", m.problem());
-                            replication.load();
-                            return Behaviors.same();
-                        }
-                        String refusal = Restart.refusal(setup, m.state());
-                        if (refusal != null) {
-                            ctx.getLog().error("cannot run {}: {}", setup.runId(), refusal);
-                            setup.onFinished().accept(new Finished(0, "", refusal));
-                            return Behaviors.stopped();
-                        }
-                        return stash.unstashAll(new Coordinator(ctx, timers, setup, replication, m.state(),
-                                Restart.manifest(setup)));
-                    })
-                    .onAnyMessage(m -> {
-                        stash.stash(m);
-                        return Behaviors.same();
-                    })
-                    .build();
-        })));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(10_000, stash ->
+                StateRead.reading(ctx, stash, Replication.of(ctx, Duration.ofSeconds(3), majorityReachable), setup,
+                        (replication, state) -> new Coordinator(ctx, timers, setup, replication, state,
+                                Restart.manifest(setup))))));
     }
 
     private Coordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, Setup setup, Replication replication,

@@ -53,7 +53,7 @@ final class Replication {
         }
     }
 
-    /** {@code majorityReachable}: a fault-injection seam; while false, every store fails after the timeout. */
+    /** {@code majorityReachable}: a fault-injection seam; while false, every read and store fails after the timeout. */
     static Replication of(ActorContext<Command> ctx, Duration timeout, BooleanSupplier majorityReachable) {
         return new Replication(ctx, timeout, majorityReachable);
     }
@@ -64,6 +64,10 @@ final class Replication {
 
     /** Reads the state from a majority of coordinator nodes. */
     void load() {
+        if (!majorityReachable.getAsBoolean()) {
+            ctx.scheduleOnce(timeout, ctx.getSelf(), new Loaded(null, "cut off from the majority (fault injected)"));
+            return;
+        }
         if (adapter == null) {
             ctx.getSelf().tell(new Loaded(null, null));
             return;

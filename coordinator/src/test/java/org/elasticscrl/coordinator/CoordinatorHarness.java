@@ -82,6 +82,12 @@ final class CoordinatorHarness implements AutoCloseable {
      * checkpoints are off unless turned on.
      */
     CoordinatorHarness(ActorTestKit kit, Path dir, int datasetSize, String... overrides) {
+        this(kit, dir, datasetSize, false, overrides);
+    }
+
+    /** {@code cutOff}: the coordinator starts cut off from the majority (every read and store fails). */
+    CoordinatorHarness(ActorTestKit kit, Path dir, int datasetSize, boolean cutOff, String... overrides) {
+        replicationCut.set(cutOff);
         List<String> args = new ArrayList<>(List.of("--train/online_eval=false", "--eval/enabled=false",
                 "--cluster/checkpoint_every_steps=0"));
         args.addAll(List.of(overrides));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.elasticscrl.config.LrSchedule;
 import org.elasticscrl.config.TauSchedule;
@@ -30,9 +27,7 @@ import org.elasticscrl.protocol.WorkerProtocol;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.elasticscrl.protocol.WorkerProtocol.SyncFrom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,28 +37,15 @@ import org.junit.jupiter.api.io.TempDir;
  * schedules of every commit (I3). Time is manual, so lease deadlines expire exactly when a test
  * says and never on a slow machine.
  */
-class CoordinatorTest {
+class CoordinatorTest extends ManualTimeKit {
     /** Samples per step in most tests: 4 chunks of 8. */
     private static final String[] FOUR_CHUNKS = {"--train/chunk_size=8", "--train/batch_size_train=32",
         "--train/max_epochs=2", "--train/warmup_epochs=1"};
     private static final Duration QUIET = Duration.ofMillis(300);
 
-    private static ActorTestKit kit;
-    private static ManualTime time;
     @TempDir
     Path dir;
     private CoordinatorHarness h;
-
-    @BeforeAll
-    static void up() {
-        kit = ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.load()));
-        time = ManualTime.get(kit.system());
-    }
-
-    @AfterAll
-    static void down() {
-        kit.shutdownTestKit();
-    }
 
     @AfterEach
     void stop() {

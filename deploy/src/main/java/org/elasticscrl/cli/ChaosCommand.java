@@ -115,8 +115,10 @@ final class ChaosCommand implements Callable<Integer> {
 
     private static void writeJson(ChaosRun.Result r) throws Exception {
         Map<String, Object> m = new LinkedHashMap<>();
+        // at_millis: a campaign's records (membership.csv) can be audited again against its faults
         m.put("faults", r.faults().stream().map(f -> Map.of("kind", f.kind().name(), "target", f.target(),
-                "after_steps", f.afterSteps(), "decision_ms", r.decisionMillis().get(f))).toList());
+                "at_millis", f.atMillis(), "after_steps", f.afterSteps(), "decision_ms", r.decisionMillis().get(f)))
+                .toList());
         m.put("audit", r.audit());
         m.put("copies", Map.of("temporaries", r.copies().temporaries().stream().map(Path::toString).toList(),
                 "problems", r.copies().problems()));

@@ -13,23 +13,55 @@ import org.elasticscrl.cli.ChaosRun.Kind;
 final class ChaosDecisions {
     /** Two faults this close together: the second may cut the coordinator's record of the first. */
     static final long CLOSE_MILLIS = 2_000;
+    /**
+     * A worker told to leave (SIGTERM) finishes the job under way first — a step, a checkpoint copy: seed 5's took
+     * 4.7 s — so its departure, and the coordinator's record of it, lands this much later than the signal.
+     */
+    static final long LEAVE_MILLIS = 8_000;
 
     private ChaosDecisions() {}
 
     /**
      * Fault → the coordinator's first decision about it in membership.csv (ms); 0 when none was
-     * needed (a worker frozen while it held no lease, e.g. during a takeover, that computed again
-     * afterwards); −1 when none was made, or a poisoned worker's chunk was ever committed.
+     * needed (a worker frozen while it held no lease the run waited for; a worker lost while a coordinator was
+     * replaced); −1 when none was made, or a poisoned worker's chunk was ever committed. {@code injected}:
+     * every fault of the campaign.
      */
-    static long decisionMillis(Path dir, Fault f) throws IOException {
+    static long decisionMillis(Path dir, Fault f, List<Fault> injected) throws IOException {
         if (f.kind() == Kind.POISON_WORKER && computedAfter(dir, f)) {
             return -1; // a poisoned contribution was summed: no decision is worth that
         }
-        long decided = firstEvent(dir, f);
-        if (decided >= 0 || f.kind() != Kind.FREEZE_WORKER) {
-            return decided;
+        // a freeze is answered before the same worker's next fault, or needed no answer: the worker came back
+        // before the coordinator excluded it, or was no member then (frozen while a coordinator was replaced, it
+        // registered with the new one after). Counting a later fault's answer made a seed-1 freeze "decided in 337 s"
+        long until = f.kind() != Kind.FREEZE_WORKER ? Long.MAX_VALUE : injected.stream()
+                .filter(k -> k.target().equals(f.target()) && k.atMillis() > f.atMillis())
+                .mapToLong(Fault::atMillis).min().orElse(Long.MAX_VALUE);
+        long decided = firstEvent(dir, f, until);
+        if (decided < 0 && f.kind() == Kind.FREEZE_WORKER) {
+            // no lease of it expired (that is recorded, "deadline-missed") and it was not excluded: the run never
+            // waited for it — it held no chunk, as a worker beyond the step's chunk count does (seed 4)
+            return 0;
         }
-        return computedAfter(dir, f) ? 0 : -1;
+        // a worker lost while a coordinator was being replaced never became the new one's member: nothing to
+        // decide (a poisoned one that computed after was refused above; the audit checks the rest)
+        if (decided < 0 && duringTakeover(dir, f, injected)) {
+            return 0;
+        }
+        return decided;
+    }
+
+    /**
+     * When {@code f} struck: a disk fault (full disk, power cut) when its worker was first asked for a checkpoint
+     * copy after it was armed (MAX_VALUE: never); any other when it was injected.
+     */
+    private static long struckAt(List<String[]> membership, Fault f) {
+        if (f.kind() != Kind.DISK_FULL_WORKER && f.kind() != Kind.POWER_CUT_WORKER) {
+            return f.atMillis();
+        }
+        return membership.stream().filter(r -> Long.parseLong(r[0]) >= f.atMillis() && r[4].equals("checkpoint")
+                && (r[5] + " ").contains(" " + f.target() + " ")).mapToLong(r -> Long.parseLong(r[0])).findFirst()
+                .orElse(Long.MAX_VALUE);
     }
 
     /** Whether a chunk computed by {@code f}'s target was committed after the fault. */
@@ -53,21 +85,15 @@ final class ChaosDecisions {
         };
     }
 
-    private static long firstEvent(Path dir, Fault f) throws IOException {
+    private static long firstEvent(Path dir, Fault f, long until) throws IOException {
         List<String> events = answers(f.kind());
         boolean coordinator = f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.PARTITION_COORDINATOR;
         String who = coordinator ? "coordinator" : f.target();
-        long since = f.atMillis();
         List<String[]> rows = RunAudit.rows(dir.resolve("membership.csv"), 6);
-        if (f.kind() == Kind.DISK_FULL_WORKER || f.kind() == Kind.POWER_CUT_WORKER) {
-            // a disk fault strikes when the worker is first asked for a copy: decided from then
-            since = rows.stream().filter(r -> Long.parseLong(r[0]) >= f.atMillis() && r[4].equals("checkpoint")
-                    && (r[5] + " ").contains(" " + f.target() + " ")).mapToLong(r -> Long.parseLong(r[0])).findFirst()
-                    .orElse(Long.MAX_VALUE);
-        }
+        long since = struckAt(rows, f);
         for (String[] r : rows) {
             long at = Long.parseLong(r[0]);
-            if (at >= since && r[3].equals(who) && events.contains(r[4])) {
+            if (at >= since && at < until && r[3].equals(who) && events.contains(r[4])) {
                 return at - since;
             }
         }
@@ -94,18 +120,20 @@ final class ChaosDecisions {
         if (f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.JOIN_WORKER) {
             return false;
         }
-        if (injected.stream().anyMatch(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() >= f.atMillis()
-                && k.atMillis() <= f.atMillis() + CLOSE_MILLIS)) {
-            return true;
-        }
-        long kill = injected.stream().filter(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() <= f.atMillis())
-                .mapToLong(Fault::atMillis).max().orElse(-1);
-        if (kill < 0) {
+        List<String[]> rows = RunAudit.rows(dir.resolve("membership.csv"), 6);
+        long at = struckAt(rows, f);
+        if (at == Long.MAX_VALUE) {
             return false;
         }
-        return RunAudit.rows(dir.resolve("membership.csv"), 6).stream()
-                .noneMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= kill
-                        && Long.parseLong(r[0]) <= f.atMillis());
+        long close = CLOSE_MILLIS + (f.kind() == Kind.LEAVE_WORKER ? LEAVE_MILLIS : 0);
+        if (injected.stream().anyMatch(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() >= at
+                && k.atMillis() <= at + close)) {
+            return true;
+        }
+        long kill = injected.stream().filter(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() <= at)
+                .mapToLong(Fault::atMillis).max().orElse(-1);
+        return kill >= 0 && rows.stream().noneMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= kill
+                && Long.parseLong(r[0]) <= at);
     }
 
     /** Of {@code candidates}, the workers whose last membership event is "active" (they compute). */

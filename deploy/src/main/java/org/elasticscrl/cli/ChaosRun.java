@@ -128,10 +128,7 @@ final class ChaosRun {
                 : last.isAlive() ? -1 : last.exitValue();
         Map<Fault, Long> decisions = new LinkedHashMap<>();
         for (Fault f : injected) {
-            long d = ChaosDecisions.decisionMillis(dir, f);
-            // a worker lost while a coordinator was being replaced never became the new one's member:
-            // nothing to decide, provided it computed nothing after (the audit checks the rest)
-            decisions.put(f, d < 0 && ChaosDecisions.duringTakeover(dir, f, injected) && !ChaosDecisions.computedAfter(dir, f) ? 0 : d);
+            decisions.put(f, ChaosDecisions.decisionMillis(dir, f, injected));
         }
         RunAudit audit = RunAudit.of(dir, run.cfg(), run.cfg().dataset().trainSize());
         return new Result(dir, List.copyOf(injected), decisions, audit, CopyAudit.of(dir, fullDisk, stillCutOff(dir)), maxStall,

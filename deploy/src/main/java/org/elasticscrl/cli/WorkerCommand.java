@@ -182,8 +182,11 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             ended.add(system);
             replicaThread.submit(() -> { }).get(); // the replica is kept once the job under way is done
             boolean welcomed = kept.welcomed();
-            if (stopped.get() || !kept.holds() || (incarnation > 0 && !welcomed) || incarnation >= MAX_REJOINS) {
-                if (kept.holds()) {
+            // stopped by a SIGTERM (the JVM's shutdown hook ends the node): leaving on purpose, no rejoin
+            boolean jvmExits = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason()
+                    .filter(r -> r == org.apache.pekko.actor.CoordinatedShutdown.jvmExitReason()).isPresent();
+            if (stopped.get() || jvmExits || !kept.holds() || (incarnation > 0 && !welcomed) || incarnation >= MAX_REJOINS) {
+                if (kept.holds() && !jvmExits) {
                     System.err.println("worker " + workerId + " was downed by the cluster and does not rejoin ("
                             + (incarnation >= MAX_REJOINS ? MAX_REJOINS + " rejoins already" : "no run took it in again")
                             + ")");

@@ -73,15 +73,11 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     private final java.util.Set<String> refusalsLogged = new java.util.HashSet<>();
     private final Receive<Command> fromCoordinator = sessionMessages();
     private final KeptReplica kept;
+    private final TimerScheduler<Command> timers;
     /** The run welcomed to (null before): a replica is kept for it when this incarnation ends unexpectedly. */
     private Welcome run;
     /** Stopping on purpose (released, refused, failed): nothing is kept. */
     private boolean stopping;
-
-    public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
-            Tensors tensors, ExecutorService replicaThread, Runnable onStop) {
-        return create(settings, coordinator, tensors, replicaThread, new KeptReplica(), onStop);
-    }
 
     /** {@code kept}: the replica an earlier cluster incarnation of this worker left, and where this one leaves its. */
     public static Behavior<Command> create(WorkerSettings settings, ActorRef<CoordinatorProtocol.Command> coordinator,
@@ -111,8 +107,6 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         ctx.getSystem().receptionist().tell(Receptionist.register(WorkerProtocol.WORKERS, ctx.getSelf()));
     }
 
-    private final TimerScheduler<Command> timers;
-
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
@@ -129,9 +123,12 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 .build();
     }
 
-    /** Ended, not on purpose (downed): the replica is kept for the next incarnation, after the job under way. */
+    /** Ended, not on purpose (downed): the replica is kept for the next incarnation, after the job under way; one
+     * still being built is closed when built (nothing adopts it: its native memory would outlive every rejoin). */
     private Behavior<Command> keepReplica() {
-        if (!stopping && jobs != null && run != null) {
+        if (building != null) {
+            building.thenAcceptAsync(Replica::close, thread);
+        } else if (!stopping && jobs != null && run != null) {
             Jobs j = jobs;
             String id = run.runId();
             String yaml = run.configYaml();
@@ -241,7 +238,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
             reportReady();
             return this;
         }
-        if (jobs != null || opening) {
+        if (jobs != null || building != null) {
             return this; // a repeated registration was welcomed twice
         }
         timers.cancel("register");
@@ -252,19 +249,21 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                     own.lastApplied());
             return onOpened(new Opened(own.replica(), null, own.lastApplied()));
         }
-        opening = true;
         getContext().getLog().info("welcomed to run {} (join step {}), building the replica", m.runId(), m.joinStep());
         var cfg = ConfigLoader.fromYaml(m.configYaml(), "run " + m.runId() + " configuration");
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+        building = CompletableFuture.supplyAsync(() -> {
             Jobs.removeLeftovers(settings, cfg.saveDir());
             return Replica.open(cfg, settings.loaderThreads());
-        }, thread), (replica, error) -> new Opened(replica, error, -1));
+        }, thread);
+        getContext().pipeToSelf(building, (replica, error) -> new Opened(replica, error, -1));
         return this;
     }
 
-    private boolean opening;
+    /** The replica being built, until it is adopted ({@link Opened}). */
+    private CompletableFuture<Replica> building;
 
     private Behavior<Command> onOpened(Opened m) {
+        building = null;
         if (m.error() != null) {
             coordinator.tell(new CoordinatorProtocol.WorkerFailed(settings.workerId(), "replica", m.error().toString()));
             return stop("could not build the replica: " + m.error());

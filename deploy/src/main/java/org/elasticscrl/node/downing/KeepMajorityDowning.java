@@ -30,16 +30,14 @@ final class KeepMajorityDowning extends AbstractActorWithTimers {
     private final Cluster cluster = Cluster.get(getContext().getSystem());
     private final long stableAfterNanos;
     private final long decideWhenUnstableNanos;
+    private final DecisionClock clock;
+    /** Nodes this one asked to down: each is asked once. */
     private final Set<String> requested = new HashSet<>();
-    private String fingerprint = "";
-    private long lastTick = System.nanoTime();
-    private long stableSince = lastTick;
-    /** When the records first became non-empty (or changed after a decision); 0 when there are none. */
-    private long unstableSince;
 
     private KeepMajorityDowning(Duration stableAfter, Duration decideWhenUnstable) {
         this.stableAfterNanos = stableAfter.toNanos();
         this.decideWhenUnstableNanos = decideWhenUnstable.toNanos();
+        this.clock = new DecisionClock(stableAfterNanos, decideWhenUnstableNanos, PAUSE_NANOS, System.nanoTime());
     }
 
     static Props props(Duration stableAfter, Duration decideWhenUnstable) {
@@ -71,32 +69,17 @@ final class KeepMajorityDowning extends AbstractActorWithTimers {
 
     private void tick() {
         long now = System.nanoTime();
-        boolean paused = now - lastTick > PAUSE_NANOS;
-        lastTick = now;
         ClusterReachability.Snapshot view = ClusterReachability.read(cluster);
-        if (view.links().isEmpty()) {
-            unstableSince = 0;
-            fingerprint = view.fingerprint();
-            return;
+        DecisionClock.Verdict verdict = clock.look(now, view.fingerprint(), !view.links().isEmpty());
+        if (clock.pausedFor() > 0 && !view.links().isEmpty()) {
+            log.info("this node was paused for {} ms: waiting {} ms before any downing decision",
+                    clock.pausedFor() / 1_000_000, stableAfterNanos / 1_000_000);
         }
-        if (paused || !view.fingerprint().equals(fingerprint)) {
-            if (paused) {
-                log.info("this node was paused for {} ms: waiting {} ms before any downing decision",
-                        (now - stableSince) / 1_000_000, stableAfterNanos / 1_000_000);
-            }
-            fingerprint = view.fingerprint();
-            stableSince = now;
-            if (unstableSince == 0) {
-                unstableSince = now;
-            }
-            return;
-        }
-        boolean stable = now - stableSince >= stableAfterNanos;
-        boolean unstableTooLong = now - unstableSince >= stableAfterNanos + decideWhenUnstableNanos;
-        if (stable || unstableTooLong) {
-            act(DowningDecision.decide(view.nodes(), view.links()), stable, view.links().size());
-            unstableSince = now;
-            stableSince = now;
+        if (verdict != DecisionClock.Verdict.WAIT) {
+            requested.retainAll(view.nodes().stream().map(DowningDecision.Node::address).toList());
+            act(DowningDecision.decide(view.nodes(), view.links()), verdict == DecisionClock.Verdict.STABLE,
+                    view.links().size());
+            clock.decided(now);
         }
     }
 
