@@ -37,7 +37,8 @@ final class ChaosDecisions {
         long until = f.kind() != Kind.FREEZE_WORKER ? Long.MAX_VALUE : injected.stream()
                 .filter(k -> k.target().equals(f.target()) && k.atMillis() > f.atMillis())
                 .mapToLong(Fault::atMillis).min().orElse(Long.MAX_VALUE);
-        long decided = firstEvent(dir, f, until);
+        List<String[]> membership = RunAudit.rows(dir.resolve("membership.csv"), 6); // read once for both questions
+        long decided = firstEvent(membership, f, until);
         if (decided < 0 && f.kind() == Kind.FREEZE_WORKER) {
             // no lease of it expired (that is recorded, "deadline-missed") and it was not excluded: the run never
             // waited for it — it held no chunk, as a worker beyond the step's chunk count does (seed 4)
@@ -45,7 +46,7 @@ final class ChaosDecisions {
         }
         // a worker lost while a coordinator was being replaced never became the new one's member: nothing to
         // decide (a poisoned one that computed after was refused above; the audit checks the rest)
-        if (decided < 0 && duringTakeover(dir, f, injected)) {
+        if (decided < 0 && duringTakeover(membership, f, injected)) {
             return 0;
         }
         return decided;
@@ -85,11 +86,10 @@ final class ChaosDecisions {
         };
     }
 
-    private static long firstEvent(Path dir, Fault f, long until) throws IOException {
+    private static long firstEvent(List<String[]> rows, Fault f, long until) {
         List<String> events = answers(f.kind());
         boolean coordinator = f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.PARTITION_COORDINATOR;
         String who = coordinator ? "coordinator" : f.target();
-        List<String[]> rows = RunAudit.rows(dir.resolve("membership.csv"), 6);
         long since = struckAt(rows, f);
         for (String[] r : rows) {
             long at = Long.parseLong(r[0]);
@@ -116,11 +116,10 @@ final class ChaosDecisions {
      * {@link #CLOSE_MILLIS} after it (two faults close together: the dying one may not have recorded its decision,
      * and the one taking over never knew the worker).
      */
-    static boolean duringTakeover(Path dir, Fault f, List<Fault> injected) throws IOException {
+    private static boolean duringTakeover(List<String[]> rows, Fault f, List<Fault> injected) {
         if (f.kind() == Kind.KILL_COORDINATOR || f.kind() == Kind.JOIN_WORKER) {
             return false;
         }
-        List<String[]> rows = RunAudit.rows(dir.resolve("membership.csv"), 6);
         long at = struckAt(rows, f);
         if (at == Long.MAX_VALUE) {
             return false;

@@ -75,11 +75,10 @@ public final class DowningDecision {
         List<BitSet> sides = sides(broken, n);
         int counted = (int) nodes.stream().filter(Node::counted).count();
         int lowestCounted = IntStream.range(0, n).filter(i -> nodes.get(i).counted()).findFirst().orElse(0);
+        int total = counted == 0 ? n : counted; // no counted member yet (all joining): every node counts
         BitSet majority = null;
         for (BitSet side : sides) {
-            int mine = (int) side.stream().filter(i -> nodes.get(i).counted()).count();
-            int total = counted == 0 ? n : counted;
-            int weight = counted == 0 ? side.cardinality() : mine;
+            int weight = counted == 0 ? side.cardinality() : (int) side.stream().filter(i -> nodes.get(i).counted()).count();
             if (2 * weight > total || (2 * weight == total && side.get(lowestCounted))) {
                 majority = side;
             }
