@@ -89,7 +89,9 @@ final class ChaosCommand implements Callable<Integer> {
         t.row("replica checksum mismatches", r.audit().checksumMismatches() + " (" + r.audit().commitsChecked()
                 + " commits checked)");
         t.row("temporaries left / copies wrong", r.copies().temporaries().size() + " / " + r.copies().problems().size()
-                + (r.copies().clean() ? "" : " " + r.copies().temporaries() + " " + r.copies().problems()));
+                + (r.copies().clean() ? "" : " " + r.copies().temporaries() + " " + r.copies().problems())
+                + (r.copies().abandoned().isEmpty() ? "" : " (and " + r.copies().abandoned().size()
+                + " on workers killed and never started again)"));
         long undecided = faultDecisions(r).filter(v -> v < 0).count();
         long max = faultDecisions(r).mapToLong(Long::longValue).max().orElse(-1);
         t.row("max time to decision", String.format(Locale.ROOT, "%.1f s%s", max / 1000.0,
@@ -121,6 +123,7 @@ final class ChaosCommand implements Callable<Integer> {
                 .toList());
         m.put("audit", r.audit());
         m.put("copies", Map.of("temporaries", r.copies().temporaries().stream().map(Path::toString).toList(),
+                "abandoned", r.copies().abandoned().stream().map(Path::toString).toList(),
                 "problems", r.copies().problems()));
         m.put("max_stall_ms", r.maxStallMillis());
         m.put("exit_code", r.exitCode());

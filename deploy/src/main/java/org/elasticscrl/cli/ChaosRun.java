@@ -57,6 +57,8 @@ final class ChaosRun {
     /** Power-cut workers not yet started again, and those that were (their leftover goes when they are welcomed). */
     private final Map<String, Process> cutOff = new LinkedHashMap<>();
     private final List<String> returned = new ArrayList<>();
+    /** Workers killed with SIGKILL (never started again under their id: a kill stands for a machine taken back). */
+    private final List<String> killed = new ArrayList<>();
     private final Path fullDisk;
     private long nextRetireCheck;
     private final List<Process> coordinators = new ArrayList<>();
@@ -131,7 +133,7 @@ final class ChaosRun {
             decisions.put(f, ChaosDecisions.decisionMillis(dir, f, injected));
         }
         RunAudit audit = RunAudit.of(dir, run.cfg(), run.cfg().dataset().trainSize());
-        return new Result(dir, List.copyOf(injected), decisions, audit, CopyAudit.of(dir, fullDisk, stillCutOff(dir)), maxStall,
+        return new Result(dir, List.copyOf(injected), decisions, audit, CopyAudit.of(dir, fullDisk, goneForGood(dir)), maxStall,
                 exit, (System.currentTimeMillis() - start) / 1000.0);
     }
 
@@ -227,6 +229,9 @@ final class ChaosRun {
                     LocalRun.signal(p, "CONT");
                 } else {
                     live.remove(target);
+                    if (kind == Kind.KILL_WORKER) {
+                        killed.add(target);
+                    }
                     LocalRun.signal(p, kind == Kind.KILL_WORKER ? "KILL" : "TERM");
                 }
             }
@@ -293,9 +298,13 @@ final class ChaosRun {
         }
     }
 
-    /** Power-cut workers whose temporary may remain: not started again, or not welcomed to the run since. */
-    private List<String> stillCutOff(Path dir) throws java.io.IOException {
+    /**
+     * Workers whose killed write's temporary may remain: killed, or power-cut and not started again or not welcomed
+     * to the run since.
+     */
+    private List<String> goneForGood(Path dir) throws java.io.IOException {
         List<String> out = new ArrayList<>(cutOff.keySet());
+        out.addAll(killed);
         for (String id : returned) {
             Path log = dir.resolve(id + ".log");
             if (!java.nio.file.Files.exists(log) || !java.nio.file.Files.readString(log).contains("welcomed to run")) {

@@ -12,33 +12,35 @@ import java.util.stream.Stream;
 
 /**
  * A campaign's durable checkpoints after the fact: no temporary file left behind in the run directory or any
- * holder's copies (except a node cut off by a power cut that never started again — its leftover goes when it
- * does), and every copy of the newest durable checkpoint in the manifest present with the size recorded.
+ * holder's copies, and every copy of the newest durable checkpoint in the manifest present with the size recorded.
+ * A worker killed hard (SIGKILL, power cut) and never started again may leave the write it was killed in: a worker
+ * removes its leftovers when it starts, and that machine's disk went with it (a rented machine that is taken back
+ * is not cleaned by anyone else). Those leftovers are listed apart ({@code abandoned}), not counted as a fault.
  */
-record CopyAudit(List<Path> temporaries, List<String> problems) {
+record CopyAudit(List<Path> temporaries, List<Path> abandoned, List<String> problems) {
     boolean clean() {
         return temporaries.isEmpty() && problems.isEmpty();
     }
 
     /**
-     * {@code fullDisk}: where the full-disk worker's copies went (null: none); {@code excused}: workers whose copies
-     * directory may hold a killed write's temporary.
+     * {@code fullDisk}: where the full-disk worker's copies went (null: none); {@code goneForGood}: workers killed
+     * hard and never welcomed to the run again, whose copies directory may hold a killed write's temporary.
      */
-    static CopyAudit of(Path runDir, Path fullDisk, Collection<String> excused) throws IOException {
+    static CopyAudit of(Path runDir, Path fullDisk, Collection<String> goneForGood) throws IOException {
         List<Path> temporaries = new ArrayList<>(temporaries(runDir));
+        List<Path> abandoned = new ArrayList<>();
         for (Path copies : fullDisk == null ? List.of(runDir.resolve("copies"))
                 : List.of(runDir.resolve("copies"), fullDisk)) {
             if (Files.isDirectory(copies)) {
                 try (Stream<Path> holders = Files.list(copies)) {
                     for (Path holder : holders.toList()) {
-                        if (!excused.contains(holder.getFileName().toString())) {
-                            temporaries.addAll(temporaries(holder));
-                        }
+                        (goneForGood.contains(holder.getFileName().toString()) ? abandoned : temporaries)
+                                .addAll(temporaries(holder));
                     }
                 }
             }
         }
-        return new CopyAudit(temporaries, newestDurable(runDir.resolve("checkpoints.json")));
+        return new CopyAudit(temporaries, abandoned, newestDurable(runDir.resolve("checkpoints.json")));
     }
 
     private static List<Path> temporaries(Path dir) throws IOException {
