@@ -75,7 +75,7 @@ final class ChaosCommand implements Callable<Integer> {
                     + " after the previous one): give it more steps (--train/max_epochs) or a shorter --interval%n",
                     r.faults().size(), faults, interval * 0.5, interval * 1.5);
         }
-        return r.audit().clean() && r.copies().clean() && decided && r.faults().size() == faults && r.exitCode() == 0
+        return r.audit().clean() && r.copies().clean() && r.leaversStillRunning().isEmpty() && decided && r.faults().size() == faults && r.exitCode() == 0
                 ? 0 : 1;
     }
 
@@ -92,6 +92,8 @@ final class ChaosCommand implements Callable<Integer> {
                 + (r.copies().clean() ? "" : " " + r.copies().temporaries() + " " + r.copies().problems())
                 + (r.copies().abandoned().isEmpty() ? "" : " (and " + r.copies().abandoned().size()
                 + " on workers killed and never started again)"));
+        t.row("workers told to leave still running", r.leaversStillRunning().size()
+                + (r.leaversStillRunning().isEmpty() ? "" : " " + r.leaversStillRunning()));
         long undecided = faultDecisions(r).filter(v -> v < 0).count();
         long max = faultDecisions(r).mapToLong(Long::longValue).max().orElse(-1);
         t.row("max time to decision", String.format(Locale.ROOT, "%.1f s%s", max / 1000.0,
@@ -125,6 +127,7 @@ final class ChaosCommand implements Callable<Integer> {
         m.put("copies", Map.of("temporaries", r.copies().temporaries().stream().map(Path::toString).toList(),
                 "abandoned", r.copies().abandoned().stream().map(Path::toString).toList(),
                 "problems", r.copies().problems()));
+        m.put("leavers_still_running", r.leaversStillRunning());
         m.put("max_stall_ms", r.maxStallMillis());
         m.put("exit_code", r.exitCode());
         Files.writeString(r.dir().resolve("chaos.json"),

@@ -36,7 +36,10 @@ final class ChaosRun {
 
     /** The campaign's outcome; decision −1: none found. */
     record Result(Path dir, List<Fault> faults, Map<Fault, Long> decisionMillis, RunAudit audit, CopyAudit copies,
-            long maxStallMillis, int exitCode, double seconds) {}
+            List<String> leaversStillRunning, long maxStallMillis, int exitCode, double seconds) {}
+
+    /** How long after the campaign a worker told to leave may still be finishing its job (then it rejoined instead). */
+    static final long LEAVE_GRACE_SECONDS = 20;
 
     static final long FREEZE_MILLIS = 3_000;
     /** How long a partitioned coordinator stays cut off: past a store's timeout (3 s), so a commit waits. */
@@ -54,11 +57,7 @@ final class ChaosRun {
     private final java.util.Set<String> poisoned = new java.util.HashSet<>();
     /** Workers whose checkpoint copies fail (full disk, power cut): kept out of the other faults. */
     private final java.util.Set<String> diskFaulty = new java.util.HashSet<>();
-    /** Power-cut workers not yet started again, and those that were (their leftover goes when they are welcomed). */
-    private final Map<String, Process> cutOff = new LinkedHashMap<>();
-    private final List<String> returned = new ArrayList<>();
-    /** Workers killed with SIGKILL (never started again under their id: a kill stands for a machine taken back). */
-    private final List<String> killed = new ArrayList<>();
+    private final ChaosExits exits = new ChaosExits();
     private final Path fullDisk;
     private long nextRetireCheck;
     private final List<Process> coordinators = new ArrayList<>();
@@ -133,8 +132,8 @@ final class ChaosRun {
             decisions.put(f, ChaosDecisions.decisionMillis(dir, f, injected));
         }
         RunAudit audit = RunAudit.of(dir, run.cfg(), run.cfg().dataset().trainSize());
-        return new Result(dir, List.copyOf(injected), decisions, audit, CopyAudit.of(dir, fullDisk, goneForGood(dir)), maxStall,
-                exit, (System.currentTimeMillis() - start) / 1000.0);
+        return new Result(dir, List.copyOf(injected), decisions, audit, CopyAudit.of(dir, fullDisk, exits.goneForGood(dir)),
+                exits.leaversStillRunning(LEAVE_GRACE_SECONDS), maxStall, exit, (System.currentTimeMillis() - start) / 1000.0);
     }
 
     /**
@@ -197,7 +196,7 @@ final class ChaosRun {
                         : startWorkerAs(id, "--checkpoint-dir", fullDisk.resolve(id).toString());
                 diskFaulty.add(target);
                 if (cut) {
-                    cutOff.put(target, live.get(target));
+                    exits.cutOff(target, live.get(target));
                 }
             }
             case PARTITION_COORDINATOR -> {
@@ -230,7 +229,9 @@ final class ChaosRun {
                 } else {
                     live.remove(target);
                     if (kind == Kind.KILL_WORKER) {
-                        killed.add(target);
+                        exits.killed(target);
+                    } else {
+                        exits.toldToLeave(target, p);
                     }
                     LocalRun.signal(p, kind == Kind.KILL_WORKER ? "KILL" : "TERM");
                 }
@@ -271,15 +272,14 @@ final class ChaosRun {
      * (it finds its killed write's temporary); the cut JVM's log is kept as ID-power-cut.log.
      */
     private void returnFromPowerCuts() throws Exception {
-        for (var e : List.copyOf(cutOff.entrySet())) {
-            if (!e.getValue().isAlive() && running()) {
-                cutOff.remove(e.getKey());
-                Path log = run.dir().path().resolve(e.getKey() + ".log");
-                java.nio.file.Files.move(log, log.resolveSibling(e.getKey() + "-power-cut.log"));
-                startWorkerAs(e.getKey());
-                returned.add(e.getKey());
-                System.err.printf("chaos: %s starts again after its power cut%n", e.getKey());
-            }
+        if (!running()) {
+            return;
+        }
+        for (String id : exits.backFromPowerCut()) {
+            Path log = run.dir().path().resolve(id + ".log");
+            java.nio.file.Files.move(log, log.resolveSibling(id + "-power-cut.log"));
+            startWorkerAs(id);
+            System.err.printf("chaos: %s starts again after its power cut%n", id);
         }
     }
 
@@ -292,26 +292,11 @@ final class ChaosRun {
         for (String[] r : RunAudit.rows(run.dir().path().resolve("membership.csv"), 6)) {
             Process p = r[4].equals("quarantined") && poisoned.contains(r[3]) ? live.remove(r[3]) : null;
             if (p != null) {
+                exits.toldToLeave(r[3], p);
                 LocalRun.signal(p, "TERM");
                 System.err.printf("chaos: %s quarantined: stopped%n", r[3]);
             }
         }
-    }
-
-    /**
-     * Workers whose killed write's temporary may remain: killed, or power-cut and not started again or not welcomed
-     * to the run since.
-     */
-    private List<String> goneForGood(Path dir) throws java.io.IOException {
-        List<String> out = new ArrayList<>(cutOff.keySet());
-        out.addAll(killed);
-        for (String id : returned) {
-            Path log = dir.resolve(id + ".log");
-            if (!java.nio.file.Files.exists(log) || !java.nio.file.Files.readString(log).contains("welcomed to run")) {
-                out.add(id);
-            }
-        }
-        return out;
     }
 
     private String startWorker(String... extra) throws Exception {

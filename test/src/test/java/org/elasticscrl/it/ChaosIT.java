@@ -91,6 +91,7 @@ class ChaosIT {
         assertTrue(audit.path("commitsChecked").asLong() > audit.path("expectedSteps").asLong() / 2, why);
         assertEquals(0, r.path("copies").path("temporaries").size(), "temporaries left behind\n" + why);
         assertEquals(0, r.path("copies").path("problems").size(), "durable copies unlike the manifest\n" + why);
+        assertEquals(0, r.path("leavers_still_running").size(), "workers told to leave (SIGTERM) that did not end\n" + why);
         List<String> kinds = new ArrayList<>();
         r.path("faults").forEach(f -> kinds.add(f.path("kind").asText()));
         for (String mixed : List.of("POISON_WORKER", "KILL_COORDINATOR", "PARTITION_COORDINATOR")) {
