@@ -91,6 +91,11 @@ public final class BlobClient implements AutoCloseable {
 
     /** As {@link #BlobClient(Settings, BlobAuth)}, over TLS when {@code tls} is on. */
     public BlobClient(Settings settings, BlobAuth auth, BlobTls tls) {
+        this(settings, auth, tls, null);
+    }
+
+    /** As {@link #BlobClient(Settings, BlobAuth, BlobTls)}, every connection through {@code link} (null: none). */
+    public BlobClient(Settings settings, BlobAuth auth, BlobTls tls, EmulatedLink link) {
         this.settings = settings;
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.SECONDS,
@@ -101,7 +106,7 @@ public final class BlobClient implements AutoCloseable {
                 });
         Duration every = settings.readTimeout().dividedBy(4);
         this.watchdog = new Watchdog("scrl-blob-client-watchdog", every);
-        this.connections = new BlobConnections(settings, auth, tls);
+        this.connections = new BlobConnections(settings, auth, tls, link);
     }
 
     /** The whole blob, in a new direct buffer (position 0, limit its length). */

@@ -52,6 +52,7 @@ final class BlobConnection {
             ByteBuffer.allocateDirect(BlobWire.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private final BlobAuth auth;
     private final BlobTls tls;
+    private final EmulatedLink link;
     /** What requests and answers go through: the socket itself, or TLS over it (set up with the first request). */
     private ByteChannel io;
     private boolean greeted;
@@ -59,8 +60,9 @@ final class BlobConnection {
     private long idleSinceNanos;
     private boolean reused;
 
-    BlobConnection(SocketChannel channel, String peer, int chunkBytes, BlobAuth auth, BlobTls tls) {
+    BlobConnection(SocketChannel channel, String peer, int chunkBytes, BlobAuth auth, BlobTls tls, EmulatedLink link) {
         this.auth = auth;
+        this.link = link;
         this.tls = tls;
         this.channel = channel;
         this.peer = peer;
@@ -94,6 +96,9 @@ final class BlobConnection {
         if (!greeted) {
             io = tls.client(channel); // TLS first, when on; then the server's greeting (and proofs)
             auth.client(io, peer, p.watch);
+            if (link != null) {
+                io = link.shape(io);
+            }
             greeted = true;
         }
         request.clear().putInt(BlobWire.REQUEST_MAGIC).putLong(id).flip();

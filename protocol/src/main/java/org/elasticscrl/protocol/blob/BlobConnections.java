@@ -22,13 +22,15 @@ final class BlobConnections implements AutoCloseable {
     private final BlobClient.Settings settings;
     private final BlobAuth auth;
     private final BlobTls tls;
+    private final EmulatedLink link;
     private final Map<String, Deque<BlobConnection>> idle = new ConcurrentHashMap<>();
     private final Set<BlobConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong opened = new AtomicLong();
     private volatile boolean closed;
 
-    BlobConnections(BlobClient.Settings settings, BlobAuth auth, BlobTls tls) {
+    BlobConnections(BlobClient.Settings settings, BlobAuth auth, BlobTls tls, EmulatedLink link) {
         this.tls = tls;
+        this.link = link;
         this.settings = settings;
         this.auth = auth;
     }
@@ -57,7 +59,7 @@ final class BlobConnections implements AutoCloseable {
             throw new BlobFetchException(BlobFetchException.Reason.UNREACHABLE, ref, "blob server " + peer
                     + " unreachable (node down or wrong address) fetching blob " + BlobClient.describe(ref) + ": " + e, e);
         }
-        BlobConnection c = new BlobConnection(ch, peer, settings.chunkBytes(), auth, tls);
+        BlobConnection c = new BlobConnection(ch, peer, settings.chunkBytes(), auth, tls, link);
         opened.incrementAndGet();
         open.add(c);
         if (closed) {

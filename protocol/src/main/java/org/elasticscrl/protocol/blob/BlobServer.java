@@ -81,6 +81,8 @@ public final class BlobServer implements AutoCloseable {
     private final BlobStore store;
     private final BlobAuth auth;
     private final BlobTls tls;
+    /** The node's emulated link (benchmarks), or null. */
+    private final EmulatedLink link;
     private final ExecutorService handlers;
     private final Watchdog watchdog;
     private final Thread acceptor;
@@ -89,8 +91,9 @@ public final class BlobServer implements AutoCloseable {
     private volatile boolean closed;
 
     private BlobServer(ServerSocketChannel server, String advertisedHost, int advertisedPort, Settings settings,
-            BlobAuth auth, BlobTls tls) {
+            BlobAuth auth, BlobTls tls, EmulatedLink link) {
         this.settings = settings;
+        this.link = link;
         this.auth = auth;
         this.tls = tls;
         this.server = server;
@@ -145,11 +148,17 @@ public final class BlobServer implements AutoCloseable {
      */
     public static BlobServer start(InetSocketAddress bind, InetSocketAddress advertised, Settings settings,
             BlobAuth auth, BlobTls tls) throws IOException {
+        return start(bind, advertised, settings, auth, tls, null);
+    }
+
+    /** As the others, every connection through {@code link} (null: none) once opened — a benchmark's emulated NIC. */
+    public static BlobServer start(InetSocketAddress bind, InetSocketAddress advertised, Settings settings,
+            BlobAuth auth, BlobTls tls, EmulatedLink link) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.bind(bind, 64);
-            return new BlobServer(ch, advertised.getHostString(), advertised.getPort(), settings, auth, tls);
+            return new BlobServer(ch, advertised.getHostString(), advertised.getPort(), settings, auth, tls, link);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -278,7 +287,7 @@ public final class BlobServer implements AutoCloseable {
                 return null;
             }
             auth.server(io, peer, w);
-            return io;
+            return link == null ? io : link.shape(io);
         } catch (BlobAuth.Refused e) {
             LOG.log(Level.WARNING, "blob server " + address + " refused a connection: " + e.getMessage());
             return null;

@@ -1,0 +1,183 @@
+package org.elasticscrl.protocol.blob;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * A node's network link as the benchmarks emulate it, applied by the tensor transport itself: every byte the node's
+ * blob server and client write goes through its uplink, every byte they read through its downlink (a full-duplex
+ * NIC of {@code bytesPerSecond} each way, shared by all of the node's connections), and each request and each answer
+ * starts one-way {@code latency} late. So several nodes on one machine move tensors as if each had its own NIC, and
+ * the bytes each node sends and receives are counted, not estimated. {@link #counting()} only counts.
+ *
+ * <p>Bytes move in quanta of {@link #QUANTUM}: a write waits until the uplink is free for its quantum, a read waits
+ * after it until the downlink would have carried what it got — so TCP's flow control carries a receiver's pace back to
+ * its sender, and no burst exceeds a quantum.
+ */
+public final class EmulatedLink {
+    /** The most bytes one read or write moves before the pace is applied. */
+    static final int QUANTUM = 64 << 10;
+
+    /**
+     * Bytes over a direction, paced at a rate: when the link is next free, in nanoseconds. A link idle for a while
+     * does not bank it beyond {@link #SLACK_NANOS}: that slack only makes up for a wait that overslept (a thread
+     * wakes late by tens of microseconds), so the pace holds over many short waits.
+     */
+    static final class Pacer {
+        static final long SLACK_NANOS = 2_000_000;
+        private final double nanosPerByte;
+        private long freeAt = Long.MIN_VALUE / 2;
+
+        Pacer(double bytesPerSecond) {
+            this.nanosPerByte = Double.isInfinite(bytesPerSecond) ? 0 : 1e9 / bytesPerSecond;
+        }
+
+        /** Books {@code bytes} moved at {@code now}; returns how long to wait until the link has carried them. */
+        synchronized long book(long bytes, long now) {
+            long start = Math.max(freeAt, now - SLACK_NANOS);
+            freeAt = start + (long) Math.ceil(bytes * nanosPerByte);
+            return freeAt - now;
+        }
+
+        /** Books {@code bytes} about to be sent at {@code now}; returns how long to wait until the link is free for them. */
+        synchronized long bookAhead(long bytes, long now) {
+            long start = Math.max(freeAt, now - SLACK_NANOS);
+            freeAt = start + (long) Math.ceil(bytes * nanosPerByte);
+            return start - now;
+        }
+    }
+
+    private final double bytesPerSecond;
+    private final long latencyNanos;
+    private final Pacer up;
+    private final Pacer down;
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final LongSupplier clock;
+
+    EmulatedLink(double bytesPerSecond, Duration latency, LongSupplier clock) {
+        if (!(bytesPerSecond > 0) || latency.isNegative()) {
+            throw new IllegalArgumentException("an emulated link needs a positive bandwidth and a latency >= 0, not "
+                    + bytesPerSecond + " B/s and " + latency);
+        }
+        this.bytesPerSecond = bytesPerSecond;
+        this.latencyNanos = latency.toNanos();
+        this.up = new Pacer(bytesPerSecond);
+        this.down = new Pacer(bytesPerSecond);
+        this.clock = clock;
+    }
+
+    /** A link of {@code bitsPerSecond} each way (e.g. 1e9 for 1 Gb/s) and one-way {@code latency}. */
+    public static EmulatedLink of(double bitsPerSecond, Duration latency) {
+        return new EmulatedLink(bitsPerSecond / 8, latency, System::nanoTime);
+    }
+
+    /** No emulation: bytes are only counted. */
+    public static EmulatedLink counting() {
+        return new EmulatedLink(Double.POSITIVE_INFINITY, Duration.ZERO, System::nanoTime);
+    }
+
+    /** Bytes this node's transport has written (requests, answers, payloads). */
+    public long bytesSent() {
+        return sent.sum();
+    }
+
+    /** Bytes this node's transport has read. */
+    public long bytesReceived() {
+        return received.sum();
+    }
+
+    public double bytesPerSecond() {
+        return bytesPerSecond;
+    }
+
+    public Duration latency() {
+        return Duration.ofNanos(latencyNanos);
+    }
+
+    @Override
+    public String toString() {
+        return Double.isInfinite(bytesPerSecond) ? "unshaped (counted)" : String.format(java.util.Locale.ROOT,
+                "%.3g Gb/s each way, %d µs one way", bytesPerSecond * 8 / 1e9, latencyNanos / 1000);
+    }
+
+    /** {@code io} (an opened connection, plaintext side) through this link. */
+    ByteChannel shape(ByteChannel io) {
+        return new Shaped(io);
+    }
+
+    /** Waits {@code nanos} (parks: {@code Thread.sleep} rounds sub-millisecond waits up to a millisecond on Java 17). */
+    private void sleep(long nanos) throws IOException {
+        for (long until = clock.getAsLong() + nanos, left = nanos; left > 0; left = until - clock.getAsLong()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while pacing an emulated link");
+            }
+        }
+    }
+
+    /**
+     * A connection's channel through the link. The first write after a read (an answer after its request, the next
+     * request after an answer) waits one-way latency: one round trip per request, as on a real path.
+     */
+    private final class Shaped implements ByteChannel {
+        private final ByteChannel io;
+        private boolean reading = true;
+
+        Shaped(ByteChannel io) {
+            this.io = io;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            reading = true;
+            int limit = dst.limit();
+            dst.limit(dst.position() + Math.min(QUANTUM, dst.remaining()));
+            int n;
+            try {
+                n = io.read(dst);
+            } finally {
+                dst.limit(limit);
+            }
+            if (n > 0) {
+                received.add(n);
+                sleep(down.book(n, clock.getAsLong()));
+            }
+            return n;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (reading) {
+                reading = false;
+                sleep(latencyNanos);
+            }
+            int limit = src.limit();
+            src.limit(src.position() + Math.min(QUANTUM, src.remaining()));
+            int n;
+            try {
+                sleep(up.bookAhead(src.remaining(), clock.getAsLong()));
+                n = io.write(src); // blocking channels write all they are given
+            } finally {
+                src.limit(limit);
+            }
+            sent.add(n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return io.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            io.close();
+        }
+    }
+}
