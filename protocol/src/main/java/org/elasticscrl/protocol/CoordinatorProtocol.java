@@ -60,7 +60,25 @@ public interface CoordinatorProtocol {
      * {@code blob}. Accepted only while the lease is current.
      */
     record ContributionReady(String workerId, long leaseId, int membershipEpoch, long step,
-            List<Integer> chunks, double computeSeconds, StepMetrics metrics, BlobRef blob) implements Command, FromWorker {}
+            List<Integer> chunks, double computeSeconds, StepMetrics metrics, BlobRef blob, List<BlobRef> slices)
+            implements Command, FromWorker {
+        /** A contribution in one payload (no shards). */
+        public ContributionReady(String workerId, long leaseId, int membershipEpoch, long step, List<Integer> chunks,
+                double computeSeconds, StepMetrics metrics, BlobRef blob) {
+            this(workerId, leaseId, membershipEpoch, step, chunks, computeSeconds, metrics, blob, List.of());
+        }
+    }
+
+    /**
+     * An owner added (or, {@code error} not empty, failed to add) a contribution's slice to a shard's sum;
+     * {@code invalid}: the slice was at fault; {@code spoilt}: part of it reached the sum.
+     */
+    record ShardAdded(String workerId, long step, int shard, int generation, long lease, String error, boolean invalid,
+            boolean spoilt) implements Command, FromWorker {}
+
+    /** An owner published a shard's mean over {@code leases} at {@code mean} (or, {@code error} not empty, could not). */
+    record ShardSealed(String workerId, long step, int shard, int generation, List<Long> leases, BlobRef mean,
+            String error) implements Command, FromWorker {}
 
     /** The worker applied commit {@code step}; {@code checksum} is of its whole state (0 = not computed). */
     record UpdateApplied(String workerId, long step, long checksum) implements Command, FromWorker {}

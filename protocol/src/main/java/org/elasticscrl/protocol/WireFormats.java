@@ -20,7 +20,11 @@ import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
 import org.elasticscrl.protocol.CoordinatorProtocol.UpdateApplied;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerFailed;
+import org.elasticscrl.protocol.WorkerProtocol.AddToShard;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
+import org.elasticscrl.protocol.WorkerProtocol.SealShard;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.elasticscrl.protocol.WorkerProtocol.LoadCheckpoint;
 import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
@@ -99,9 +103,9 @@ final class WireFormats {
                     (r, refs) -> ScrlProto.Lease.newBuilder().setLeaseId(r.leaseId())
                             .setMembershipEpoch(r.membershipEpoch()).setStep(r.step()).setEpoch(r.epoch())
                             .addAllChunks(r.chunks()).setDeadlineMillis(r.deadlineMillis())
-                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                            .addAllShardCuts(r.shardCuts()).setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new Lease(p.getLeaseId(), p.getMembershipEpoch(), p.getStep(), p.getEpoch(),
-                            List.copyOf(p.getChunksList()), p.getDeadlineMillis())),
+                            List.copyOf(p.getChunksList()), p.getDeadlineMillis(), List.copyOf(p.getShardCutsList()))),
             new Format<>("CR", ContributionReady.class, ScrlProto.ContributionReady.parser(),
                     ScrlProto.ContributionReady::getProtocolVersion,
                     (r, refs) -> {
@@ -111,22 +115,57 @@ final class WireFormats {
                                 .setProtocolVersion(PROTOCOL_VERSION);
                         if (r.metrics() != null) b.setMetrics(metrics(r.metrics()));
                         if (r.blob() != null) b.setBlob(blob(r.blob()));
+                        r.slices().forEach(x -> b.addSlices(blob(x)));
                         return b.build();
                     },
                     (p, refs) -> new ContributionReady(p.getWorkerId(), p.getLeaseId(), p.getMembershipEpoch(),
                             p.getStep(), List.copyOf(p.getChunksList()), p.getComputeSeconds(),
-                            p.hasMetrics() ? metrics(p.getMetrics()) : null, p.hasBlob() ? blob(p.getBlob()) : null)),
+                            p.hasMetrics() ? metrics(p.getMetrics()) : null, p.hasBlob() ? blob(p.getBlob()) : null,
+                            p.getSlicesList().stream().map(WireFormats::blob).toList())),
             new Format<>("C", Commit.class, ScrlProto.Commit.parser(), ScrlProto.Commit::getProtocolVersion,
                     (r, refs) -> {
                         var b = ScrlProto.Commit.newBuilder().setStep(r.step()).setMembershipEpoch(r.membershipEpoch())
                                 .setLr(r.lr()).setTau(r.tau()).setWeightDecay(r.weightDecay()).setSamples(r.samples())
                                 .setChecksum(r.checksum()).setProtocolVersion(PROTOCOL_VERSION);
                         if (r.update() != null) b.setUpdate(blob(r.update()));
+                        r.updateShards().forEach(x -> b.addUpdateShards(blob(x)));
                         return b.build();
                     },
                     (p, refs) -> new Commit(p.getStep(), p.getMembershipEpoch(), p.getLr(), p.getTau(),
                             p.getWeightDecay(), p.getSamples(), p.getChecksum(),
-                            p.hasUpdate() ? blob(p.getUpdate()) : null)),
+                            p.hasUpdate() ? blob(p.getUpdate()) : null,
+                            p.getUpdateShardsList().stream().map(WireFormats::blob).toList())),
+            // sharded aggregation
+            new Format<>("AS", AddToShard.class, ScrlProto.AddToShard.parser(), ScrlProto.AddToShard::getProtocolVersion,
+                    (r, refs) -> ScrlProto.AddToShard.newBuilder().setStep(r.step()).setShard(r.shard())
+                            .setGeneration(r.generation()).setElements(r.elements()).setLease(r.lease())
+                            .setSlice(blob(r.slice())).addAllChunks(r.chunks()).setProtocolVersion(PROTOCOL_VERSION)
+                            .build(),
+                    (p, refs) -> new AddToShard(p.getStep(), p.getShard(), p.getGeneration(), p.getElements(),
+                            p.getLease(), blob(p.getSlice()), List.copyOf(p.getChunksList()))),
+            new Format<>("SA", ShardAdded.class, ScrlProto.ShardAdded.parser(), ScrlProto.ShardAdded::getProtocolVersion,
+                    (r, refs) -> ScrlProto.ShardAdded.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
+                            .setShard(r.shard()).setGeneration(r.generation()).setLease(r.lease()).setError(r.error())
+                            .setInvalid(r.invalid()).setSpoilt(r.spoilt()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new ShardAdded(p.getWorkerId(), p.getStep(), p.getShard(), p.getGeneration(),
+                            p.getLease(), p.getError(), p.getInvalid(), p.getSpoilt())),
+            new Format<>("SS", SealShard.class, ScrlProto.SealShard.parser(), ScrlProto.SealShard::getProtocolVersion,
+                    (r, refs) -> ScrlProto.SealShard.newBuilder().setStep(r.step()).setShard(r.shard())
+                            .setGeneration(r.generation()).addAllLeases(r.leases()).setScale(r.scale())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new SealShard(p.getStep(), p.getShard(), p.getGeneration(),
+                            List.copyOf(p.getLeasesList()), p.getScale())),
+            new Format<>("HS", ShardSealed.class, ScrlProto.ShardSealed.parser(),
+                    ScrlProto.ShardSealed::getProtocolVersion,
+                    (r, refs) -> {
+                        var b = ScrlProto.ShardSealed.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
+                                .setShard(r.shard()).setGeneration(r.generation()).addAllLeases(r.leases())
+                                .setError(r.error()).setProtocolVersion(PROTOCOL_VERSION);
+                        if (r.mean() != null) b.setMean(blob(r.mean()));
+                        return b.build();
+                    },
+                    (p, refs) -> new ShardSealed(p.getWorkerId(), p.getStep(), p.getShard(), p.getGeneration(),
+                            List.copyOf(p.getLeasesList()), p.hasMean() ? blob(p.getMean()) : null, p.getError())),
             new Format<>("UA", UpdateApplied.class, ScrlProto.UpdateApplied.parser(),
                     ScrlProto.UpdateApplied::getProtocolVersion,
                     (r, refs) -> ScrlProto.UpdateApplied.newBuilder().setWorkerId(r.workerId()).setStep(r.step())

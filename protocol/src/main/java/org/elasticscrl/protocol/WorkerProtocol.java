@@ -44,16 +44,41 @@ public interface WorkerProtocol {
     /** Snapshot the state after the current commit and offer it for {@code forWorker}. */
     record ProvideState(String forWorker) implements Command {}
 
-    /** Compute {@code chunks} of {@code epoch}'s plan for global step {@code step} by the deadline. */
+    /**
+     * Compute {@code chunks} of {@code epoch}'s plan for global step {@code step} by the deadline. {@code shardCuts}:
+     * with sharded aggregation, the cut points of the step's shards (the contribution is published one slice per
+     * shard); empty: one payload, summed by the coordinator.
+     */
     record Lease(long leaseId, int membershipEpoch, long step, int epoch, List<Integer> chunks,
-            long deadlineMillis) implements Command {}
+            long deadlineMillis, List<Integer> shardCuts) implements Command {
+        public Lease(long leaseId, int membershipEpoch, long step, int epoch, List<Integer> chunks, long deadlineMillis) {
+            this(leaseId, membershipEpoch, step, epoch, chunks, deadlineMillis, List.of());
+        }
+    }
 
     /**
      * Step {@code step} is committed: apply the sample-weighted mean gradient and BatchNorm
-     * statistics at {@code update} with this LR, τ and weight decay (pure functions of the step).
+     * statistics at {@code update} (or, sharded, put together from {@code updateShards} in shard order) with this
+     * LR, τ and weight decay (pure functions of the step).
      */
     record Commit(long step, int membershipEpoch, double lr, double tau, double weightDecay, int samples,
-            boolean checksum, BlobRef update) implements Command {}
+            boolean checksum, BlobRef update, List<BlobRef> updateShards) implements Command {
+        public Commit(long step, int membershipEpoch, double lr, double tau, double weightDecay, int samples,
+                boolean checksum, BlobRef update) {
+            this(step, membershipEpoch, lr, tau, weightDecay, samples, checksum, update, List.of());
+        }
+    }
+
+    /**
+     * As an owner of shard {@code shard} ({@code elements} long) of step {@code step}: add contribution {@code lease}'s
+     * slice at {@code slice} — its chunks {@code chunks}, in lease order — into the shard's sum of generation
+     * {@code generation}.
+     */
+    record AddToShard(long step, int shard, int generation, int elements, long lease, BlobRef slice,
+            List<Integer> chunks) implements Command {}
+
+    /** As that owner: publish the shard's sum of exactly {@code leases}, times {@code scale}. */
+    record SealShard(long step, int shard, int generation, List<Long> leases, float scale) implements Command {}
 
     /** Run a task between steps: {@code online_eval}, {@code checkpoint} or {@code final_eval}. */
     record RunTask(String task, int epoch) implements Command {}

@@ -52,7 +52,7 @@ class CorruptFrameTest {
             inbox.expectNoMessage(Duration.ofMillis(300));
 
             List<String> reasons = List.of("is malformed", "is malformed", "carries no protocol version",
-                    "has protocol version 9 but this node speaks 2");
+                    "has protocol version 9 but this node speaks " + ScrlMessageSerializer.PROTOCOL_VERSION);
             for (String reason : reasons) {
                 Logging.Error e = errors.receiveMessage(Duration.ofSeconds(5));
                 assertTrue(String.valueOf(e.message()).startsWith("Failed to deserialize message from [pekko://faulty@"),

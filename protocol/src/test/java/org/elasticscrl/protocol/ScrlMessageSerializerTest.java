@@ -27,6 +27,10 @@ import org.apache.pekko.serialization.Serializers;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
+import org.elasticscrl.protocol.WorkerProtocol.AddToShard;
+import org.elasticscrl.protocol.WorkerProtocol.SealShard;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
@@ -101,6 +105,15 @@ class ScrlMessageSerializerTest {
                 new ContributionReady("w-1", 7, 3, 99, List.of(), Double.NaN, StepMetrics.NONE, null),
                 new Commit(99, 3, 0.3, 0.996, 1.5e-6, 4096, true, BLOB),
                 new Commit(0, 0, Double.MIN_VALUE, Double.POSITIVE_INFINITY, -0.0, 0, false, null),
+                new Lease(9, 2, 40, 1, List.of(3, 4), 1_700_000_000_000L, List.of(0, 4096, 8192, 11_173)),
+                new ContributionReady("w-1", 9, 2, 40, List.of(3, 4), 0.25, METRICS, null, List.of(BLOB, BLOB)),
+                new Commit(40, 2, 0.3, 0.996, 1.5e-6, 64, false, null, List.of(BLOB, BLOB, BLOB)),
+                new AddToShard(40, 2, 1, 4096, 9, BLOB, List.of(4, 3)),
+                new ShardAdded("w-2", 40, 2, 1, 9, "", false, false),
+                new ShardAdded("w-2", 40, 2, 1, 9, "non-finite value NaN at element 7 of the payload", true, true),
+                new SealShard(40, 2, 1, List.of(9L, 11L, Long.MAX_VALUE), 1f / 64),
+                new ShardSealed("w-2", 40, 2, 1, List.of(9L, 11L), BLOB, ""),
+                new ShardSealed("w-2", 40, 2, 0, List.of(), null, "shard holds [9], not [9, 11]"),
                 new UpdateApplied("w-1", 99, 0xDEAD_BEEF_CAFE_BABEL),
                 new UpdateApplied("w-1", 99, Long.MIN_VALUE),
                 new ProvideState("w-3"),
@@ -136,6 +149,8 @@ class ScrlMessageSerializerTest {
             Map.entry(TaskCompleted.class, "TC"), Map.entry(WorkerFailed.class, "WF"),
             Map.entry(SaveCheckpoint.class, "SK"), Map.entry(CheckpointSaved.class, "KS"),
             Map.entry(LoadCheckpoint.class, "LK"), Map.entry(CheckpointLoaded.class, "KL"),
+            Map.entry(AddToShard.class, "AS"), Map.entry(ShardAdded.class, "SA"), Map.entry(SealShard.class, "SS"),
+            Map.entry(ShardSealed.class, "HS"),
             Map.entry(Query.class, "Q"), Map.entry(ShellProtocol.Answer.class, "A"), Map.entry(Sealed.class, "SE"));
 
     private static Serialization serialization() {
@@ -194,7 +209,7 @@ class ScrlMessageSerializerTest {
         byte[] v2 = ScrlProto.Lease.newBuilder().setLeaseId(1).setProtocolVersion(9).build().toByteArray();
         var e = assertThrows(NotSerializableException.class, () -> serializer().fromBinary(v2, "L"));
         assertTrue(e.getMessage().contains("Lease (manifest L, ") && e.getMessage().contains("protocol version 9")
-                && e.getMessage().contains("this node speaks 2"), e.getMessage());
+                && e.getMessage().contains("this node speaks " + ScrlMessageSerializer.PROTOCOL_VERSION), e.getMessage());
     }
 
     @Test
