@@ -30,6 +30,10 @@ import java.util.List;
  * @param maxInvalidContributions a worker whose contributions fail validation (a NaN or infinity, a
  *     sample count its chunks cannot hold, a payload of another size or layout) this many times in a row
  *     is quarantined: no more leases until an operator re-admits it ({@code scrl admit})
+ * @param aggregation who sums a step's contributions: {@code star} — the coordinator (every contribution through
+ *     its link) — or {@code sharded} — the workers, each owning a shard of the parameter space that every other
+ *     worker sends it and it serves summed (the coordinator only decides); the first step of a run is summed by the
+ *     coordinator either way, which learns the contribution's layout from it
  */
 public record ClusterConfig(
         int minWorkers,
@@ -46,8 +50,10 @@ public record ClusterConfig(
         int checkpointCopies,
         int checkpointsKept,
         int maxWorkerCrashes,
-        int maxInvalidContributions) {
+        int maxInvalidContributions,
+        String aggregation) {
     public static final List<String> DTYPES = List.of("f32", "bf16");
+    public static final List<String> AGGREGATIONS = List.of("star", "sharded");
 
     public ClusterConfig {
         Check.atLeast("cluster.min_workers", minWorkers, 1);
@@ -72,5 +78,10 @@ public record ClusterConfig(
         Check.atLeast("cluster.checkpoints_kept", checkpointsKept, 1);
         Check.atLeast("cluster.max_worker_crashes", maxWorkerCrashes, 1);
         Check.atLeast("cluster.max_invalid_contributions", maxInvalidContributions, 1);
+        aggregation = Check.oneOf("cluster.aggregation", aggregation, AGGREGATIONS);
+    }
+
+    public boolean sharded() {
+        return aggregation.equals("sharded");
     }
 }

@@ -19,6 +19,8 @@ import org.elasticscrl.protocol.ClusterSecret;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
@@ -152,7 +154,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                     Command inner = registrations.open(m, departed::session, getContext());
                     return inner == null ? this : fromWorkers.receive(getContext(), inner);
                 })
-                .onMessage(Transfers.Fetched.class, m -> then(() -> steps.fetched(m)))
+                .onMessage(Transfers.Fetched.class, m -> then(() -> steps.arrived(m)))
                 .onMessage(Leasing.LeaseExpired.class, m -> then(() -> steps.expired(m)))
                 .onMessage(WorkerGone.class, m -> members.get(m.workerId()).filter(w -> w.ref.ref().equals(m.ref())).isPresent()
                         ? gone(m.workerId(), "terminated") : this)
@@ -192,6 +194,16 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                         registrations.admission().crashLoops().contributed(m.workerId());
                         operators.heard(m.workerId(), m.step(), 0);
                         steps.contribution(m);
+                    }
+                }))
+                .onMessage(ShardAdded.class, m -> then(() -> {
+                    if (isMember(m.workerId(), "shard " + m.shard() + " of step " + m.step())) {
+                        steps.arrived(m);
+                    }
+                }))
+                .onMessage(ShardSealed.class, m -> then(() -> {
+                    if (isMember(m.workerId(), "mean of shard " + m.shard() + " of step " + m.step())) {
+                        steps.arrived(m);
                     }
                 }))
                 .onMessage(TaskCompleted.class, m -> then(() -> {
@@ -339,6 +351,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         members.remove(workerId);
         setup.metrics().workerGone(workerId);
         event(workerId, "left", reason);
+        steps.workerLeft(workerId);
         steps.reassignTasks(workerId);
     }
 
@@ -351,6 +364,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         setup.metrics().workerGone(workerId);
         event(workerId, "gone", why);
         steps.releaseLease(lease);
+        steps.workerLeft(workerId);
         sync.left(workerId);
         steps.reassignTasks(workerId);
         steps.leasePending();

@@ -92,7 +92,7 @@ final class Leasing {
             step.lease(lease, w.id, members.epoch(), chunks);
             members.leased(w.id, lease);
             w.ref.tell(new WorkerProtocol.Lease(lease, members.epoch(), step.step(), step.epoch(), List.copyOf(chunks),
-                    System.currentTimeMillis() + millis));
+                    System.currentTimeMillis() + millis, step.shardCuts()));
             timers.startSingleTimer(lease, new LeaseExpired(lease, step.step()), Duration.ofMillis(millis));
         }
     }

@@ -12,7 +12,6 @@ import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
 import org.elasticscrl.protocol.StepMetrics;
 import org.elasticscrl.protocol.WorkerProtocol;
-import org.elasticscrl.protocol.tensor.InvalidPayloadException;
 
 /**
  * The step side of the coordinator: leasing a step's chunks by speed, accepting contributions of current leases,
@@ -29,6 +28,8 @@ final class StepCycle {
     private final EpochTasks tasks;
     private RunPlan plan;
     private StepRun step;
+    /** How the step in progress is summed. */
+    private final StepSums sums;
     /** The run's {gradient, statistics} lengths, pinned by the first commit (null before). */
     private int[] layout;
     private final Replication replication;
@@ -61,6 +62,7 @@ final class StepCycle {
         this.durable = new DurableCheckpoints(c, manifest, roster);
         this.transfers = new Transfers(ctx, setup.blobs());
         this.stall = new WriteStall(timers, roster);
+        this.sums = new StepSums(c, members, leasing, roster, times, transfers);
     }
 
     DurableCheckpoints durable() {
@@ -186,6 +188,7 @@ final class StepCycle {
         }
         times.start(System.nanoTime());
         step = plan.step(global, layout);
+        sums.begin();
         for (String id : setup.drainAt().getOrDefault(global, List.of())) {
             roster.drain(id, "scripted at step " + global);
         }
@@ -223,6 +226,7 @@ final class StepCycle {
     /** Leases the step's pending chunks to the workers free now, in proportion to their speed. */
     void leasePending() {
         if (step != null && !tasks.finishing()) {
+            sums.beforeLeasing(step, layout);
             leasing.leasePending(step);
         }
     }
@@ -237,7 +241,7 @@ final class StepCycle {
         }
         String why = step == null || m.step() != step.step() ? "step " + m.step() + " is not the current step"
                 : step.refusal(m.workerId(), m.leaseId(), m.membershipEpoch(), m.chunks());
-        String invalid = why != null ? null : ContributionCheck.problem(m.metrics(), step.samples(m.chunks()), m.blob());
+        String invalid = why != null ? null : sums.problem(step, m);
         if (why != null) {
             ctx.getLog().info("refused contribution of {} (lease {}, membership epoch {}, step {}): {}",
                     m.workerId(), m.leaseId(), m.membershipEpoch(), m.step(), why);
@@ -250,40 +254,29 @@ final class StepCycle {
         } else {
             leasing.cancel(m.leaseId());
             times.computed(m.leaseId(), m.computeSeconds(), System.nanoTime());
-            transfers.start(step, m.workerId(), m.leaseId(), m.blob(), m.metrics());
+            ready(sums.accepted(step, m));
         }
         leasePending();
     }
 
-    void fetched(Transfers.Fetched m) {
-        if (afterStore != null || !Transfers.counts(step, m)) {
-            return;
+    /** What arrives for the step's sums: a transfer into the sum here ended, an owner's report on a slice, its mean. */
+    void arrived(Command m) {
+        ready(afterStore == null && step != null ? sums.arrived(step, m) : null);
+    }
+
+    /** A worker left: its shards of the step are summed by others, its contributions that no longer count go out again. */
+    void workerLeft(String workerId) {
+        if (step != null && afterStore == null) {
+            sums.workerLeft(workerId);
         }
-        times.fetched(m.lease(), System.nanoTime());
-        Transfers.Failure failure = Transfers.failure(m);
-        if (failure == null) {
-            try {
-                step.add(m.lease(), m.parts(), m.metrics());
-            } catch (IllegalArgumentException e) { // its arrays do not fit the lease or the step: nothing was added
-                failure = new Transfers.Failure(e.getMessage(), e instanceof InvalidPayloadException);
-            }
-        }
-        if (failure != null) {
-            if (Transfers.spoilt(m)) {
-                transfers.restart(step, m.lease());
-            }
-            if (failure.invalid()) {
-                leasing.invalid(step, m.workerId(), m.lease(), failure.why(), roster);
-            } else {
-                roster.event(m.workerId(), "transfer-failed", failure.why());
-                leasing.release(step, m.lease());
-            }
+    }
+
+    /** The step commits when its sums are ready; else what went out again is leased. */
+    private void ready(StepSums.Ready r) {
+        if (r != null) {
+            commit(r.shardMeans());
+        } else {
             leasePending();
-            return;
-        }
-        leasing.quarantine().valid(m.workerId());
-        if (step.ledger().isComplete()) {
-            commit();
         }
     }
 
@@ -300,11 +293,14 @@ final class StepCycle {
         }
     }
 
-    /** Every chunk is in: replicate the state after this step, then announce the commit. */
-    private void commit() {
+    /**
+     * Every chunk is in: replicate the state after this step, then announce the commit — of the mean summed here
+     * ({@code shardMeans} null), or of the shards' means the owners published (empty: no sample).
+     */
+    private void commit(List<BlobRef> shardMeans) {
         StepMetrics metrics = step.metrics();
         long t0 = System.nanoTime();
-        StepAggregate.Mean mean = step.hasSamples() ? step.mean() : null;
+        StepAggregate.Mean mean = shardMeans == null && step.hasSamples() ? step.mean() : null;
         if (mean != null) {
             layout = mean.lengths().clone();
         }
@@ -318,13 +314,13 @@ final class StepCycle {
         afterStore = () -> {
             setup.metrics().committed(committed, step.epoch(), metrics.sslLoss(), plan.lr().valueAt(committed),
                     plan.tau().valueAt(committed), split, aggregation);
-            announce(metrics, update, seconds);
+            announce(metrics, update, shardMeans == null ? List.of() : shardMeans, seconds);
         };
         replication.store(state(false));
     }
 
     /** The commit's record is written (else the run waits for the disk), then the workers are told. */
-    private void announce(StepMetrics metrics, BlobRef update, double seconds) {
+    private void announce(StepMetrics metrics, BlobRef update, List<BlobRef> shardMeans, double seconds) {
         long s = step.step();
         double lr = plan.lr().valueAt(s);
         double tau = plan.tau().valueAt(s);
@@ -334,13 +330,13 @@ final class StepCycle {
             fresh = setup.files().commit(s, step.epoch(), step.inEpoch(), members.epoch(), metrics.samples(), lr, tau,
                     wd, metrics.sslLoss(), seconds, step.answers());
         } catch (java.io.IOException e) {
-            stall.failed(e, () -> announce(metrics, update, seconds));
+            stall.failed(e, () -> announce(metrics, update, shardMeans, seconds));
             return;
         }
         stall.cleared();
-        if (update != null) {
+        if (update != null || !shardMeans.isEmpty()) {
             var commit = new WorkerProtocol.Commit(s, members.epoch(), lr, tau, wd, metrics.samples(),
-                    s % cfg.cluster().checksumInterval() == 0, update);
+                    s % cfg.cluster().checksumInterval() == 0, update, shardMeans);
             members.withStatus(Status.ACTIVE, Status.SYNCING, Status.DRAINING).forEach(w -> w.ref.tell(commit));
             transfers.announced(commit, cfg.cluster().replaySteps());
         }

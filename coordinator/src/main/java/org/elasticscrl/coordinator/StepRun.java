@@ -29,6 +29,7 @@ final class StepRun {
     private final Map<Long, StepMetrics> leaseMetrics = new HashMap<>();
     /** Metrics of the contributions summed, by lease. */
     private final Map<Long, StepMetrics> summed = new LinkedHashMap<>();
+    private List<Integer> shardCuts = List.of();
 
     /** @param layout the run's {gradient, statistics} lengths from an earlier commit (null: none yet) */
     StepRun(long step, int epoch, int inEpoch, List<Integer> chunks, IntUnaryOperator samplesOfChunk,
@@ -100,6 +101,29 @@ final class StepRun {
 
     StepMetrics metricsOf(long lease) {
         return leaseMetrics.get(lease);
+    }
+
+    /** With sharded aggregation, the cut points of the step's shards, given with every lease (empty: none). */
+    List<Integer> shardCuts() {
+        return shardCuts;
+    }
+
+    void shardCuts(List<Integer> cuts) {
+        shardCuts = List.copyOf(cuts);
+    }
+
+    /** Whether no chunk has been leased yet (or every lease was released): the step's sums may still be chosen. */
+    boolean untouched() {
+        return ledger.pending().size() == ledger.chunkIds().size();
+    }
+
+    /**
+     * A contribution no longer counts (sharded sums that held it were discarded for good): its metrics leave the
+     * step's and its done chunks are receiving again, for the caller to release.
+     */
+    void drop(long lease) {
+        summed.remove(lease);
+        ledger.reopen(lease);
     }
 
     /** Whether payloads stream into the step's sum (else they are fetched whole and {@link #add}ed). */

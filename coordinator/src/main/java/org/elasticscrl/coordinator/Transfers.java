@@ -88,7 +88,10 @@ final class Transfers {
     void announced(org.elasticscrl.protocol.WorkerProtocol.Commit commit, int window) {
         replay.addLast(commit);
         while (replay.size() > window) {
-            blobs.forget(replay.removeFirst().update());
+            var old = replay.removeFirst().update(); // a sharded commit's means are served (and forgotten) by owners
+            if (old != null) {
+                blobs.forget(old);
+            }
         }
     }
 

@@ -58,7 +58,7 @@ final class WireFormats {
 
     /** What travels inside a worker's session ({@link Sealed}); the handshake and operators' queries do not. */
     static final java.util.Set<String> SEALABLE = java.util.Set.of("WR", "CR", "UA", "SO", "SC", "KS", "KL", "TC",
-            "WF", "L", "C", "PS", "SF", "SK", "LK", "RT", "RL", "RS", "RF");
+            "WF", "L", "C", "PS", "SF", "SK", "LK", "RT", "RL", "RS", "RF", "AS", "SA", "SS", "HS");
 
     static final List<Format<?, ?>> ALL = List.of(
             // membership

@@ -48,8 +48,9 @@ final class Jobs implements AutoCloseable {
         return t;
     });
     private final CoordinatorLink coordinator;
-    /** Contributions served until their step is committed, with their step. */
-    private final Map<BlobRef, Long> published = new LinkedHashMap<>();
+    /** Contributions served until their step is committed; updates fetched. */
+    private final org.elasticscrl.worker.shard.Payloads payloads;
+    private final OwnerRole owner;
     /** Snapshots offered to joiners, by joiner: several may be fetching at once (bounded). */
     private final Map<String, BlobRef> offered = new LinkedHashMap<>();
     private static final int OFFERS_KEPT = 4;
@@ -62,6 +63,14 @@ final class Jobs implements AutoCloseable {
         this.tensors = tensors;
         this.thread = thread;
         this.coordinator = coordinator;
+        this.payloads = new org.elasticscrl.worker.shard.Payloads(tensors);
+        var cluster = replica.config().cluster();
+        this.owner = new OwnerRole(settings.workerId(), tensors, cluster.canonicalSum(), cluster.replaySteps(), coordinator);
+    }
+
+    /** This worker as a shard owner. */
+    OwnerRole owner() {
+        return owner;
     }
 
     long lastApplied() {
@@ -92,7 +101,7 @@ final class Jobs implements AutoCloseable {
     }
 
     Apply apply(WorkerProtocol.Commit m) {
-        return new Apply(m.step(), this, m, tensors.fetchArrays(m.update()));
+        return new Apply(m.step(), this, m, payloads.update(m, Math.toIntExact(replica.core().networks().online.size())));
     }
 
     private void applyNow(WorkerProtocol.Commit m, float[][] parts) {
@@ -103,14 +112,9 @@ final class Jobs implements AutoCloseable {
                 m.checksum());
         lastApplied = m.step();
         coordinator.tell(new CoordinatorProtocol.UpdateApplied(settings.workerId(), m.step(), checksum));
-        // the coordinator has every contribution of this step and before: stop serving them
-        published.entrySet().removeIf(e -> {
-            if (e.getValue() <= m.step()) {
-                tensors.forget(e.getKey());
-                return true;
-            }
-            return false;
-        });
+        // every contribution of this step and before is summed: stop serving them
+        payloads.committed(m.step());
+        owner.applied(m.step());
     }
 
     /** Compute a lease (its chunks start loading as soon as the lease arrives). */
@@ -160,16 +164,15 @@ final class Jobs implements AutoCloseable {
             }
             seconds = (System.nanoTime() - t0) / 1e9;
         }
-        BlobRef blob = null;
+        var published = new org.elasticscrl.worker.shard.Payloads.Published(null, List.of());
         StepMetrics metrics = StepMetrics.NONE;
         if (sum != null) {
-            blob = tensors.publish(settings.poison().parts(parts));
-            published.put(blob, m.step());
+            published = payloads.publish(m.step(), m.shardCuts(), settings.poison().parts(parts));
             metrics = settings.poison().metrics(new StepMetrics(sum.samples(), sum.sslLossSum(), sum.ceLossSum(),
                     sum.correct(), sum.evaluated(), sum.pairs(), sum.skippedImages(), sum.boxFallbacks()));
         }
         coordinator.tell(new CoordinatorProtocol.ContributionReady(settings.workerId(), m.leaseId(), m.membershipEpoch(),
-                m.step(), m.chunks(), seconds, metrics, blob));
+                m.step(), m.chunks(), seconds, metrics, published.blob(), published.slices()));
     }
 
     /** Snapshot the state after the current commit for a joining worker. */
@@ -356,7 +359,7 @@ final class Jobs implements AutoCloseable {
 
     /** Ends this worker incarnation's use of the replica (what it served, its writer) and hands the replica over. */
     Replica detach() {
-        published.keySet().forEach(tensors::forget);
+        payloads.forgetAll();
         offered.values().forEach(tensors::forget);
         io.shutdown(); // a copy being written finishes; its temporary name protects the older ones
         return replica;

@@ -123,8 +123,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 .build();
     }
 
-    /** Ended, not on purpose (downed): the replica is kept for the next incarnation, after the job under way; one
-     * still being built is closed when built (nothing adopts it: its native memory would outlive every rejoin). */
+    /** Downed: the replica is kept for the next incarnation after the job under way; one being built is closed. */
     private Behavior<Command> keepReplica() {
         if (building != null) {
             building.thenAcceptAsync(Replica::close, thread);
@@ -146,6 +145,8 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 })
                 .onMessage(Commit.class, m -> enqueue(jobs().apply(m)))
                 .onMessage(Lease.class, m -> enqueue(jobs().compute(m)))
+                .onMessage(WorkerProtocol.AddToShard.class, m -> { jobs().owner().order(m); return this; })
+                .onMessage(WorkerProtocol.SealShard.class, m -> { jobs().owner().order(m); return this; })
                 .onMessage(ProvideState.class, m -> enqueue(jobs().snapshot(m)))
                 .onMessage(RunTask.class, m -> enqueue(jobs().task(m)))
                 .onMessage(WorkerProtocol.SaveCheckpoint.class, m -> enqueue(jobs().save(m)))

@@ -66,6 +66,8 @@ public final class ShardOwner {
     private final Tensors tensors;
     private final boolean canonical;
     private final Map<Key, Sum> sums = new ConcurrentHashMap<>();
+    /** Means published, served to replicas (and to ones catching up) until forgotten. */
+    private final Map<Key, BlobRef> means = new ConcurrentHashMap<>();
 
     public ShardOwner(Tensors tensors, boolean canonical) {
         this.tensors = tensors;
@@ -171,7 +173,12 @@ public final class ShardOwner {
         if (total == null) {
             total = new float[sum.elements]; // every chunk of every contribution unreadable: nothing to add
         }
-        return tensors.publishScaled(scale, total, sum.elements);
+        BlobRef mean = tensors.publishScaled(scale, total, sum.elements);
+        BlobRef before = means.put(key, mean);
+        if (before != null) {
+            tensors.forget(before); // sealed again over other contributions: the earlier mean is no one's
+        }
+        return mean;
     }
 
     /** Canonical: the chunks' slices added in chunk order (a copy of the first, then each added element by element). */
@@ -189,9 +196,19 @@ public final class ShardOwner {
         return acc;
     }
 
-    /** Forgets every sum of steps up to {@code step} (committed: its means are published, its sums done with). */
-    public void forgetThrough(long step) {
+    /**
+     * Step {@code step} is applied here: the sums of it and earlier steps are done with, and the means of steps up to
+     * {@code step - keptMeans} are no longer served (the last {@code keptMeans} commits' are, for replicas catching up).
+     */
+    public void forgetThrough(long step, int keptMeans) {
         sums.keySet().removeIf(k -> k.step() <= step);
+        means.entrySet().removeIf(e -> {
+            if (e.getKey().step() <= step - keptMeans) {
+                tensors.forget(e.getValue());
+                return true;
+            }
+            return false;
+        });
     }
 
     /** Sums kept (a diagnostic). */

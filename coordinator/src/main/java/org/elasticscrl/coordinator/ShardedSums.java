@@ -1,0 +1,219 @@
+package org.elasticscrl.coordinator;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.elasticscrl.plan.ShardPlan;
+import org.elasticscrl.protocol.BlobRef;
+import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
+import org.elasticscrl.protocol.StepMetrics;
+import org.elasticscrl.protocol.WorkerProtocol;
+
+/**
+ * Sharded aggregation of the step in progress (cluster.aggregation = sharded), as the coordinator runs it: the shards
+ * of the parameter space go to the step's active workers; each accepted contribution becomes an order to every owner
+ * to add its slice; owners' reports go into the {@link ShardLedger}, and a contribution whose every slice is added
+ * counts (its chunks done); once every chunk is in and every sum whole, each owner is told to publish its shard's mean,
+ * and the commit names those. No tensor passes through the coordinator.
+ *
+ * <p>What fails is decided here, as the ledger says: a contribution that no longer counts (an owner could not fetch or
+ * refused its slice, its contributor left before every owner had it, it came from a lost owner) has its chunks leased
+ * again — the sender's fault counted toward its quarantine when its slice was invalid; a lost owner's shards go whole
+ * to a survivor, summed again from the contributions still served.
+ */
+final class ShardedSums {
+    /** Shard bounds fall on multiples of this many elements (16 KiB in f32): whole cache lines, no tiny shards. */
+    static final int GRANULE = 4096;
+
+    private final StepRun step;
+    private final Membership<WorkerLink> members;
+    private final Leasing leasing;
+    private final Roster roster;
+    private final ShardLedger ledger;
+    private final Map<Long, List<Integer>> chunksOf = new HashMap<>();
+    private final Map<Long, StepMetrics> metricsOf = new HashMap<>();
+    /** The seals asked for, by shard, generation and contributions: each asked once. */
+    private final Set<String> sealsAsked = new HashSet<>();
+    private boolean abandoned;
+
+    private ShardedSums(StepRun step, ShardPlan plan, Membership<WorkerLink> members, Leasing leasing, Roster roster) {
+        this.step = step;
+        this.members = members;
+        this.leasing = leasing;
+        this.roster = roster;
+        this.ledger = new ShardLedger(step.step(), plan);
+    }
+
+    /**
+     * The sums of {@code step}, whose contributions are {@code length} long, owned by the active workers that are not
+     * quarantined (a worker whose contributions fail validation sums nothing for others either); null when there is
+     * none. Every link is taken as equally fast: shares are equal.
+     */
+    static ShardedSums of(StepRun step, int length, Membership<WorkerLink> members, Leasing leasing, Roster roster) {
+        SortedMap<String, Double> owners = new TreeMap<>();
+        members.withStatus(Membership.Status.ACTIVE).stream().filter(w -> !leasing.quarantine().quarantined(w.id))
+                .forEach(w -> owners.put(w.id, 1.0));
+        if (owners.isEmpty()) {
+            return null;
+        }
+        // a contribution too small to give each owner a granule (a test's toy model) is cut element by element
+        int granule = length < owners.size() * GRANULE ? 1 : GRANULE;
+        ShardedSums sums = new ShardedSums(step, ShardPlan.balanced(length, owners, granule), members, leasing, roster);
+        step.shardCuts(sums.cuts());
+        return sums;
+    }
+
+    /** The cut points of the step's shards, for its leases. */
+    List<Integer> cuts() {
+        List<Integer> cuts = new ArrayList<>();
+        ledger.plan().shards().forEach(s -> cuts.add(s.from()));
+        cuts.add(ledger.plan().length());
+        return cuts;
+    }
+
+    int shards() {
+        return ledger.plan().shards().size();
+    }
+
+    /** An accepted contribution: its owners are told to add its slices (one without samples counts at once). */
+    void accepted(ContributionReady m) {
+        chunksOf.put(m.leaseId(), m.chunks());
+        metricsOf.put(m.leaseId(), m.metrics());
+        if (m.slices().isEmpty()) {
+            step.add(m.leaseId(), null, m.metrics()); // every chunk unreadable: nothing to sum
+            return;
+        }
+        send(ledger.accepted(m.leaseId(), m.workerId(), m.slices()));
+    }
+
+    /** An owner's report of an add. */
+    void added(ShardAdded m) {
+        if (!ledger.current(m.shard(), m.generation()) || !owns(m.workerId(), m.shard())) {
+            return; // of a discarded sum, or not from the shard's owner
+        }
+        if (m.error().isEmpty()) {
+            ledger.added(m.shard(), m.generation(), m.lease());
+            if (ledger.addedEverywhere(m.lease()) && step.ledger().leases(ChunkLedger.State.RECEIVING)
+                    .contains(m.lease())) {
+                step.add(m.lease(), null, metricsOf.get(m.lease()));
+            }
+            return;
+        }
+        Set<Long> before = ledger.included();
+        send(ledger.failed(m.shard(), m.generation(), m.lease(), m.spoilt()));
+        if (before.contains(m.lease()) && !ledger.included().contains(m.lease())) {
+            String worker = step.workerOf(m.lease());
+            step.drop(m.lease());
+            if (m.invalid()) {
+                leasing.invalid(step, worker, m.lease(), "shard " + m.shard() + ": " + m.error(), roster);
+            } else {
+                roster.event(worker, "transfer-failed", "shard " + m.shard() + " (owner " + m.workerId() + "): "
+                        + m.error());
+                leasing.release(step, m.lease());
+            }
+        }
+    }
+
+    /**
+     * Worker {@code id} is gone: its shards go to survivors, its contributions that no longer count are leased again.
+     * False when no worker is left to own its shards: the step's sums cannot go on (the caller starts them afresh).
+     */
+    boolean left(String id) {
+        SortedMap<String, Double> survivors = new TreeMap<>();
+        members.withStatus(Membership.Status.ACTIVE, Membership.Status.DRAINING).stream()
+                .filter(w -> !w.id.equals(id) && !leasing.quarantine().quarantined(w.id)).forEach(w -> survivors.put(w.id, 1.0));
+        boolean owner = ledger.plan().shards().stream().anyMatch(s -> s.owner().equals(id));
+        if (owner && survivors.isEmpty()) {
+            return false;
+        }
+        Set<Long> before = ledger.included();
+        if (owner) {
+            roster.event(id, "shards-moved", "its shards of step " + step.step() + " are summed again by "
+                    + survivors.keySet());
+            send(ledger.ownerLost(id, survivors));
+        }
+        for (long lease : before) {
+            if (step.workerOf(lease).equals(id)) {
+                send(ledger.contributorLost(lease));
+            }
+        }
+        dropNoLongerCounted(before);
+        return true;
+    }
+
+    /**
+     * These sums cannot go on (no owner left): every chunk of the step not done is leased again — a contribution to
+     * these shards no longer counts, and a lease given for them is answered in vain — and the caller starts new sums.
+     */
+    void abandon() {
+        abandoned = true;
+        ledger.included().forEach(step::drop);
+        for (var state : List.of(ChunkLedger.State.LEASED, ChunkLedger.State.RECEIVING)) {
+            step.ledger().leases(state).forEach(lease -> leasing.release(step, lease));
+        }
+    }
+
+    boolean abandoned() {
+        return abandoned;
+    }
+
+    private void dropNoLongerCounted(Set<Long> before) {
+        for (long lease : before) {
+            if (!ledger.included().contains(lease)) {
+                step.drop(lease);
+                leasing.release(step, lease);
+            }
+        }
+    }
+
+    /** Whether every sum is whole: once every chunk is in too, the shards may be sealed. */
+    boolean summed() {
+        return ledger.summed();
+    }
+
+    /** Asks each owner whose shard is not sealed yet to publish its mean ({@code scale} = 1 / samples). */
+    void seal(float scale) {
+        for (ShardLedger.Seal s : ledger.seals()) {
+            if (sealsAsked.add(s.shard() + "/" + s.generation() + "/" + s.leases())) {
+                members.get(s.owner()).ifPresent(w -> w.ref.tell(new WorkerProtocol.SealShard(step.step(), s.shard(),
+                        s.generation(), List.copyOf(s.leases()), scale)));
+            }
+        }
+    }
+
+    /** An owner's seal; the update's shard means, in shard order, once every shard is sealed (else null). */
+    List<BlobRef> sealed(ShardSealed m) {
+        if (!ledger.current(m.shard(), m.generation()) || !owns(m.workerId(), m.shard())) {
+            return null;
+        }
+        if (!m.error().isEmpty() || m.mean() == null) {
+            // it acknowledged adds it cannot publish: its sums are not to be trusted; summed again elsewhere
+            roster.event(m.workerId(), "seal-failed", "shard " + m.shard() + " of step " + step.step() + ": " + m.error());
+            if (!left(m.workerId())) {
+                abandon();
+            }
+            return null;
+        }
+        ledger.sealed(m.shard(), m.generation(), new HashSet<>(m.leases()), m.mean());
+        return ledger.update();
+    }
+
+    private boolean owns(String worker, int shard) {
+        return ledger.plan().shards().get(shard).owner().equals(worker);
+    }
+
+    private void send(List<ShardLedger.Add> adds) {
+        for (ShardLedger.Add a : adds) {
+            ShardPlan.Shard s = ledger.plan().shards().get(a.shard());
+            members.get(a.owner()).ifPresent(w -> w.ref.tell(new WorkerProtocol.AddToShard(step.step(), a.shard(),
+                    a.generation(), s.size(), a.lease(), a.slice(), chunksOf.get(a.lease()))));
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.elasticscrl.coordinator;
+
+import java.util.List;
+import org.elasticscrl.config.ClusterConfig;
+import org.elasticscrl.protocol.BlobRef;
+import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
+import org.elasticscrl.protocol.tensor.InvalidPayloadException;
+
+/**
+ * How the step in progress is summed: here, from the contributions streamed in or fetched ({@link Transfers}), or by
+ * the workers ({@link ShardedSums}: cluster.aggregation = sharded, from the step after the one that taught the
+ * coordinator the contributions' layout). Turns what arrives into the one decision the step cycle needs: the step may
+ * commit, and with which update — or not yet.
+ */
+final class StepSums {
+    /** The step may commit: the mean summed here ({@code shardMeans} null), or the shards' means (empty: no sample). */
+    record Ready(List<BlobRef> shardMeans) {}
+
+    private final ClusterConfig cluster;
+    private final Membership<WorkerLink> members;
+    private final Leasing leasing;
+    private final Roster roster;
+    private final StepTimes times;
+    private final Transfers transfers;
+    private ShardedSums shards;
+
+    StepSums(ClusterConfig cluster, Membership<WorkerLink> members, Leasing leasing, Roster roster, StepTimes times,
+            Transfers transfers) {
+        this.cluster = cluster;
+        this.members = members;
+        this.leasing = leasing;
+        this.roster = roster;
+        this.times = times;
+        this.transfers = transfers;
+    }
+
+    /** A new step: summed here until {@link #beforeLeasing} shards it. */
+    void begin() {
+        shards = null;
+    }
+
+    /**
+     * Before the step's chunks are leased: sharded sums once the layout ({gradient, statistics} lengths) is known —
+     * chosen before the first lease, over the owners there are then, or afresh when the last ones were abandoned.
+     */
+    void beforeLeasing(StepRun step, int[] layout) {
+        if (cluster.sharded() && layout != null && (shards == null ? step.untouched() : shards.abandoned())) {
+            shards = ShardedSums.of(step, layout[0] + layout[1], members, leasing, roster);
+        }
+    }
+
+    /** Why an answer to a current lease cannot count (the sender's fault), or null. */
+    String problem(StepRun step, ContributionReady m) {
+        return ContributionCheck.problem(m.metrics(), step.samples(m.chunks()), m.blob(), m.slices(),
+                shards == null ? 0 : shards.shards());
+    }
+
+    /** An accepted contribution: brought in here, or its slices to its owners. */
+    Ready accepted(StepRun step, ContributionReady m) {
+        if (shards == null) {
+            transfers.start(step, m.workerId(), m.leaseId(), m.blob(), m.metrics());
+            return null;
+        }
+        shards.accepted(m);
+        return sealWhenSummed(step);
+    }
+
+    /** What arrived for {@code step}'s sums: a {@link Transfers.Fetched}, a {@link ShardAdded} or a {@link ShardSealed}. */
+    Ready arrived(StepRun step, org.elasticscrl.protocol.CoordinatorProtocol.Command m) {
+        return m instanceof Transfers.Fetched f ? fetched(step, f) : m instanceof ShardAdded a ? shardAdded(step, a)
+                : m instanceof ShardSealed s ? shardSealed(step, s) : null;
+    }
+
+    /** A contribution's transfer into the sum here ended. */
+    private Ready fetched(StepRun step, Transfers.Fetched m) {
+        if (!Transfers.counts(step, m)) {
+            return null;
+        }
+        times.fetched(m.lease(), System.nanoTime());
+        Transfers.Failure failure = Transfers.failure(m);
+        if (failure == null) {
+            try {
+                step.add(m.lease(), m.parts(), m.metrics());
+            } catch (IllegalArgumentException e) { // its arrays do not fit the lease or the step: nothing was added
+                failure = new Transfers.Failure(e.getMessage(), e instanceof InvalidPayloadException);
+            }
+        }
+        if (failure != null) {
+            if (Transfers.spoilt(m)) {
+                transfers.restart(step, m.lease());
+            }
+            if (failure.invalid()) {
+                leasing.invalid(step, m.workerId(), m.lease(), failure.why(), roster);
+            } else {
+                roster.event(m.workerId(), "transfer-failed", failure.why());
+                leasing.release(step, m.lease());
+            }
+            return null;
+        }
+        leasing.quarantine().valid(m.workerId());
+        return step.ledger().isComplete() ? new Ready(null) : null;
+    }
+
+    /** An owner's report on a slice. */
+    private Ready shardAdded(StepRun step, ShardAdded m) {
+        if (shards == null || m.step() != step.step()) {
+            return null;
+        }
+        shards.added(m);
+        return sealWhenSummed(step);
+    }
+
+    /** An owner published its shard's mean: ready once every shard's is. */
+    private Ready shardSealed(StepRun step, ShardSealed m) {
+        if (shards == null || m.step() != step.step()) {
+            return null;
+        }
+        List<BlobRef> means = shards.sealed(m);
+        return means == null ? null : new Ready(means);
+    }
+
+    /** A worker left: its shards are summed again by others (or, none left, the sums start afresh). */
+    void workerLeft(String workerId) {
+        if (shards != null && !shards.left(workerId)) {
+            shards.abandon();
+        }
+    }
+
+    /** Every chunk is in and every shard's sum whole: the owners publish their means (ready at once without samples). */
+    private Ready sealWhenSummed(StepRun step) {
+        if (!step.ledger().isComplete() || !shards.summed()) {
+            return null;
+        }
+        int samples = step.metrics().samples();
+        if (samples == 0) {
+            return new Ready(List.of());
+        }
+        shards.seal(1f / samples);
+        return null;
+    }
+}

@@ -1,0 +1,237 @@
+package org.elasticscrl.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.elasticscrl.coordinator.CoordinatorHarness.Fake;
+import org.elasticscrl.protocol.BlobRef;
+import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
+import org.elasticscrl.protocol.WorkerProtocol.AddToShard;
+import org.elasticscrl.protocol.WorkerProtocol.Commit;
+import org.elasticscrl.protocol.WorkerProtocol.Lease;
+import org.elasticscrl.protocol.WorkerProtocol.SealShard;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * cluster.aggregation = sharded at the message level: the coordinator sums step 0 itself (it learns the layout), then
+ * cuts the parameter space among the workers, orders each owner to add every contribution's slice, seals once every
+ * chunk is in and every sum whole, and commits the owners' means — no tensor through it. The fake workers play owner
+ * here: they sum what they are told to and publish the mean.
+ */
+class ShardedAggregationTest {
+    private static final ActorTestKit KIT = ActorTestKit.create();
+    @TempDir
+    Path dir;
+    private CoordinatorHarness h;
+    /** What each fake owner holds: (shard, generation) to the slices it added, by lease. */
+    private final Map<String, Map<Long, float[][]>> held = new HashMap<>();
+
+    @AfterAll
+    static void down() {
+        KIT.shutdownTestKit();
+    }
+
+    @AfterEach
+    void stop() {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    private Fake[] start(boolean canonical) {
+        h = new CoordinatorHarness(KIT, dir, 96, "--train/chunk_size=8", "--train/batch_size_train=32",
+                "--train/max_epochs=2", "--train/warmup_epochs=1", "--cluster/min_workers=2",
+                "--cluster/canonical_sum=" + canonical, "--cluster/aggregation=sharded");
+        Fake[] w = h.two();
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        assertEquals(List.of(), la.shardCuts(), "step 0 is summed by the coordinator: the layout is not known yet");
+        h.send(h.answer(w[0], la));
+        h.send(h.answer(w[1], lb));
+        assertTrue(w[0].commit().updateShards().isEmpty());
+        w[1].commit();
+        return w;
+    }
+
+    /** {@code l}'s honest answer, sent as one slice per shard of its cut points. */
+    private ContributionReady sliced(Fake w, Lease l) {
+        ContributionReady whole = h.answer(w, l);
+        float[][] parts = h.tensors.read(whole.blob());
+        List<Integer> cuts = l.shardCuts();
+        List<BlobRef> slices = new ArrayList<>();
+        for (int shard = 0; shard + 1 < cuts.size(); shard++) {
+            float[][] slice = new float[parts.length / 2][];
+            for (int pair = 0; pair < slice.length; pair++) {
+                float[] flat = concat(parts[2 * pair], parts[2 * pair + 1]);
+                slice[pair] = java.util.Arrays.copyOfRange(flat, cuts.get(shard), cuts.get(shard + 1));
+            }
+            slices.add(h.tensors.publish(slice));
+        }
+        return new ContributionReady(whole.workerId(), whole.leaseId(), whole.membershipEpoch(), whole.step(),
+                whole.chunks(), whole.computeSeconds(), whole.metrics(), null, slices);
+    }
+
+    /** {@code owner} adds the slice it is told to, and says so. */
+    private AddToShard add(Fake owner) {
+        AddToShard a = owner.expect(AddToShard.class);
+        held.computeIfAbsent(owner.id() + "/" + a.shard() + "/" + a.generation(), k -> new HashMap<>())
+                .put(a.lease(), h.tensors.read(a.slice()));
+        h.send(new ShardAdded(owner.id(), a.step(), a.shard(), a.generation(), a.lease(), "", false, false));
+        return a;
+    }
+
+    /** {@code owner} publishes the mean it is told to seal: its slices of exactly those leases, summed and scaled. */
+    private SealShard seal(Fake owner) {
+        SealShard s = owner.expect(SealShard.class);
+        Map<Long, float[][]> slices = held.get(owner.id() + "/" + s.shard() + "/" + s.generation());
+        assertEquals(new java.util.TreeSet<>(s.leases()), new java.util.TreeSet<>(slices.keySet()));
+        float[] sum = null;
+        for (float[][] parts : slices.values()) {
+            for (float[] p : parts) {
+                sum = sum == null ? p.clone() : add(sum, p);
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] *= s.scale();
+        }
+        h.send(new ShardSealed(owner.id(), s.step(), s.shard(), s.generation(), s.leases(), h.tensors.publish(sum), ""));
+        return s;
+    }
+
+    /** The commit's shard means put together are the sample-weighted mean of exactly {@code chunks}' fake gradients. */
+    private void checkUpdate(Commit c, List<Integer> chunks) {
+        assertNull(c.update(), "no tensor through the coordinator");
+        float[] flat = new float[0];
+        for (BlobRef mean : c.updateShards()) {
+            flat = concat(flat, h.tensors.read(mean)[0]);
+        }
+        var p = h.plan(1);
+        double n = 0;
+        double weighted = 0;
+        for (int chunk : chunks) {
+            n += p.chunk(chunk).length;
+            weighted += (double) p.chunk(chunk).length * chunk;
+        }
+        assertEquals((int) n, c.samples());
+        assertArrayEquals(new float[] {1f, (float) (weighted / n), 1f}, flat, 1e-5f);
+    }
+
+    @ParameterizedTest(name = "canonical_sum={0}")
+    @ValueSource(booleans = {true, false})
+    void eachOwnerSumsItsShardAndTheCommitNamesTheirMeans(boolean canonical) {
+        Fake[] w = start(canonical);
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        assertEquals(List.of(0, 2, 3), la.shardCuts(), "a owns [0, 2), b owns [2, 3) of the 3-element layout");
+        assertEquals(la.shardCuts(), lb.shardCuts());
+        h.send(sliced(w[0], la));
+        h.send(sliced(w[1], lb));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(0, add(w[0]).shard());
+            assertEquals(1, add(w[1]).shard());
+        }
+        SealShard s = seal(w[0]);
+        seal(w[1]);
+        assertEquals(1f / 32, s.scale());
+        Commit c = w[0].commit();
+        assertEquals(c, w[1].commit());
+        assertEquals(2, c.updateShards().size());
+        List<Integer> all = new ArrayList<>(la.chunks());
+        all.addAll(lb.chunks());
+        checkUpdate(c, all);
+    }
+
+    @ParameterizedTest(name = "canonical_sum={0}")
+    @ValueSource(booleans = {true, false})
+    void aLostOwnersShardIsSummedAgainByASurvivorAndItsContributionLeasedAgain(boolean canonical) {
+        Fake[] w = start(canonical);
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        h.send(sliced(w[0], la));
+        h.send(sliced(w[1], lb));
+        add(w[0]);
+        add(w[0]); // a has both slices of shard 0; b dies before adding anything
+        w[1].probe().stop();
+        h.events("shards-moved", 1);
+        // b's contribution is gone with b (its slice of its own shard too): every sum starts again from a's alone —
+        // shard 0's held b's slice, and b's shard goes to a
+        AddToShard again = add(w[0]);
+        assertEquals(List.of(0, 1, la.leaseId()), List.of(again.shard(), again.generation(), again.lease()));
+        AddToShard moved = add(w[0]);
+        assertEquals(List.of(1, 1, la.leaseId()), List.of(moved.shard(), moved.generation(), moved.lease()));
+        Lease retry = w[0].lease();
+        assertEquals(lb.chunks(), retry.chunks(), "b's chunks, leased to a");
+        h.send(sliced(w[0], retry));
+        add(w[0]);
+        add(w[0]);
+        seal(w[0]);
+        seal(w[0]);
+        Commit c = w[0].commit();
+        List<Integer> all = new ArrayList<>(la.chunks());
+        all.addAll(lb.chunks());
+        checkUpdate(c, all);
+        assertEquals(Map.of(), h.commits(2).get(1).chunks().entrySet().stream().filter(e -> !e.getValue().equals("a"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+                "every chunk of step 1 answered by a");
+    }
+
+    @ParameterizedTest(name = "canonical_sum={0}")
+    @ValueSource(booleans = {true, false})
+    void anInvalidSliceCountsForNothingAndItsChunksGoElsewhere(boolean canonical) {
+        Fake[] w = start(canonical);
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        h.send(sliced(w[0], la));
+        h.send(sliced(w[1], lb));
+        add(w[0]);
+        add(w[0]);
+        add(w[1]); // a's slice of shard 1
+        AddToShard bad = w[1].expect(AddToShard.class); // b's own slice of shard 1: say it held a NaN
+        assertEquals(lb.leaseId(), bad.lease());
+        h.send(new ShardAdded("b", bad.step(), bad.shard(), bad.generation(), bad.lease(), "non-finite value NaN at"
+                + " element 0 of the payload", true, false));
+        assertTrue(h.events("invalid-contribution", 1).get(0).contains("non-finite value NaN"));
+        // shard 0's sum held b's contribution: summed again from a's alone; shard 1's add of it failed: kept
+        AddToShard again = add(w[0]);
+        assertEquals(List.of(0, 1, la.leaseId()), List.of(again.shard(), again.generation(), again.lease()));
+        Lease retry = w[0].lease();
+        assertEquals(lb.chunks(), retry.chunks(), "b's chunks, leased to a");
+        h.send(sliced(w[0], retry));
+        add(w[0]);
+        add(w[1]);
+        seal(w[0]);
+        seal(w[1]);
+        Commit c = w[0].commit();
+        List<Integer> all = new ArrayList<>(la.chunks());
+        all.addAll(lb.chunks());
+        checkUpdate(c, all);
+        assertEquals(c, w[1].commit(), "b stays a replica");
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static float[] add(float[] acc, float[] v) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += v[i];
+        }
+        return acc;
+    }
+}
