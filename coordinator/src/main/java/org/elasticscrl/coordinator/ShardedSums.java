@@ -78,6 +78,14 @@ final class ShardedSums {
         return cuts;
     }
 
+    /** The owners and their bounds, e.g. {@code "worker-0 [0, 4096) worker-1 [4096, 8000)"}. */
+    String describe() {
+        StringBuilder b = new StringBuilder();
+        ledger.plan().shards().forEach(s -> b.append(b.length() == 0 ? "" : " ").append(s.owner()).append(" [")
+                .append(s.from()).append(", ").append(s.to()).append(')'));
+        return b.toString();
+    }
+
     int shards() {
         return ledger.plan().shards().size();
     }

@@ -261,12 +261,17 @@ final class StepCycle {
 
     /** What arrives for the step's sums: a transfer into the sum here ended, an owner's report on a slice, its mean. */
     void arrived(Command m) {
-        ready(afterStore == null && step != null ? sums.arrived(step, m) : null);
+        ready(summing() ? sums.arrived(step, m) : null);
+    }
+
+    /** Whether the step in progress is still being summed (not committed, its state not being stored or announced). */
+    private boolean summing() {
+        return step != null && afterStore == null && committed < step.step();
     }
 
     /** A worker left: its shards of the step are summed by others, its contributions that no longer count go out again. */
     void workerLeft(String workerId) {
-        if (step != null && afterStore == null) {
+        if (summing()) {
             sums.workerLeft(workerId);
         }
     }

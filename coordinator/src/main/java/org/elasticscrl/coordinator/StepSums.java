@@ -25,6 +25,8 @@ final class StepSums {
     private final StepTimes times;
     private final Transfers transfers;
     private ShardedSums shards;
+    /** The owners and bounds of the last sharded step, as told to the operator. */
+    private String lastOwners;
 
     StepSums(ClusterConfig cluster, Membership<WorkerLink> members, Leasing leasing, Roster roster, StepTimes times,
             Transfers transfers) {
@@ -48,6 +50,11 @@ final class StepSums {
     void beforeLeasing(StepRun step, int[] layout) {
         if (cluster.sharded() && layout != null && (shards == null ? step.untouched() : shards.abandoned())) {
             shards = ShardedSums.of(step, layout[0] + layout[1], members, leasing, roster);
+            String owners = shards == null ? null : shards.describe();
+            if (owners != null && !owners.equals(lastOwners)) { // told when the owners change, not every step
+                roster.event("coordinator", "shards", "from step " + step.step() + ": " + owners);
+                lastOwners = owners;
+            }
         }
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,12 +54,18 @@ class ElasticClusterIT {
         return ConfigLoader.load("scrl_cpu", args);
     }
 
-    @Test
-    void workersJoinAndDrainWhileReplicasStayIdenticalAndEverySampleCountsOnce(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+    /**
+     * Summed by the coordinator ({@code star}) and by the workers ({@code sharded}: each sums a shard of every
+     * contribution), the same run: I1–I4 hold, and the sharded one is bit for bit the one-process run too.
+     */
+    @ParameterizedTest(name = "cluster.aggregation={0}")
+    @ValueSource(strings = {"star", "sharded"})
+    void workersJoinAndDrainWhileReplicasStayIdenticalAndEverySampleCountsOnce(String aggregation,
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
         Path dir = tmp.resolve("cluster");
         try (LocalCluster cluster = new LocalCluster(dir).threads(THREADS)) {
             List<String> args = new ArrayList<>(runArgs());
-            args.addAll(List.of("--leave-at", DRAIN_AT + ":worker-0"));
+            args.addAll(List.of("--leave-at", DRAIN_AT + ":worker-0", "--cluster/aggregation=" + aggregation));
             cluster.startCoordinator(args);
             cluster.startWorker("worker-0");
             cluster.startWorker("worker-1");
@@ -84,6 +91,13 @@ class ElasticClusterIT {
         assertTrue(registered.stream().allMatch(e -> e[3].contains("threads=" + THREADS) && e[3].contains("deterministic")
                 && !e[3].contains("not guaranteed")), records.eventLines());
         assertTrue(records.events().stream().anyMatch(e -> e[0].equals("worker-0") && e[1].equals("left")));
+        // sharded: the workers owned the shards from step 1 on, and the joiner and the drained worker changed them
+        List<String[]> shards = records.events().stream().filter(e -> e[1].equals("shards")).toList();
+        assertEquals(aggregation.equals("sharded"), !shards.isEmpty(), records.eventLines());
+        if (!shards.isEmpty()) {
+            assertTrue(shards.get(0)[3].startsWith("from step 1:"), records.eventLines());
+            assertTrue(shards.stream().anyMatch(e -> e[3].contains("worker-2")), "the joiner owns a shard");
+        }
 
         // I1: every replica's state checksum agrees at every commit
         Map<Long, Map<String, String>> sums = records.checksums();
