@@ -18,6 +18,12 @@ final class ChaosDecisions {
      * 4.7 s — so its departure, and the coordinator's record of it, lands this much later than the signal.
      */
     static final long LEAVE_MILLIS = 8_000;
+    /**
+     * A power-cut worker dies only once its copy's temporary is written and synced after the checkpoint order that
+     * dates the fault (seed 6's: 1.3 s later), and the coordinator hears of it a second after that: a coordinator
+     * killed this much after the order may not have recorded it.
+     */
+    static final long CUT_MILLIS = 3_000;
 
     private ChaosDecisions() {}
 
@@ -124,7 +130,8 @@ final class ChaosDecisions {
         if (at == Long.MAX_VALUE) {
             return false;
         }
-        long close = CLOSE_MILLIS + (f.kind() == Kind.LEAVE_WORKER ? LEAVE_MILLIS : 0);
+        long close = CLOSE_MILLIS + (f.kind() == Kind.LEAVE_WORKER ? LEAVE_MILLIS
+                : f.kind() == Kind.POWER_CUT_WORKER ? CUT_MILLIS : 0);
         if (injected.stream().anyMatch(k -> k.kind() == Kind.KILL_COORDINATOR && k.atMillis() >= at
                 && k.atMillis() <= at + close)) {
             return true;

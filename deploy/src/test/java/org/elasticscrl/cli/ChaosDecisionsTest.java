@@ -63,6 +63,13 @@ class ChaosDecisionsTest {
         assertEquals(0, ChaosDecisions.decisionMillis(dir, cut, List.of(cut, kill)));
         // without the kill, the same records leave it undecided
         assertEquals(-1, ChaosDecisions.decisionMillis(dir, cut, List.of(cut)));
+        // seed 6's: the cut JVM died 1.3 s after the order and the coordinator was killed 1.3 s after that
+        Fault later = new Fault(Kind.KILL_COORDINATOR, "coordinator@127.0.0.1:1", 7700, 199);
+        assertEquals(0, ChaosDecisions.decisionMillis(dir, cut, List.of(cut, later)));
+        // a kill long after the loss could have been recorded excuses nothing
+        Fault muchLater = new Fault(Kind.KILL_COORDINATOR, "coordinator@127.0.0.1:1", 5000
+                + ChaosDecisions.CLOSE_MILLIS + ChaosDecisions.CUT_MILLIS + 1, 199);
+        assertEquals(-1, ChaosDecisions.decisionMillis(dir, cut, List.of(cut, muchLater)));
     }
 
     /**
