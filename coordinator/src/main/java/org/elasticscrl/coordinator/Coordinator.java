@@ -155,6 +155,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                     return inner == null ? this : fromWorkers.receive(getContext(), inner);
                 })
                 .onMessage(Transfers.Fetched.class, m -> then(() -> steps.arrived(m)))
+                .onMessage(StepSums.SumsDue.class, m -> then(() -> steps.arrived(m)))
                 .onMessage(Leasing.LeaseExpired.class, m -> then(() -> steps.expired(m)))
                 .onMessage(WorkerGone.class, m -> members.get(m.workerId()).filter(w -> w.ref.ref().equals(m.ref())).isPresent()
                         ? gone(m.workerId(), "terminated") : this)

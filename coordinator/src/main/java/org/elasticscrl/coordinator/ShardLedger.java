@@ -174,6 +174,18 @@ final class ShardLedger {
         return out;
     }
 
+    /** The owners of shards whose sum is not whole, or (every sum whole) not sealed. */
+    Set<String> owing() {
+        Set<String> out = new TreeSet<>();
+        boolean summed = summed();
+        for (ShardPlan.Shard s : plan.shards()) {
+            if (summed ? sealed[s.index()] == null : !added.get(s.index()).equals(accepted.keySet())) {
+                out.add(s.owner());
+            }
+        }
+        return out;
+    }
+
     /** The contributions that count. */
     Set<Long> included() {
         return new TreeSet<>(accepted.keySet());

@@ -56,10 +56,11 @@ final class ShardedSums {
      * quarantined (a worker whose contributions fail validation sums nothing for others either); null when there is
      * none. Every link is taken as equally fast: shares are equal.
      */
-    static ShardedSums of(StepRun step, int length, Membership<WorkerLink> members, Leasing leasing, Roster roster) {
+    static ShardedSums of(StepRun step, int length, Membership<WorkerLink> members, Leasing leasing, Roster roster,
+            java.util.function.Predicate<String> stalled) {
         SortedMap<String, Double> owners = new TreeMap<>();
-        members.withStatus(Membership.Status.ACTIVE).stream().filter(w -> !leasing.quarantine().quarantined(w.id))
-                .forEach(w -> owners.put(w.id, 1.0));
+        members.withStatus(Membership.Status.ACTIVE).stream().filter(w -> !leasing.quarantine().quarantined(w.id)
+                && !stalled.test(w.id)).forEach(w -> owners.put(w.id, 1.0));
         if (owners.isEmpty()) {
             return null;
         }
@@ -136,7 +137,8 @@ final class ShardedSums {
     boolean left(String id) {
         SortedMap<String, Double> survivors = new TreeMap<>();
         members.withStatus(Membership.Status.ACTIVE, Membership.Status.DRAINING).stream()
-                .filter(w -> !w.id.equals(id) && !leasing.quarantine().quarantined(w.id)).forEach(w -> survivors.put(w.id, 1.0));
+                .filter(w -> !w.id.equals(id) && !leasing.quarantine().quarantined(w.id))
+                .forEach(w -> survivors.put(w.id, 1.0));
         boolean owner = ledger.plan().shards().stream().anyMatch(s -> s.owner().equals(id));
         if (owner && survivors.isEmpty()) {
             return false;
@@ -179,6 +181,11 @@ final class ShardedSums {
                 leasing.release(step, lease);
             }
         }
+    }
+
+    /** The owners that still owe an add or (once summed) a mean. */
+    Set<String> owing() {
+        return ledger.owing();
     }
 
     /** Whether every sum is whole: once every chunk is in too, the shards may be sealed. */

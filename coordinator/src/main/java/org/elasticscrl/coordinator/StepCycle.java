@@ -1,7 +1,6 @@
 package org.elasticscrl.coordinator;
 
 import java.util.List;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.elasticscrl.config.ScrlConfig;
@@ -62,7 +61,7 @@ final class StepCycle {
         this.durable = new DurableCheckpoints(c, manifest, roster);
         this.transfers = new Transfers(ctx, setup.blobs());
         this.stall = new WriteStall(timers, roster);
-        this.sums = new StepSums(c, members, leasing, roster, times, transfers);
+        this.sums = new StepSums(c, members, leasing, roster, times, transfers, timers);
     }
 
     DurableCheckpoints durable() {
@@ -259,14 +258,17 @@ final class StepCycle {
         leasePending();
     }
 
-    /** What arrives for the step's sums: a transfer into the sum here ended, an owner's report on a slice, its mean. */
+    /** What arrives for the step's sums (a transfer here ended, an owner's report or mean, their deadline). */
     void arrived(Command m) {
         ready(summing() ? sums.arrived(step, m) : null);
     }
 
-    /** Whether the step in progress is still being summed (not committed, its state not being stored or announced). */
-    private boolean summing() {
+    private boolean summing() { // not committed: its state neither being stored nor announced
         return step != null && afterStore == null && committed < step.step();
+    }
+
+    void registered(String id) { // a new incarnation: it may own shards again
+        sums.registered(id);
     }
 
     /** A worker left: its shards of the step are summed by others, its contributions that no longer count go out again. */
@@ -276,8 +278,7 @@ final class StepCycle {
         }
     }
 
-    /** The step commits when its sums are ready; else what went out again is leased. */
-    private void ready(StepSums.Ready r) {
+    private void ready(StepSums.Ready r) { // the step commits when its sums are ready; else what went out again is leased
         if (r != null) {
             commit(r.shardMeans());
         } else {

@@ -1,8 +1,11 @@
 package org.elasticscrl.coordinator;
 
+import java.time.Duration;
 import java.util.List;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.elasticscrl.config.ClusterConfig;
 import org.elasticscrl.protocol.BlobRef;
+import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
@@ -18,6 +21,9 @@ final class StepSums {
     /** The step may commit: the mean summed here ({@code shardMeans} null), or the shards' means (empty: no sample). */
     record Ready(List<BlobRef> shardMeans) {}
 
+    /** Step {@code step}'s sharded sums were due (every chunk was in {@link #dueSeconds()} ago). */
+    record SumsDue(long step) implements Command {}
+
     private final ClusterConfig cluster;
     private final Membership<WorkerLink> members;
     private final Leasing leasing;
@@ -25,12 +31,18 @@ final class StepSums {
     private final StepTimes times;
     private final Transfers transfers;
     private ShardedSums shards;
+    private final TimerScheduler<Command> timers;
+    private final DeadlinePolicy deadlines;
+    /** Owners whose sums stalled: given no shard again until they register anew (a new incarnation). */
+    private final java.util.Set<String> stalled = new java.util.HashSet<>();
     /** The owners and bounds of the last sharded step, as told to the operator. */
     private String lastOwners;
 
     StepSums(ClusterConfig cluster, Membership<WorkerLink> members, Leasing leasing, Roster roster, StepTimes times,
-            Transfers transfers) {
+            Transfers transfers, TimerScheduler<Command> timers) {
         this.cluster = cluster;
+        this.timers = timers;
+        this.deadlines = leasing.deadlines();
         this.members = members;
         this.leasing = leasing;
         this.roster = roster;
@@ -41,7 +53,10 @@ final class StepSums {
     /** A new step: summed here until {@link #beforeLeasing} shards it. */
     void begin() {
         shards = null;
+        timers.cancel(DUE);
     }
+
+    private static final String DUE = "sharded-sums-due";
 
     /**
      * Before the step's chunks are leased: sharded sums once the layout ({gradient, statistics} lengths) is known —
@@ -49,7 +64,7 @@ final class StepSums {
      */
     void beforeLeasing(StepRun step, int[] layout) {
         if (cluster.sharded() && layout != null && (shards == null ? step.untouched() : shards.abandoned())) {
-            shards = ShardedSums.of(step, layout[0] + layout[1], members, leasing, roster);
+            shards = ShardedSums.of(step, layout[0] + layout[1], members, leasing, roster, stalled::contains);
             String owners = shards == null ? null : shards.describe();
             if (owners != null && !owners.equals(lastOwners)) { // told when the owners change, not every step
                 roster.event("coordinator", "shards", "from step " + step.step() + ": " + owners);
@@ -75,9 +90,38 @@ final class StepSums {
     }
 
     /** What arrived for {@code step}'s sums: a {@link Transfers.Fetched}, a {@link ShardAdded} or a {@link ShardSealed}. */
-    Ready arrived(StepRun step, org.elasticscrl.protocol.CoordinatorProtocol.Command m) {
+    Ready arrived(StepRun step, Command m) {
         return m instanceof Transfers.Fetched f ? fetched(step, f) : m instanceof ShardAdded a ? shardAdded(step, a)
-                : m instanceof ShardSealed s ? shardSealed(step, s) : null;
+                : m instanceof ShardSealed s ? shardSealed(step, s) : m instanceof SumsDue d ? due(step, d) : null;
+    }
+
+    /**
+     * How long the owners may take to make the sums whole and publish their means once every chunk is in: summing
+     * a step's slices takes far less than computing them, so this many times the shortest lease deadline means an
+     * owner that is alive but makes no progress (one that is gone is excluded sooner, by the cluster).
+     */
+    double dueSeconds() {
+        return deadlines.floorSeconds() * deadlines.factor();
+    }
+
+    /** The sums were due: the owners still owing an add or a mean stalled — their shards go to the others. */
+    private Ready due(StepRun step, SumsDue m) {
+        if (shards == null || m.step() != step.step()) {
+            return null;
+        }
+        for (String owner : shards.owing()) {
+            stalled.add(owner);
+            roster.event(owner, "shards-stalled", "its sums of step " + step.step() + " were due " + dueSeconds()
+                    + " s after the last chunk was in; summed again by the others, and it owns no shard again until it"
+                    + " registers anew");
+            workerLeft(owner);
+        }
+        return sealWhenSummed(step);
+    }
+
+    /** Worker {@code id} registered anew: it may own shards again. */
+    void registered(String id) {
+        stalled.remove(id);
     }
 
     /** A contribution's transfer into the sum here ended. */
@@ -137,7 +181,12 @@ final class StepSums {
 
     /** Every chunk is in and every shard's sum whole: the owners publish their means (ready at once without samples). */
     private Ready sealWhenSummed(StepRun step) {
-        if (!step.ledger().isComplete() || !shards.summed()) {
+        var chunks = step.ledger();
+        if (chunks.pending().isEmpty() && chunks.inState(ChunkLedger.State.LEASED).isEmpty()
+                && !timers.isTimerActive(DUE)) { // every chunk's contribution is in: this long to sum and publish
+            timers.startSingleTimer(DUE, new SumsDue(step.step()), Duration.ofMillis((long) (dueSeconds() * 1000)));
+        }
+        if (!chunks.isComplete() || !shards.summed()) {
             return null;
         }
         int samples = step.metrics().samples();

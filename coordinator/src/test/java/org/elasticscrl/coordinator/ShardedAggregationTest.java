@@ -52,10 +52,12 @@ class ShardedAggregationTest {
         }
     }
 
-    private Fake[] start(boolean canonical) {
-        h = new CoordinatorHarness(KIT, dir, 96, "--train/chunk_size=8", "--train/batch_size_train=32",
+    private Fake[] start(boolean canonical, String... more) {
+        List<String> args = new ArrayList<>(List.of("--train/chunk_size=8", "--train/batch_size_train=32",
                 "--train/max_epochs=2", "--train/warmup_epochs=1", "--cluster/min_workers=2",
-                "--cluster/canonical_sum=" + canonical, "--cluster/aggregation=sharded");
+                "--cluster/canonical_sum=" + canonical, "--cluster/aggregation=sharded"));
+        args.addAll(List.of(more));
+        h = new CoordinatorHarness(KIT, dir, 96, args.toArray(String[]::new));
         Fake[] w = h.two();
         Lease la = w[0].lease();
         Lease lb = w[1].lease();
@@ -220,6 +222,48 @@ class ShardedAggregationTest {
         all.addAll(lb.chunks());
         checkUpdate(c, all);
         assertEquals(c, w[1].commit(), "b stays a replica");
+    }
+
+    @ParameterizedTest(name = "canonical_sum={0}")
+    @ValueSource(booleans = {true, false})
+    void anOwnerThatStallsHasItsShardSummedByAnotherAndOwnsNoShardAfter(boolean canonical) {
+        Fake[] w = start(canonical, "--cluster/deadline_floor_s=1"); // the sums are due 4 s after the last chunk is in
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        h.send(sliced(w[0], la));
+        h.send(sliced(w[1], lb));
+        add(w[0]);
+        add(w[0]);
+        w[1].expect(AddToShard.class); // b takes its orders and never answers (alive: it stays a member)
+        w[1].expect(AddToShard.class);
+        assertTrue(h.events("shards-stalled", 1).get(0).contains("step 1"));
+        // b's slice of its own shard is only on b: its contribution no longer counts, and a sums every shard anew
+        AddToShard again = add(w[0]);
+        assertEquals(List.of(0, 1, la.leaseId()), List.of(again.shard(), again.generation(), again.lease()));
+        AddToShard moved = add(w[0]);
+        assertEquals(List.of(1, 1, la.leaseId()), List.of(moved.shard(), moved.generation(), moved.lease()));
+        // b's chunks go out again — to b too, if its speed says so: it still computes, it only sums no more
+        Lease retry = w[0].lease();
+        h.send(sliced(w[0], retry));
+        List<Integer> again2 = new ArrayList<>(retry.chunks());
+        if (retry.chunks().size() < lb.chunks().size()) {
+            Lease rb = w[1].lease();
+            h.send(sliced(w[1], rb));
+            again2.addAll(rb.chunks());
+            add(w[0]);
+            add(w[0]);
+        }
+        assertEquals(new java.util.TreeSet<>(lb.chunks()), new java.util.TreeSet<>(again2));
+        add(w[0]);
+        add(w[0]);
+        seal(w[0]);
+        seal(w[0]);
+        Commit c = w[0].commit();
+        List<Integer> all = new ArrayList<>(la.chunks());
+        all.addAll(lb.chunks());
+        checkUpdate(c, all);
+        assertEquals(c, w[1].commit(), "b stays a replica");
+        assertEquals(List.of(0, 3), w[0].lease().shardCuts(), "step 2: b owns no shard");
     }
 
     private static float[] concat(float[] a, float[] b) {
