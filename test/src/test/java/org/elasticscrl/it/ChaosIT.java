@@ -46,6 +46,17 @@ class ChaosIT {
         campaign(tmp, 100, 220, 5400, seed);
     }
 
+    /**
+     * The CI campaign on the sharded path (cluster.aggregation = sharded: owners sum the shards, the coordinator only
+     * decides), its faults now also striking owners mid-step. Tagged until it has run as often as the star path:
+     * {@code -Dscrl.it.excluded=none -Dit.test='ChaosIT#eightMixedFaultsOnTheShardedPath'}.
+     */
+    @Test
+    @Tag("long")
+    void eightMixedFaultsOnTheShardedPath(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+        campaign(tmp, FAULTS, 24, 600, 7, "--cluster/aggregation=sharded");
+    }
+
     static java.util.stream.LongStream seeds() {
         return java.util.Arrays.stream(System.getProperty("scrl.chaos.seeds", "1,2,3,4,5,6,7,8,9,10").split(","))
                 .mapToLong(x -> Long.parseLong(x.trim()));
@@ -55,7 +66,8 @@ class ChaosIT {
         campaign(tmp, faults, epochs, timeout, 7);
     }
 
-    private static void campaign(Path tmp, int faults, int epochs, int timeout, long seed) throws Exception {
+    private static void campaign(Path tmp, int faults, int epochs, int timeout, long seed, String... more)
+            throws Exception {
         Path dir = tmp.resolve("chaos");
         List<String> args = new ArrayList<>(List.of("chaos", "--faults", Integer.toString(faults), "--seed",
                 Long.toString(seed),
@@ -65,6 +77,7 @@ class ChaosIT {
         run.addAll(List.of("--train/max_epochs=" + epochs, "--train/snapshot_interval=" + epochs,
                 "--cluster/deadline_floor_s=1",
                 "--cluster/deadline_factor=2", "--save_dir=" + dir.toAbsolutePath()));
+        run.addAll(List.of(more));
         args.addAll(run);
         Path fullDisk = smallDisk(tmp);
         if (fullDisk != null) {

@@ -21,8 +21,6 @@ public final class ShardSlices {
     /**
      * Publishes {@code parts} — pairs of (gradient, statistics), one pair per chunk — cut at {@code cuts}: one payload
      * per shard, in shard order.
-     *
-     * @throws IllegalArgumentException when the cut points do not span a pair's elements exactly
      */
     public static List<BlobRef> publish(Tensors tensors, int[] cuts, float[][] parts) {
         if (parts.length % 2 != 0) {
@@ -40,18 +38,20 @@ public final class ShardSlices {
         return refs;
     }
 
-    /** Shard {@code shard}'s elements of the vector {@code gradient ++ statistics} (an empty pair: an empty slice). */
+    /**
+     * Shard {@code shard}'s elements of the vector {@code gradient ++ statistics} (an empty pair: an empty slice). A
+     * vector of another length than the cuts span is cut all the same — the last shard takes what lies past the last
+     * cut, a shard past the end gets what is left — so that its owners, not this worker, refuse the misshapen slices
+     * as the contributor's fault (a faulty replica must not crash its worker, nor be believed).
+     */
     static float[] slice(float[] gradient, float[] statistics, int[] cuts, int shard) {
         int length = gradient.length + statistics.length;
         if (length == 0) {
             return new float[0];
         }
-        if (cuts[0] != 0 || cuts[cuts.length - 1] != length) {
-            throw new IllegalArgumentException("shards cut [" + cuts[0] + ", " + cuts[cuts.length - 1]
-                    + "), the contribution has " + length + " elements");
-        }
-        int from = cuts[shard];
-        int to = cuts[shard + 1];
+        boolean last = shard + 2 == cuts.length;
+        int from = Math.min(cuts[shard], length);
+        int to = last ? length : Math.min(cuts[shard + 1], length);
         float[] out = new float[to - from];
         int fromGradient = Math.min(to, gradient.length) - Math.min(from, gradient.length);
         System.arraycopy(gradient, Math.min(from, gradient.length), out, 0, fromGradient);

@@ -37,10 +37,15 @@ class ShardSlicesTest {
         }
     }
 
+    /** A faulty replica's contribution of another length is cut all the same: its owners see misshapen slices. */
     @Test
-    void cutsThatDoNotSpanTheContributionAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> ShardSlices.slice(new float[5], new float[2], new int[] {0, 6}, 0));
-        assertEquals(0, ShardSlices.slice(new float[0], new float[0], new int[] {0, 6}, 0).length, "an unreadable chunk");
+    void aContributionOfAnotherLengthIsCutIntoSlicesTheOwnersRefuse() {
+        int[] cuts = {0, 4, 6};
+        assertEquals(3, ShardSlices.slice(new float[5], new float[2], cuts, 1).length, "one value too many: last shard");
+        assertEquals(4, ShardSlices.slice(new float[5], new float[2], cuts, 0).length);
+        assertEquals(1, ShardSlices.slice(new float[3], new float[2], cuts, 1).length, "one too few");
+        assertEquals(0, ShardSlices.slice(new float[2], new float[1], cuts, 1).length, "a shard past the end: empty");
+        assertEquals(0, ShardSlices.slice(new float[0], new float[0], cuts, 0).length, "an unreadable chunk");
         assertThrows(IllegalArgumentException.class, () -> ShardSlices.assemble(List.of(new float[3]), 4));
     }
 }
