@@ -44,10 +44,19 @@ final class ShardLedger {
     private final BlobRef[] sealed;
 
     ShardLedger(long step, ShardPlan plan) {
+        this(step, plan, 0);
+    }
+
+    /**
+     * {@code firstGeneration}: above every generation of earlier sums of the same step (abandoned ones), so that an
+     * owner's sum of those is never taken for one of these.
+     */
+    ShardLedger(long step, ShardPlan plan, int firstGeneration) {
         this.step = step;
         this.plan = plan;
         int n = plan.shards().size();
         this.generation = new int[n];
+        java.util.Arrays.fill(generation, firstGeneration);
         this.sealed = new BlobRef[n];
         for (int i = 0; i < n; i++) {
             added.add(new HashSet<>());
@@ -172,6 +181,11 @@ final class ShardLedger {
         List<Add> out = new ArrayList<>();
         accepted.forEach((lease, slices) -> out.add(new Add(owner, shard, generation[shard], lease, slices.get(shard))));
         return out;
+    }
+
+    /** The highest generation of any shard's sum. */
+    int topGeneration() {
+        return java.util.Arrays.stream(generation).max().orElse(0);
     }
 
     /** The owners of shards whose sum is not whole, or (every sum whole) not sealed. */

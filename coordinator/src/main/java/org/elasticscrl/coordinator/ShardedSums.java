@@ -43,12 +43,19 @@ final class ShardedSums {
     private final Set<String> sealsAsked = new HashSet<>();
     private boolean abandoned;
 
-    private ShardedSums(StepRun step, ShardPlan plan, Membership<WorkerLink> members, Leasing leasing, Roster roster) {
+    /** Workers whose sums stalled: never given a shard, not even a lost owner's. */
+    private final java.util.function.Predicate<String> stalled;
+    /** Orders sent so far (adds and seals): the owners' deadline runs from the last. */
+    private int orders;
+
+    private ShardedSums(StepRun step, ShardPlan plan, int firstGeneration, Membership<WorkerLink> members,
+            Leasing leasing, Roster roster, java.util.function.Predicate<String> stalled) {
         this.step = step;
+        this.stalled = stalled;
         this.members = members;
         this.leasing = leasing;
         this.roster = roster;
-        this.ledger = new ShardLedger(step.step(), plan);
+        this.ledger = new ShardLedger(step.step(), plan, firstGeneration);
     }
 
     /**
@@ -56,17 +63,19 @@ final class ShardedSums {
      * quarantined (a worker whose contributions fail validation sums nothing for others either); null when there is
      * none. Every link is taken as equally fast: shares are equal.
      */
-    static ShardedSums of(StepRun step, int length, Membership<WorkerLink> members, Leasing leasing, Roster roster,
-            java.util.function.Predicate<String> stalled) {
+    static ShardedSums of(StepRun step, int length, int firstGeneration, Membership<WorkerLink> members,
+            Leasing leasing, Roster roster, java.util.function.Predicate<String> stalled) {
         SortedMap<String, Double> owners = new TreeMap<>();
         members.withStatus(Membership.Status.ACTIVE).stream().filter(w -> !leasing.quarantine().quarantined(w.id)
                 && !stalled.test(w.id)).forEach(w -> owners.put(w.id, 1.0));
         if (owners.isEmpty()) {
+            step.shardCuts(List.of()); // summed by the coordinator: leases carry no cuts
             return null;
         }
         // a contribution too small to give each owner a granule (a test's toy model) is cut element by element
         int granule = length < owners.size() * GRANULE ? 1 : GRANULE;
-        ShardedSums sums = new ShardedSums(step, ShardPlan.balanced(length, owners, granule), members, leasing, roster);
+        ShardedSums sums = new ShardedSums(step, ShardPlan.balanced(length, owners, granule), firstGeneration, members,
+                leasing, roster, stalled);
         step.shardCuts(sums.cuts());
         return sums;
     }
@@ -135,9 +144,13 @@ final class ShardedSums {
      * False when no worker is left to own its shards: the step's sums cannot go on (the caller starts them afresh).
      */
     boolean left(String id) {
+        if (abandoned) {
+            return true; // nothing of these sums counts any more
+        }
         SortedMap<String, Double> survivors = new TreeMap<>();
-        members.withStatus(Membership.Status.ACTIVE, Membership.Status.DRAINING).stream()
-                .filter(w -> !w.id.equals(id) && !leasing.quarantine().quarantined(w.id))
+        // a draining worker leaves once this step commits, before every replica may have fetched its mean
+        members.withStatus(Membership.Status.ACTIVE).stream()
+                .filter(w -> !w.id.equals(id) && !leasing.quarantine().quarantined(w.id) && !stalled.test(w.id))
                 .forEach(w -> survivors.put(w.id, 1.0));
         boolean owner = ledger.plan().shards().stream().anyMatch(s -> s.owner().equals(id));
         if (owner && survivors.isEmpty()) {
@@ -174,6 +187,21 @@ final class ShardedSums {
         return abandoned;
     }
 
+    /** The generation above every one of these sums, for sums of the same step that replace them. */
+    int nextGeneration() {
+        return ledger.topGeneration() + 1;
+    }
+
+    /** Orders sent so far. */
+    int orders() {
+        return orders;
+    }
+
+    /** Whether {@code worker} owns a shard of this step. */
+    boolean owns(String worker) {
+        return ledger.plan().shards().stream().anyMatch(s -> s.owner().equals(worker));
+    }
+
     private void dropNoLongerCounted(Set<Long> before) {
         for (long lease : before) {
             if (!ledger.included().contains(lease)) {
@@ -183,7 +211,7 @@ final class ShardedSums {
         }
     }
 
-    /** The owners that still owe an add or (once summed) a mean. */
+    /** The owners that still owe an add or (once summed) a mean they were asked for. */
     Set<String> owing() {
         return ledger.owing();
     }
@@ -197,6 +225,7 @@ final class ShardedSums {
     void seal(float scale) {
         for (ShardLedger.Seal s : ledger.seals()) {
             if (sealsAsked.add(s.shard() + "/" + s.generation() + "/" + s.leases())) {
+                orders++;
                 members.get(s.owner()).ifPresent(w -> w.ref.tell(new WorkerProtocol.SealShard(step.step(), s.shard(),
                         s.generation(), List.copyOf(s.leases()), scale)));
             }
@@ -225,6 +254,7 @@ final class ShardedSums {
     }
 
     private void send(List<ShardLedger.Add> adds) {
+        orders += adds.size();
         for (ShardLedger.Add a : adds) {
             ShardPlan.Shard s = ledger.plan().shards().get(a.shard());
             members.get(a.owner()).ifPresent(w -> w.ref.tell(new WorkerProtocol.AddToShard(step.step(), a.shard(),

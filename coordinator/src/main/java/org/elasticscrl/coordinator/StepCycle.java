@@ -351,7 +351,7 @@ final class StepCycle {
         }
         durable.afterCommit(state(false), step.epoch(), step.inEpoch(), members);
         for (var w : members.withStatus(Status.DRAINING)) {
-            if (w.lease() == 0) {
+            if (w.lease() == 0 && !sums.owns(w.id)) { // an owner of this step's means leaves after the next step
                 roster.release(w.id, "drained");
             }
         }

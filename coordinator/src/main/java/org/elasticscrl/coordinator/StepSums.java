@@ -37,6 +37,8 @@ final class StepSums {
     private final java.util.Set<String> stalled = new java.util.HashSet<>();
     /** The owners and bounds of the last sharded step, as told to the operator. */
     private String lastOwners;
+    /** Orders sent when the owners' deadline last started (it runs from the last order, once every chunk is in). */
+    private int ordersTimed = -1;
 
     StepSums(ClusterConfig cluster, Membership<WorkerLink> members, Leasing leasing, Roster roster, StepTimes times,
             Transfers transfers, TimerScheduler<Command> timers) {
@@ -54,6 +56,7 @@ final class StepSums {
     void begin() {
         shards = null;
         timers.cancel(DUE);
+        ordersTimed = -1;
     }
 
     private static final String DUE = "sharded-sums-due";
@@ -64,7 +67,9 @@ final class StepSums {
      */
     void beforeLeasing(StepRun step, int[] layout) {
         if (cluster.sharded() && layout != null && (shards == null ? step.untouched() : shards.abandoned())) {
-            shards = ShardedSums.of(step, layout[0] + layout[1], members, leasing, roster, stalled::contains);
+            timers.cancel(DUE);
+            int generation = shards == null ? 0 : shards.nextGeneration();
+            shards = ShardedSums.of(step, layout[0] + layout[1], generation, members, leasing, roster, stalled::contains);
             String owners = shards == null ? null : shards.describe();
             if (owners != null && !owners.equals(lastOwners)) { // told when the owners change, not every step
                 roster.event("coordinator", "shards", "from step " + step.step() + ": " + owners);
@@ -106,7 +111,7 @@ final class StepSums {
 
     /** The sums were due: the owners still owing an add or a mean stalled — their shards go to the others. */
     private Ready due(StepRun step, SumsDue m) {
-        if (shards == null || m.step() != step.step()) {
+        if (shards == null || shards.abandoned() || m.step() != step.step() || !allIn(step)) {
             return null;
         }
         for (String owner : shards.owing()) {
@@ -169,24 +174,26 @@ final class StepSums {
             return null;
         }
         List<BlobRef> means = shards.sealed(m);
-        return means == null ? null : new Ready(means);
+        return means == null || !step.ledger().isComplete() || !shards.summed() ? null : new Ready(means);
     }
 
     /** A worker left: its shards are summed again by others (or, none left, the sums start afresh). */
     void workerLeft(String workerId) {
         if (shards != null && !shards.left(workerId)) {
             shards.abandon();
+            timers.cancel(DUE);
         }
     }
 
     /** Every chunk is in and every shard's sum whole: the owners publish their means (ready at once without samples). */
     private Ready sealWhenSummed(StepRun step) {
         var chunks = step.ledger();
-        if (chunks.pending().isEmpty() && chunks.inState(ChunkLedger.State.LEASED).isEmpty()
-                && !timers.isTimerActive(DUE)) { // every chunk's contribution is in: this long to sum and publish
-            timers.startSingleTimer(DUE, new SumsDue(step.step()), Duration.ofMillis((long) (dueSeconds() * 1000)));
+        if (!allIn(step)) {
+            timers.cancel(DUE); // chunks out again: the owners' deadline starts once they are back
+            ordersTimed = -1;
         }
         if (!chunks.isComplete() || !shards.summed()) {
+            timeOwners(step);
             return null;
         }
         int samples = step.metrics().samples();
@@ -194,6 +201,24 @@ final class StepSums {
             return new Ready(List.of());
         }
         shards.seal(1f / samples);
+        timeOwners(step);
         return null;
+    }
+
+    /** Every chunk's contribution is in: the owners have {@link #dueSeconds()} from the last order sent to them. */
+    private void timeOwners(StepRun step) {
+        if (allIn(step) && !shards.abandoned() && shards.orders() != ordersTimed) {
+            ordersTimed = shards.orders();
+            timers.startSingleTimer(DUE, new SumsDue(step.step()), Duration.ofMillis((long) (dueSeconds() * 1000)));
+        }
+    }
+
+    private static boolean allIn(StepRun step) {
+        return step.ledger().pending().isEmpty() && step.ledger().inState(ChunkLedger.State.LEASED).isEmpty();
+    }
+
+    /** Whether {@code worker} owns a shard of the step in progress (a draining one then leaves only after it). */
+    boolean owns(String worker) {
+        return shards != null && !shards.abandoned() && shards.owns(worker);
     }
 }

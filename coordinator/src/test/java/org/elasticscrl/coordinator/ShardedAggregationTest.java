@@ -71,7 +71,12 @@ class ShardedAggregationTest {
 
     /** {@code l}'s honest answer, sent as one slice per shard of its cut points. */
     private ContributionReady sliced(Fake w, Lease l) {
-        ContributionReady whole = h.answer(w, l);
+        return sliced(w, l, 100);
+    }
+
+    /** As computed at {@code speed} samples/s. */
+    private ContributionReady sliced(Fake w, Lease l, double speed) {
+        ContributionReady whole = h.answer(w.id(), l, speed);
         float[][] parts = h.tensors.read(whole.blob());
         List<Integer> cuts = l.shardCuts();
         List<BlobRef> slices = new ArrayList<>();
@@ -264,6 +269,44 @@ class ShardedAggregationTest {
         checkUpdate(c, all);
         assertEquals(c, w[1].commit(), "b stays a replica");
         assertEquals(List.of(0, 3), w[0].lease().shardCuts(), "step 2: b owns no shard");
+    }
+
+    /**
+     * The owners' deadline runs from the last chunk coming in and the last order sent: a slice that fails to arrive
+     * sends its chunks out again, and however long they take to be computed anew, no owner is blamed for the wait.
+     */
+    @ParameterizedTest(name = "canonical_sum={0}")
+    @ValueSource(booleans = {true, false})
+    void chunksOutAgainGiveTheOwnersTheirDeadlineAfresh(boolean canonical) throws Exception {
+        // the sums are due 4 s after the last chunk is in; workers measured at 2 samples/s get 32 s a lease
+        Fake[] w = start(canonical, "--cluster/deadline_floor_s=1", "--cluster/speed_ewma=1");
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        h.send(sliced(w[0], la, 2));
+        h.send(sliced(w[1], lb, 2));
+        add(w[0]);
+        add(w[0]);
+        add(w[1]);
+        AddToShard lost = w[1].expect(AddToShard.class); // b's own slice of shard 1 does not arrive
+        h.send(new ShardAdded("b", lost.step(), lost.shard(), lost.generation(), lost.lease(), "connection reset", false,
+                false));
+        add(w[0]); // shard 0 summed again without lease b
+        List<Lease> again = new ArrayList<>(List.of(w[0].lease()));
+        if (again.get(0).chunks().size() < lb.chunks().size()) {
+            again.add(w[1].lease());
+        }
+        Thread.sleep(5_000); // the chunks take longer to compute again than the owners' deadline
+        assertEquals(0, h.events("shards-stalled", 0).size(), "no owner is blamed while chunks are out");
+        for (Lease l : again) {
+            h.send(sliced(l == again.get(0) ? w[0] : w[1], l, 2));
+            add(w[0]);
+            add(w[1]);
+        }
+        seal(w[0]);
+        seal(w[1]);
+        List<Integer> all = new ArrayList<>(la.chunks());
+        all.addAll(lb.chunks());
+        checkUpdate(w[0].commit(), all);
     }
 
     private static float[] concat(float[] a, float[] b) {

@@ -21,8 +21,12 @@ final class CoordinatorLink {
         coordinator.tell(m);
     }
 
-    /** Sealed in the current session. */
-    void tell(CoordinatorProtocol.Command m) {
+    /**
+     * Sealed in the current session. Synchronized: the replica's thread and the transport's (an owner's reports)
+     * both send, and each message must leave in the order of its session counter (the receiver's replay window is
+     * bounded).
+     */
+    synchronized void tell(CoordinatorProtocol.Command m) {
         Session s = session;
         if (s == null) {
             throw new IllegalStateException("no session with the coordinator yet for " + m.getClass().getSimpleName());

@@ -64,7 +64,7 @@ final class Jobs implements AutoCloseable {
         this.thread = thread;
         this.coordinator = coordinator;
         this.payloads = new org.elasticscrl.worker.shard.Payloads(tensors);
-        finishCopiesAtExit(io, settings, replica.config().saveDir());
+        CopyHygiene.finishCopiesAtExit(io, settings, replica.config().saveDir());
         var cluster = replica.config().cluster();
         this.owner = new OwnerRole(settings.workerId(), tensors, cluster.canonicalSum(), cluster.replaySteps(), coordinator);
     }
@@ -361,47 +361,10 @@ final class Jobs implements AutoCloseable {
     /** Ends this worker incarnation's use of the replica (what it served, its writer) and hands the replica over. */
     Replica detach() {
         payloads.forgetAll();
+        owner.forgetAll();
         offered.values().forEach(tensors::forget);
         io.shutdown(); // a copy being written finishes; its temporary name protects the older ones
         return replica;
-    }
-
-    /**
-     * A JVM told to end (SIGTERM: a leave, an operator stopping it) lets the copy being written finish (at most
-     * {@link #COPY_GRACE_S} s), then removes any temporary left: nothing half-written stays on a disk that outlives the
-     * worker. (The write thread is a daemon, and a JVM ending on a signal runs its shutdown hooks, then halts.)
-     */
-    private static void finishCopiesAtExit(ExecutorService io, WorkerSettings settings, String saveDir) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            io.shutdown();
-            try {
-                io.awaitTermination(COPY_GRACE_S, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            removeLeftovers(settings, saveDir);
-        }, "scrl-copies-at-exit"));
-    }
-
-    static final int COPY_GRACE_S = 30;
-
-    /**
-     * The temporaries a killed copy write of this worker left (a crash, a power cut) go before anything else. Runs
-     * on the replica thread: it logs through its own logger, not the actor's context.
-     */
-    static void removeLeftovers(WorkerSettings settings, String saveDir) {
-        var log = org.slf4j.LoggerFactory.getLogger(Jobs.class);
-        if (settings.checkpointDir() == null && saveDir == null) {
-            return;
-        }
-        try {
-            var removed = org.elasticscrl.platform.DurableFiles.removeTemporaries(settings.copiesDir(saveDir));
-            if (!removed.isEmpty()) {
-                log.warn("removed what a killed checkpoint write left: {}", removed);
-            }
-        } catch (java.io.IOException e) {
-            log.warn("could not remove the temporaries in {}: {}", settings.copiesDir(saveDir), e.toString());
-        }
     }
 
     /** Whether a job failed because a payload could not be fetched (the sender gone), not by its own fault. */

@@ -52,6 +52,11 @@ final class OwnerRole {
         owner.forgetThrough(step, keptMeans);
     }
 
+    /** This incarnation ends: no sum kept, no mean served. */
+    void forgetAll() {
+        owner.forgetAll();
+    }
+
     private static ShardOwner.Failure failure(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof ShardOwner.AddFailed f) {

@@ -253,7 +253,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         getContext().getLog().info("welcomed to run {} (join step {}), building the replica", m.runId(), m.joinStep());
         var cfg = ConfigLoader.fromYaml(m.configYaml(), "run " + m.runId() + " configuration");
         building = CompletableFuture.supplyAsync(() -> {
-            Jobs.removeLeftovers(settings, cfg.saveDir());
+            CopyHygiene.removeLeftovers(settings, cfg.saveDir());
             return Replica.open(cfg, settings.loaderThreads());
         }, thread);
         getContext().pipeToSelf(building, (replica, error) -> new Opened(replica, error, -1));

@@ -211,6 +211,13 @@ public final class ShardOwner {
         });
     }
 
+    /** Forgets every sum and stops serving every mean (this worker incarnation ends). */
+    public void forgetAll() {
+        sums.clear();
+        means.values().forEach(tensors::forget);
+        means.clear();
+    }
+
     /** Sums kept (a diagnostic). */
     public int sumsKept() {
         return sums.size();

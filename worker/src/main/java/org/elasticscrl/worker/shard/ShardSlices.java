@@ -41,8 +41,9 @@ public final class ShardSlices {
     /**
      * Shard {@code shard}'s elements of the vector {@code gradient ++ statistics} (an empty pair: an empty slice). A
      * vector of another length than the cuts span is cut all the same — the last shard takes what lies past the last
-     * cut, a shard past the end gets what is left — so that its owners, not this worker, refuse the misshapen slices
-     * as the contributor's fault (a faulty replica must not crash its worker, nor be believed).
+     * cut, a shard past the end gets what is left — so that its owners, not this worker, refuse slices of the wrong
+     * size as the contributor's fault (a faulty replica must not crash its worker). (A vector shorter by exactly whole
+     * shards gives empty slices, which read as unreadable chunks: not caught here.)
      */
     static float[] slice(float[] gradient, float[] statistics, int[] cuts, int shard) {
         int length = gradient.length + statistics.length;
