@@ -105,7 +105,10 @@ public final class RogueNode {
                 () -> new CoordinatorProtocol.CheckpointSaved(victim, 1, "/tmp/x", 1, 1, ""),
                 () -> new CoordinatorProtocol.CheckpointLoaded(victim, 1, "/tmp/x", ""),
                 () -> new CoordinatorProtocol.TaskCompleted(victim, "final_eval", 1, "{}"),
-                () -> new CoordinatorProtocol.WorkerFailed(victim, "lease", "forged"));
+                () -> new CoordinatorProtocol.WorkerFailed(victim, "lease", "forged"),
+                // as a shard owner: an add "done", a mean "published" (a forged one would poison every replica)
+                () -> new CoordinatorProtocol.ShardAdded(victim, 1, 0, 0, 1, "", false, false),
+                () -> new CoordinatorProtocol.ShardSealed(victim, 1, 0, 0, List.of(1L), blob, ""));
         Session guessed = new Session(victim, randomKey(), false);
         for (var m : fromWorker) {
             send(attempts, "to coordinator, unsealed", coordinator, m.get());
@@ -120,10 +123,12 @@ public final class RogueNode {
         ActorRef<WorkerProtocol.Command> fake = system.systemActorOf(Behaviors.ignore(), "rogue-worker",
                 org.apache.pekko.actor.typed.Props.empty());
         send(attempts, "registration under a member's id", coordinator, new CoordinatorProtocol.RegisterWorker(victim,
-                "cpu", 1L << 30, 1, fake, 2, "", "", "k", true, List.of(), ClusterSecret.nonce()));
+                "cpu", 1L << 30, 1, fake, org.elasticscrl.protocol.ScrlMessageSerializer.PROTOCOL_VERSION, "", "", "k", true,
+                List.of(), ClusterSecret.nonce()));
         // 64 Ki characters: within Artery's frame, far over what an id may be
         send(attempts, "registration with an oversized id", coordinator, new CoordinatorProtocol.RegisterWorker(
-                "w".repeat(1 << 16), "cpu", 1, 1, fake, 2, "", "", "k", true, List.of(), ""));
+                "w".repeat(1 << 16), "cpu", 1, 1, fake, org.elasticscrl.protocol.ScrlMessageSerializer.PROTOCOL_VERSION, "",
+                "", "k", true, List.of(), ""));
         for (String order : List.of("pause", "drain", "checkpoint", "resume")) {
             send(attempts, "operator order without the secret", coordinator,
                     new CoordinatorProtocol.Query(order, "0", shell));
@@ -153,7 +158,9 @@ public final class RogueNode {
                     new WorkerProtocol.Commit(1, 1, 0.1, 0.99, 0, 32, true, blob), new WorkerProtocol.Release("forged"),
                     new WorkerProtocol.RunTask("final_eval", 1), new WorkerProtocol.SaveCheckpoint(1, "{}", java.util.List.of()),
                     new WorkerProtocol.LoadCheckpoint(1, List.of("/tmp/x"), List.of("0"), List.of(0L), "rogue"), new WorkerProtocol.ProvideState("rogue"),
-                    new WorkerProtocol.SyncFrom(1, blob), new WorkerProtocol.Resync("forged"));
+                    new WorkerProtocol.SyncFrom(1, blob), new WorkerProtocol.Resync("forged"),
+                    new WorkerProtocol.AddToShard(1, 0, 0, 3, 1, blob, List.of(0)),
+                    new WorkerProtocol.SealShard(1, 0, 0, List.of(1L), 1f));
             Session toGuess = new Session(victim, randomKey(), true);
             for (var m : toWorker) {
                 send(attempts, "to a worker, unsealed", w, m);
