@@ -121,7 +121,7 @@ class SecureClusterIT {
                     + "its cluster secret \\(fingerprint " + theirs + "\\) is not this cluster's \\(" + ours + "\\)"),
                     "one refusal line naming both secrets' fingerprints:\n" + coordinator);
             assertEquals(1, count(coordinator, "WARN .*refused worker 'intruder-version' at pekko://scrl@[^:]+:\\d+: "
-                    + "it speaks protocol version 9, this cluster speaks 2"),
+                    + "it speaks protocol version 9, this cluster speaks " + org.elasticscrl.protocol.ScrlMessageSerializer.PROTOCOL_VERSION),
                     "one refusal line naming both versions:\n" + coordinator);
             assertEquals(1, count(coordinator, "WARN .*refused an operator's 'pause' from pekko://scrl@127\\.0\\.0\\.1:\\d+: "
                     + "its cluster secret \\(fingerprint " + theirs + "\\)"), "one line for the foreign operator");
