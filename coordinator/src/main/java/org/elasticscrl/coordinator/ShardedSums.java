@@ -65,9 +65,7 @@ final class ShardedSums {
      */
     static ShardedSums of(StepRun step, int length, int firstGeneration, Membership<WorkerLink> members,
             Leasing leasing, Roster roster, java.util.function.Predicate<String> stalled) {
-        SortedMap<String, Double> owners = new TreeMap<>();
-        members.withStatus(Membership.Status.ACTIVE).stream().filter(w -> !leasing.quarantine().quarantined(w.id)
-                && !stalled.test(w.id)).forEach(w -> owners.put(w.id, 1.0));
+        SortedMap<String, Double> owners = eligible(members, leasing, stalled, null);
         if (owners.isEmpty()) {
             step.shardCuts(List.of()); // summed by the coordinator: leases carry no cuts
             return null;
@@ -78,6 +76,18 @@ final class ShardedSums {
                 leasing, roster, stalled);
         step.shardCuts(sums.cuts());
         return sums;
+    }
+
+    /**
+     * The workers that may own a shard, every link taken as equally fast: active (a draining one leaves once the step
+     * commits, before every replica may have fetched its mean), not quarantined, not stalled, not {@code except}.
+     */
+    private static SortedMap<String, Double> eligible(Membership<WorkerLink> members, Leasing leasing,
+            java.util.function.Predicate<String> stalled, String except) {
+        SortedMap<String, Double> out = new TreeMap<>();
+        members.withStatus(Membership.Status.ACTIVE).stream().filter(w -> !w.id.equals(except)
+                && !leasing.quarantine().quarantined(w.id) && !stalled.test(w.id)).forEach(w -> out.put(w.id, 1.0));
+        return out;
     }
 
     /** The cut points of the step's shards, for its leases. */
@@ -147,12 +157,8 @@ final class ShardedSums {
         if (abandoned) {
             return true; // nothing of these sums counts any more
         }
-        SortedMap<String, Double> survivors = new TreeMap<>();
-        // a draining worker leaves once this step commits, before every replica may have fetched its mean
-        members.withStatus(Membership.Status.ACTIVE).stream()
-                .filter(w -> !w.id.equals(id) && !leasing.quarantine().quarantined(w.id) && !stalled.test(w.id))
-                .forEach(w -> survivors.put(w.id, 1.0));
-        boolean owner = ledger.plan().shards().stream().anyMatch(s -> s.owner().equals(id));
+        SortedMap<String, Double> survivors = eligible(members, leasing, stalled, id);
+        boolean owner = owns(id);
         if (owner && survivors.isEmpty()) {
             return false;
         }
