@@ -119,6 +119,13 @@ class ShardedAggregationTest {
         return s;
     }
 
+    /** The commit holds exactly the chunks first leased as {@code la} and {@code lb}, whoever computed them at last. */
+    private void checkUpdate(Commit c, Lease la, Lease lb) {
+        List<Integer> all = new ArrayList<>(la.chunks());
+        all.addAll(lb.chunks());
+        checkUpdate(c, all);
+    }
+
     /** The commit's shard means put together are the sample-weighted mean of exactly {@code chunks}' fake gradients. */
     private void checkUpdate(Commit c, List<Integer> chunks) {
         assertNull(c.update(), "no tensor through the coordinator");
@@ -157,9 +164,7 @@ class ShardedAggregationTest {
         Commit c = w[0].commit();
         assertEquals(c, w[1].commit());
         assertEquals(2, c.updateShards().size());
-        List<Integer> all = new ArrayList<>(la.chunks());
-        all.addAll(lb.chunks());
-        checkUpdate(c, all);
+        checkUpdate(c, la, lb);
     }
 
     @ParameterizedTest(name = "canonical_sum={0}")
@@ -188,9 +193,7 @@ class ShardedAggregationTest {
         seal(w[0]);
         seal(w[0]);
         Commit c = w[0].commit();
-        List<Integer> all = new ArrayList<>(la.chunks());
-        all.addAll(lb.chunks());
-        checkUpdate(c, all);
+        checkUpdate(c, la, lb);
         assertEquals(Map.of(), h.commits(2).get(1).chunks().entrySet().stream().filter(e -> !e.getValue().equals("a"))
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
                 "every chunk of step 1 answered by a");
@@ -223,9 +226,7 @@ class ShardedAggregationTest {
         seal(w[0]);
         seal(w[1]);
         Commit c = w[0].commit();
-        List<Integer> all = new ArrayList<>(la.chunks());
-        all.addAll(lb.chunks());
-        checkUpdate(c, all);
+        checkUpdate(c, la, lb);
         assertEquals(c, w[1].commit(), "b stays a replica");
     }
 
@@ -264,9 +265,7 @@ class ShardedAggregationTest {
         seal(w[0]);
         seal(w[0]);
         Commit c = w[0].commit();
-        List<Integer> all = new ArrayList<>(la.chunks());
-        all.addAll(lb.chunks());
-        checkUpdate(c, all);
+        checkUpdate(c, la, lb);
         assertEquals(c, w[1].commit(), "b stays a replica");
         assertEquals(List.of(0, 3), w[0].lease().shardCuts(), "step 2: b owns no shard");
     }
@@ -304,9 +303,7 @@ class ShardedAggregationTest {
         }
         seal(w[0]);
         seal(w[1]);
-        List<Integer> all = new ArrayList<>(la.chunks());
-        all.addAll(lb.chunks());
-        checkUpdate(w[0].commit(), all);
+        checkUpdate(w[0].commit(), la, lb);
     }
 
     private static float[] concat(float[] a, float[] b) {
