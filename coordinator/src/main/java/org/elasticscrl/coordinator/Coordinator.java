@@ -20,6 +20,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardMeanCopied;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
@@ -204,6 +205,11 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                 }))
                 .onMessage(ShardSealed.class, m -> then(() -> {
                     if (isMember(m.workerId(), "mean of shard " + m.shard() + " of step " + m.step())) {
+                        steps.arrived(m);
+                    }
+                }))
+                .onMessage(ShardMeanCopied.class, m -> then(() -> {
+                    if (isMember(m.workerId(), "copy of shard " + m.shard() + " of step " + m.step())) {
                         steps.arrived(m);
                     }
                 }))

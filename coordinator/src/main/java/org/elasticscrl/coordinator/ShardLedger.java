@@ -25,6 +25,11 @@ import org.elasticscrl.protocol.BlobRef;
  * contributor was lost before every owner had it) discards every shard sum that may hold it; an owner lost discards
  * its shards, which go whole to survivors ({@link ShardPlan#without}) — and if that owner also contributed, its
  * slices of its own shards went with it, so its contribution is dropped too.
+ *
+ * <p>A sealed mean is kept twice before the step may commit: its owner serves it, and a second owner (the next one
+ * in shard order) copies it and serves the copy, so a step survives losing any one worker after its commit, before
+ * every replica fetched its means. A backup holder that cannot copy or is lost is replaced by the next one; a shard
+ * with no other owner left (a single worker) commits with its mean only.
  */
 final class ShardLedger {
     /** Owner {@code owner}: add {@code lease}'s slice ({@code slice}) into generation {@code generation} of shard {@code shard}. */
@@ -32,6 +37,12 @@ final class ShardLedger {
 
     /** Owner {@code owner}: publish shard {@code shard}'s sum of {@code leases}, scaled, as generation {@code generation}. */
     record Seal(String owner, int shard, int generation, Set<Long> leases) {}
+
+    /** Holder {@code holder}: copy shard {@code shard}'s sealed mean of generation {@code generation}, at {@code mean}. */
+    record Copy(String holder, int shard, int generation, BlobRef mean) {}
+
+    /** A step's update: each shard's mean, and a second copy of each (the mean itself when no other owner is left). */
+    record Update(List<BlobRef> means, List<BlobRef> backups) {}
 
     private final long step;
     private ShardPlan plan;
@@ -42,6 +53,11 @@ final class ShardLedger {
     private final List<Set<Long>> added = new ArrayList<>();
     /** Each shard's sealed sum of its current generation, or null. */
     private final BlobRef[] sealed;
+    /** Each sealed mean's backup: who was asked to copy it (null: nobody left to ask), and the copy once made. */
+    private final String[] holder;
+    private final BlobRef[] backup;
+    /** Holders that could not copy a shard's current mean, or were lost: not asked again for it. */
+    private final List<Set<String>> passedOver = new ArrayList<>();
 
     ShardLedger(long step, ShardPlan plan) {
         this(step, plan, 0);
@@ -58,8 +74,11 @@ final class ShardLedger {
         this.generation = new int[n];
         java.util.Arrays.fill(generation, firstGeneration);
         this.sealed = new BlobRef[n];
+        this.holder = new String[n];
+        this.backup = new BlobRef[n];
         for (int i = 0; i < n; i++) {
             added.add(new HashSet<>());
+            passedOver.add(new HashSet<>());
         }
     }
 
@@ -83,7 +102,9 @@ final class ShardLedger {
         }
         accepted.put(lease, List.copyOf(slices));
         contributor.put(lease, worker);
-        java.util.Arrays.fill(sealed, null); // a seal without this lease is not the step's sum
+        for (int shard = 0; shard < sealed.length; shard++) {
+            unseal(shard); // a seal without this lease is not the step's sum
+        }
         List<Add> out = new ArrayList<>();
         for (ShardPlan.Shard s : plan.shards()) {
             out.add(new Add(s.owner(), s.index(), generation[s.index()], lease, slices.get(s.index())));
@@ -176,7 +197,8 @@ final class ShardLedger {
     private List<Add> restart(int shard) {
         generation[shard]++;
         added.get(shard).clear();
-        sealed[shard] = null;
+        unseal(shard);
+        passedOver.get(shard).clear();
         String owner = plan.shards().get(shard).owner();
         List<Add> out = new ArrayList<>();
         accepted.forEach((lease, slices) -> out.add(new Add(owner, shard, generation[shard], lease, slices.get(shard))));
@@ -188,13 +210,15 @@ final class ShardLedger {
         return java.util.Arrays.stream(generation).max().orElse(0);
     }
 
-    /** The owners of shards whose sum is not whole, or (every sum whole) not sealed. */
+    /** The owners of shards whose sum is not whole, or (every sum whole) not sealed; holders owing a copy. */
     Set<String> owing() {
         Set<String> out = new TreeSet<>();
         boolean summed = summed();
         for (ShardPlan.Shard s : plan.shards()) {
             if (summed ? sealed[s.index()] == null : !added.get(s.index()).equals(accepted.keySet())) {
                 out.add(s.owner());
+            } else if (summed && holder[s.index()] != null && backup[s.index()] == null) {
+                out.add(holder[s.index()]);
             }
         }
         return out;
@@ -224,22 +248,91 @@ final class ShardLedger {
         return out;
     }
 
-    /** The owner of {@code shard} published the sum of {@code leases} of {@code generation} at {@code ref}. */
-    void sealed(int shard, int generation, Set<Long> leases, BlobRef ref) {
-        if (current(shard, generation) && leases.equals(accepted.keySet())) {
-            sealed[shard] = ref;
+    /**
+     * The owner of {@code shard} published the sum of {@code leases} of {@code generation} at {@code ref}: the copy to
+     * order as its backup, or null (no other owner, a stale seal, or one already taken).
+     */
+    Copy sealed(int shard, int generation, Set<Long> leases, BlobRef ref) {
+        if (!current(shard, generation) || !leases.equals(accepted.keySet()) || sealed[shard] != null) {
+            return null;
+        }
+        sealed[shard] = ref;
+        return nextHolder(shard);
+    }
+
+    /** {@code who} copied {@code shard}'s mean of {@code generation} to {@code copy}; ignored unless it was asked. */
+    void copied(int shard, int generation, String who, BlobRef copy) {
+        if (current(shard, generation) && sealed[shard] != null && who.equals(holder[shard])) {
+            backup[shard] = copy;
         }
     }
 
-    /** Every shard's sealed sum, in shard order, once all are sealed over the contributions that count; else null. */
-    List<BlobRef> update() {
-        List<BlobRef> out = new ArrayList<>();
-        for (BlobRef r : sealed) {
-            if (r == null) {
-                return null;
+    /** {@code who} could not copy {@code shard}'s mean of {@code generation}: the next holder's copy, or null. */
+    Copy copyFailed(int shard, int generation, String who) {
+        if (!current(shard, generation) || sealed[shard] == null || !who.equals(holder[shard])) {
+            return null;
+        }
+        passedOver.get(shard).add(who);
+        return nextHolder(shard);
+    }
+
+    /**
+     * Worker {@code who} is lost (after {@link #ownerLost}, so it owns nothing): every backup it held or owed is asked
+     * of the next holder. Returns those copies.
+     */
+    List<Copy> holderLost(String who) {
+        List<Copy> out = new ArrayList<>();
+        for (int shard = 0; shard < holder.length; shard++) {
+            if (who.equals(holder[shard])) {
+                passedOver.get(shard).add(who);
+                Copy c = nextHolder(shard);
+                if (c != null) {
+                    out.add(c);
+                }
             }
-            out.add(r);
         }
         return out;
+    }
+
+    /**
+     * Who keeps {@code shard}'s sealed mean as its backup: the owner of the next shard in order with another owner,
+     * not passed over (so each owner holds about one backup); none left, the shard commits with its mean only.
+     */
+    private Copy nextHolder(int shard) {
+        backup[shard] = null;
+        holder[shard] = null;
+        List<ShardPlan.Shard> shards = plan.shards();
+        String owner = shards.get(shard).owner();
+        for (int k = 1; k < shards.size(); k++) {
+            String candidate = shards.get((shard + k) % shards.size()).owner();
+            if (!candidate.equals(owner) && !passedOver.get(shard).contains(candidate)) {
+                holder[shard] = candidate;
+                return new Copy(candidate, shard, generation[shard], sealed[shard]);
+            }
+        }
+        return null;
+    }
+
+    private void unseal(int shard) {
+        sealed[shard] = null;
+        holder[shard] = null;
+        backup[shard] = null;
+    }
+
+    /**
+     * The step's update once every shard is sealed over the contributions that count and every backup asked for is
+     * made; else null.
+     */
+    Update update() {
+        List<BlobRef> means = new ArrayList<>();
+        List<BlobRef> backups = new ArrayList<>();
+        for (int shard = 0; shard < sealed.length; shard++) {
+            if (sealed[shard] == null || holder[shard] != null && backup[shard] == null) {
+                return null;
+            }
+            means.add(sealed[shard]);
+            backups.add(holder[shard] == null ? sealed[shard] : backup[shard]);
+        }
+        return new Update(means, backups);
     }
 }

@@ -12,6 +12,7 @@ import org.elasticscrl.plan.ShardPlan;
 import org.elasticscrl.protocol.BlobRef;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardMeanCopied;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
 import org.elasticscrl.protocol.StepMetrics;
 import org.elasticscrl.protocol.WorkerProtocol;
@@ -21,7 +22,7 @@ import org.elasticscrl.protocol.WorkerProtocol;
  * of the parameter space go to the step's active workers; each accepted contribution becomes an order to every owner
  * to add its slice; owners' reports go into the {@link ShardLedger}, and a contribution whose every slice is added
  * counts (its chunks done); once every chunk is in and every sum whole, each owner is told to publish its shard's mean,
- * and the commit names those. No tensor passes through the coordinator.
+ * a second owner to copy it, and the commit names both. No tensor passes through the coordinator.
  *
  * <p>What fails is decided here, as the ledger says: a contribution that no longer counts (an owner could not fetch or
  * refused its slice, its contributor left before every owner had it, it came from a lost owner) has its chunks leased
@@ -168,6 +169,7 @@ final class ShardedSums {
                     + survivors.keySet());
             send(ledger.ownerLost(id, survivors));
         }
+        copy(ledger.holderLost(id));
         for (long lease : before) {
             if (step.workerOf(lease).equals(id)) {
                 send(ledger.contributorLost(lease));
@@ -238,8 +240,8 @@ final class ShardedSums {
         }
     }
 
-    /** An owner's seal; the update's shard means, in shard order, once every shard is sealed (else null). */
-    List<BlobRef> sealed(ShardSealed m) {
+    /** An owner's seal; the step's update once every shard is sealed and its mean copied (else null). */
+    ShardLedger.Update sealed(ShardSealed m) {
         if (!ledger.current(m.shard(), m.generation()) || !owns(m.workerId(), m.shard())) {
             return null;
         }
@@ -251,8 +253,31 @@ final class ShardedSums {
             }
             return null;
         }
-        ledger.sealed(m.shard(), m.generation(), new HashSet<>(m.leases()), m.mean());
+        ShardLedger.Copy copy = ledger.sealed(m.shard(), m.generation(), new HashSet<>(m.leases()), m.mean());
+        copy(copy == null ? List.of() : List.of(copy));
         return ledger.update();
+    }
+
+    /** A backup holder's answer; the step's update once every shard is sealed and its mean copied (else null). */
+    ShardLedger.Update copied(ShardMeanCopied m) {
+        if (m.error().isEmpty() && m.copy() != null) {
+            ledger.copied(m.shard(), m.generation(), m.workerId(), m.copy());
+        } else {
+            ShardLedger.Copy next = ledger.copyFailed(m.shard(), m.generation(), m.workerId());
+            roster.event(m.workerId(), "backup-failed", "the mean of shard " + m.shard() + " of step " + step.step()
+                    + ": " + m.error() + (next == null ? "; committed with its owner's copy only" : "; kept by "
+                    + next.holder() + " instead"));
+            copy(next == null ? List.of() : List.of(next));
+        }
+        return ledger.update();
+    }
+
+    private void copy(List<ShardLedger.Copy> copies) {
+        orders += copies.size();
+        for (ShardLedger.Copy c : copies) {
+            members.get(c.holder()).ifPresent(w -> w.ref.tell(new WorkerProtocol.CopyShardMean(step.step(), c.shard(),
+                    c.generation(), c.mean())));
+        }
     }
 
     private boolean owns(String worker, int shard) {

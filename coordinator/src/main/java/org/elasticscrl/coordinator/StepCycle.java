@@ -280,7 +280,7 @@ final class StepCycle {
 
     private void ready(StepSums.Ready r) { // the step commits when its sums are ready; else what went out again is leased
         if (r != null) {
-            commit(r.shardMeans());
+            commit(r.shards());
         } else {
             leasePending();
         }
@@ -301,12 +301,12 @@ final class StepCycle {
 
     /**
      * Every chunk is in: replicate the state after this step, then announce the commit — of the mean summed here
-     * ({@code shardMeans} null), or of the shards' means the owners published (empty: no sample).
+     * ({@code shards} null), or of the shards' means the owners published and their copies (empty: no sample).
      */
-    private void commit(List<BlobRef> shardMeans) {
+    private void commit(ShardLedger.Update shards) {
         StepMetrics metrics = step.metrics();
         long t0 = System.nanoTime();
-        StepAggregate.Mean mean = shardMeans == null && step.hasSamples() ? step.mean() : null;
+        StepAggregate.Mean mean = shards == null && step.hasSamples() ? step.mean() : null;
         if (mean != null) {
             layout = mean.lengths().clone();
         }
@@ -320,13 +320,13 @@ final class StepCycle {
         afterStore = () -> {
             setup.metrics().committed(committed, step.epoch(), metrics.sslLoss(), plan.lr().valueAt(committed),
                     plan.tau().valueAt(committed), split, aggregation);
-            announce(metrics, update, shardMeans == null ? List.of() : shardMeans, seconds);
+            announce(metrics, update, shards == null ? new ShardLedger.Update(List.of(), List.of()) : shards, seconds);
         };
         replication.store(state(false));
     }
 
     /** The commit's record is written (else the run waits for the disk), then the workers are told. */
-    private void announce(StepMetrics metrics, BlobRef update, List<BlobRef> shardMeans, double seconds) {
+    private void announce(StepMetrics metrics, BlobRef update, ShardLedger.Update shards, double seconds) {
         long s = step.step();
         double lr = plan.lr().valueAt(s);
         double tau = plan.tau().valueAt(s);
@@ -336,13 +336,13 @@ final class StepCycle {
             fresh = setup.files().commit(s, step.epoch(), step.inEpoch(), members.epoch(), metrics.samples(), lr, tau,
                     wd, metrics.sslLoss(), seconds, step.answers());
         } catch (java.io.IOException e) {
-            stall.failed(e, () -> announce(metrics, update, shardMeans, seconds));
+            stall.failed(e, () -> announce(metrics, update, shards, seconds));
             return;
         }
         stall.cleared();
-        if (update != null || !shardMeans.isEmpty()) {
+        if (update != null || !shards.means().isEmpty()) {
             var commit = new WorkerProtocol.Commit(s, members.epoch(), lr, tau, wd, metrics.samples(),
-                    s % cfg.cluster().checksumInterval() == 0, update, shardMeans);
+                    s % cfg.cluster().checksumInterval() == 0, update, shards.means(), shards.backups());
             members.withStatus(Status.ACTIVE, Status.SYNCING, Status.DRAINING).forEach(w -> w.ref.tell(commit));
             transfers.announced(commit, cfg.cluster().replaySteps());
         }

@@ -8,6 +8,7 @@ import org.elasticscrl.protocol.BlobRef;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardMeanCopied;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
 import org.elasticscrl.protocol.tensor.InvalidPayloadException;
 
@@ -18,8 +19,8 @@ import org.elasticscrl.protocol.tensor.InvalidPayloadException;
  * commit, and with which update — or not yet.
  */
 final class StepSums {
-    /** The step may commit: the mean summed here ({@code shardMeans} null), or the shards' means (empty: no sample). */
-    record Ready(List<BlobRef> shardMeans) {}
+    /** The step may commit: the mean summed here ({@code shards} null), or the shards' means (empty: no sample). */
+    record Ready(ShardLedger.Update shards) {}
 
     /** Step {@code step}'s sharded sums were due (every chunk was in {@link #dueSeconds()} ago). */
     record SumsDue(long step) implements Command {}
@@ -94,10 +95,15 @@ final class StepSums {
         return sealWhenSummed(step);
     }
 
-    /** What arrived for {@code step}'s sums: a {@link Transfers.Fetched}, a {@link ShardAdded} or a {@link ShardSealed}. */
+    /**
+     * What arrived for {@code step}'s sums: a {@link Transfers.Fetched}, a {@link ShardAdded}, a {@link ShardSealed}, a
+     * {@link ShardMeanCopied} or a {@link SumsDue}.
+     */
     Ready arrived(StepRun step, Command m) {
         return m instanceof Transfers.Fetched f ? fetched(step, f) : m instanceof ShardAdded a ? shardAdded(step, a)
-                : m instanceof ShardSealed s ? shardSealed(step, s) : m instanceof SumsDue d ? due(step, d) : null;
+                : m instanceof ShardSealed s ? sealedOrCopied(step, s.step(), () -> shards.sealed(s))
+                : m instanceof ShardMeanCopied c ? sealedOrCopied(step, c.step(), () -> shards.copied(c))
+                : m instanceof SumsDue d ? due(step, d) : null;
     }
 
     /**
@@ -168,13 +174,14 @@ final class StepSums {
         return sealWhenSummed(step);
     }
 
-    /** An owner published its shard's mean: ready once every shard's is. */
-    private Ready shardSealed(StepRun step, ShardSealed m) {
-        if (shards == null || m.step() != step.step()) {
+    /** An owner published its shard's mean, or a holder copied one: ready once every shard's is, and copied. */
+    private Ready sealedOrCopied(StepRun step, long of, java.util.function.Supplier<ShardLedger.Update> taken) {
+        if (shards == null || of != step.step()) {
             return null;
         }
-        List<BlobRef> means = shards.sealed(m);
-        return means == null || !step.ledger().isComplete() || !shards.summed() ? null : new Ready(means);
+        ShardLedger.Update update = taken.get();
+        timeOwners(step); // a copy ordered restarts the owners' deadline
+        return update == null || !step.ledger().isComplete() || !shards.summed() ? null : new Ready(update);
     }
 
     /** A worker left: its shards are summed again by others (or, none left, the sums start afresh). */
@@ -198,7 +205,7 @@ final class StepSums {
         }
         int samples = step.metrics().samples();
         if (samples == 0) {
-            return new Ready(List.of());
+            return new Ready(new ShardLedger.Update(List.of(), List.of()));
         }
         shards.seal(1f / samples);
         timeOwners(step);

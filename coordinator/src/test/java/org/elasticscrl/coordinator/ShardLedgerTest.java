@@ -56,12 +56,90 @@ class ShardLedgerTest {
         List<ShardLedger.Seal> seals = l.seals();
         assertEquals(3, seals.size());
         assertNull(l.update());
+        List<ShardLedger.Copy> copies = new ArrayList<>();
         for (ShardLedger.Seal s : seals) {
             assertEquals(Set.of(1L, 2L), s.leases());
-            l.sealed(s.shard(), s.generation(), s.leases(), new BlobRef(s.owner(), 2, s.shard(), 8));
+            copies.add(l.sealed(s.shard(), s.generation(), s.leases(), new BlobRef(s.owner(), 2, s.shard(), 8)));
         }
-        assertEquals(List.of("a", "b", "c"), l.update().stream().map(BlobRef::host).toList());
+        assertNull(l.update(), "every mean sealed, none copied yet");
+        assertEquals(List.of("b", "c", "a"), copies.stream().map(ShardLedger.Copy::holder).toList(),
+                "each mean's backup is kept by the next shard's owner");
+        assertEquals(new BlobRef("a", 2, 0, 8), copies.get(0).mean());
+        assertEquals(Set.of("a", "b", "c"), l.owing(), "the holders owe their copies");
+        copyAll(l, copies);
+        assertEquals(List.of("a", "b", "c"), l.update().means().stream().map(BlobRef::host).toList());
+        assertEquals(List.of("b", "c", "a"), l.update().backups().stream().map(BlobRef::host).toList());
+        assertEquals(Set.of(), l.owing());
         assertThrows(IllegalArgumentException.class, () -> l.accepted(3, "c", slices("c", 3, 2)), "slices unlike the plan");
+    }
+
+    /** Each holder copies the mean it was asked for, to a copy on its own host. */
+    private static void copyAll(ShardLedger l, List<ShardLedger.Copy> copies) {
+        for (ShardLedger.Copy c : copies) {
+            if (c != null) {
+                l.copied(c.shard(), c.generation(), c.holder(), new BlobRef(c.holder(), 3, c.mean().id(), 8));
+            }
+        }
+    }
+
+    private static List<ShardLedger.Copy> sealAll(ShardLedger l) {
+        List<ShardLedger.Copy> copies = new ArrayList<>();
+        for (ShardLedger.Seal s : l.seals()) {
+            copies.add(l.sealed(s.shard(), s.generation(), s.leases(), new BlobRef(s.owner(), 2, s.shard(), 8)));
+        }
+        return copies;
+    }
+
+    @Test
+    void aBackupHolderThatCannotCopyOrIsLostIsReplacedAndACopyFromAnyoneElseCountsForNothing() {
+        ShardLedger l = threeWorkers();
+        l.accepted(1, "a", slices("a", 1, 3)).forEach(a -> l.added(a.shard(), a.generation(), a.lease()));
+        List<ShardLedger.Copy> copies = sealAll(l);
+        l.copied(0, 0, "c", new BlobRef("c", 3, 0, 8)); // not asked: c holds shard 1's backup, not shard 0's
+        l.copied(1, 0, "c", new BlobRef("c", 3, 1, 8));
+        l.copied(2, 0, "a", new BlobRef("a", 3, 2, 8));
+        assertNull(l.update(), "shard 0's backup is not made");
+        assertEquals(Set.of("b"), l.owing());
+        ShardLedger.Copy next = l.copyFailed(0, 0, "b");
+        assertEquals("c", next.holder(), "the next owner in shard order");
+        assertNull(l.copyFailed(0, 0, "b"), "a stale failure asks nobody");
+        assertEquals(List.of(), l.holderLost("b"), "b holds no backup any more");
+        // c is lost before copying: its own shard is summed again elsewhere, the backup it holds of shard 1 moves
+        List<ShardLedger.Add> again = l.ownerLost("c", links("a", "b"));
+        List<ShardLedger.Copy> moved = l.holderLost("c");
+        assertEquals(List.of(1), moved.stream().map(ShardLedger.Copy::shard).toList(),
+                "shard 0 has nobody left to keep its backup: its owner a, and b, which could not copy it");
+        assertEquals("a", moved.get(0).holder());
+        assertEquals(copies.get(1).mean(), moved.get(0).mean());
+        l.copied(1, 0, "a", new BlobRef("a", 3, 1, 8));
+        again.forEach(a -> l.added(a.shard(), a.generation(), a.lease()));
+        List<ShardLedger.Copy> last = sealAll(l);
+        assertEquals(1, last.size(), "only the lost owner's shard is sealed again");
+        copyAll(l, last);
+        ShardLedger.Update u = l.update();
+        assertEquals(u.means().get(0), u.backups().get(0), "shard 0 commits with its mean only");
+        assertEquals(new BlobRef("a", 3, 1, 8), u.backups().get(1));
+        assertFalse(u.backups().get(2).host().equals(u.means().get(2).host()), "the re-summed shard 2 is backed up");
+    }
+
+    @Test
+    void aSingleOwnerCommitsWithItsMeansOnlyAndANewContributionUnsealsEveryBackup() {
+        ShardLedger alone = new ShardLedger(7, ShardPlan.balanced(3_000, links("a"), 1));
+        alone.accepted(1, "a", slices("a", 1, 1)).forEach(a -> alone.added(a.shard(), a.generation(), a.lease()));
+        assertEquals(java.util.Collections.singletonList(null), sealAll(alone), "nobody to keep a backup");
+        assertEquals(alone.update().means(), alone.update().backups(), "its mean stands in for its backup");
+
+        ShardLedger l = threeWorkers();
+        l.accepted(1, "a", slices("a", 1, 3)).forEach(a -> l.added(a.shard(), a.generation(), a.lease()));
+        copyAll(l, sealAll(l));
+        assertNotNull(l.update());
+        l.accepted(2, "b", slices("b", 2, 3)).forEach(a -> l.added(a.shard(), a.generation(), a.lease()));
+        assertNull(l.update(), "the means and their copies are of lease 1 only");
+        List<ShardLedger.Copy> again = sealAll(l);
+        assertEquals(3, again.stream().filter(java.util.Objects::nonNull).count(), "every mean is copied again");
+        assertNull(l.update());
+        copyAll(l, again);
+        assertEquals(3, l.update().backups().size());
     }
 
     @Test
@@ -204,11 +282,24 @@ class ShardLedgerTest {
                 }
             }
             assertTrue(l.summed(), "round " + round);
+            List<ShardLedger.Copy> copies = new ArrayList<>();
             for (ShardLedger.Seal s : l.seals()) {
                 Set<Long> held = sums.getOrDefault(s.shard() + "/" + s.generation(), Set.of());
-                l.sealed(s.shard(), s.generation(), held, new BlobRef(s.owner(), 1, s.shard() * 1000L + s.generation(), 8));
+                copies.add(l.sealed(s.shard(), s.generation(), held,
+                        new BlobRef(s.owner(), 1, s.shard() * 1000L + s.generation(), 8)));
             }
-            List<BlobRef> update = l.update();
+            for (ShardLedger.Copy c : copies) { // a copy keeps its mean's id: the check below holds for both
+                if (c != null) {
+                    assertFalse(c.holder().equals(l.plan().shards().get(c.shard()).owner()), "a backup kept by its owner");
+                    assertFalse(lost.contains(c.holder()), "a backup kept by a lost worker");
+                    l.copied(c.shard(), c.generation(), c.holder(), new BlobRef(c.holder(), 3, c.mean().id(), 8));
+                }
+            }
+            ShardLedger.Update both = l.update();
+            List<BlobRef> update = both == null ? null : new ArrayList<>(both.means());
+            if (both != null) {
+                update.addAll(both.backups());
+            }
             if (!l.included().isEmpty()) {
                 assertNotNull(update, "round " + round + ": sealed sums " + sums + ", included " + l.included());
                 updates++;

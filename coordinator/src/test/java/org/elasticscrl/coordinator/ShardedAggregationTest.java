@@ -15,9 +15,11 @@ import org.elasticscrl.coordinator.CoordinatorHarness.Fake;
 import org.elasticscrl.protocol.BlobRef;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardMeanCopied;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
 import org.elasticscrl.protocol.WorkerProtocol.AddToShard;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
+import org.elasticscrl.protocol.WorkerProtocol.CopyShardMean;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.elasticscrl.protocol.WorkerProtocol.SealShard;
 import org.junit.jupiter.api.AfterAll;
@@ -29,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * cluster.aggregation = sharded at the message level: the coordinator sums step 0 itself (it learns the layout), then
  * cuts the parameter space among the workers, orders each owner to add every contribution's slice, seals once every
- * chunk is in and every sum whole, and commits the owners' means — no tensor through it. The fake workers play owner
- * here: they sum what they are told to and publish the mean.
+ * chunk is in and every sum whole, and commits the owners' means once another owner copied each — no tensor through it.
+ * The fake workers play owner and backup holder here: they sum what they are told to, publish the mean, copy another's.
  */
 class ShardedAggregationTest {
     private static final ActorTestKit KIT = ActorTestKit.create();
@@ -119,6 +121,23 @@ class ShardedAggregationTest {
         return s;
     }
 
+    /** Both owners seal their shard, and each keeps a copy of the other's mean: what the step needs to commit. */
+    private SealShard sealAndCopy(Fake[] w) {
+        SealShard s = seal(w[0]);
+        seal(w[1]);
+        assertEquals(0, copy(w[1]).shard(), "b keeps the backup of a's mean");
+        assertEquals(1, copy(w[0]).shard());
+        return s;
+    }
+
+    /** {@code holder} copies the mean it is told to and serves the copy. */
+    private CopyShardMean copy(Fake holder) {
+        CopyShardMean c = holder.expect(CopyShardMean.class);
+        h.send(new ShardMeanCopied(holder.id(), c.step(), c.shard(), c.generation(),
+                h.tensors.publish(h.tensors.read(c.mean())), ""));
+        return c;
+    }
+
     /** The commit holds exactly the chunks first leased as {@code la} and {@code lb}, whoever computed them at last. */
     private void checkUpdate(Commit c, Lease la, Lease lb) {
         List<Integer> all = new ArrayList<>(la.chunks());
@@ -158,13 +177,43 @@ class ShardedAggregationTest {
             assertEquals(0, add(w[0]).shard());
             assertEquals(1, add(w[1]).shard());
         }
-        SealShard s = seal(w[0]);
-        seal(w[1]);
+        SealShard s = sealAndCopy(w);
         assertEquals(1f / 32, s.scale());
         Commit c = w[0].commit();
         assertEquals(c, w[1].commit());
         assertEquals(2, c.updateShards().size());
         checkUpdate(c, la, lb);
+        assertEquals(2, c.updateBackups().size());
+        for (int shard = 0; shard < 2; shard++) {
+            assertTrue(!c.updateBackups().get(shard).equals(c.updateShards().get(shard)), "a copy, not the mean again");
+            assertArrayEquals(h.tensors.read(c.updateShards().get(shard))[0], h.tensors.read(c.updateBackups()
+                    .get(shard))[0]);
+        }
+    }
+
+    /** A holder that cannot copy is named; with no other owner left, the step commits with its owner's copy only. */
+    @ParameterizedTest(name = "canonical_sum={0}")
+    @ValueSource(booleans = {true, false})
+    void aMeanThatCannotBeCopiedCommitsWithItsOwnersCopyOnly(boolean canonical) {
+        Fake[] w = start(canonical);
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        h.send(sliced(w[0], la));
+        h.send(sliced(w[1], lb));
+        for (int i = 0; i < 2; i++) {
+            add(w[0]);
+            add(w[1]);
+        }
+        seal(w[0]);
+        seal(w[1]);
+        CopyShardMean refused = w[1].expect(CopyShardMean.class);
+        h.send(new ShardMeanCopied("b", refused.step(), refused.shard(), refused.generation(), null, "No space left"));
+        assertTrue(h.events("backup-failed", 1).get(0).contains("committed with its owner's copy only"));
+        copy(w[0]);
+        Commit c = w[0].commit();
+        checkUpdate(c, la, lb);
+        assertEquals(c.updateShards().get(0), c.updateBackups().get(0), "shard 0's mean stands in for its backup");
+        assertTrue(!c.updateShards().get(1).equals(c.updateBackups().get(1)));
     }
 
     @ParameterizedTest(name = "canonical_sum={0}")
@@ -223,8 +272,7 @@ class ShardedAggregationTest {
         h.send(sliced(w[0], retry));
         add(w[0]);
         add(w[1]);
-        seal(w[0]);
-        seal(w[1]);
+        sealAndCopy(w);
         Commit c = w[0].commit();
         checkUpdate(c, la, lb);
         assertEquals(c, w[1].commit(), "b stays a replica");
@@ -301,8 +349,7 @@ class ShardedAggregationTest {
             add(w[0]);
             add(w[1]);
         }
-        seal(w[0]);
-        seal(w[1]);
+        sealAndCopy(w);
         checkUpdate(w[0].commit(), la, lb);
     }
 

@@ -52,6 +52,11 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--throttle", defaultValue = "1.0", description = "Run at this fraction of full speed (heterogeneity tests).")
     double throttle;
 
+    @Option(names = "--simulate", paramLabel = "P:SECONDS[:STATE]", description = "Measure the cluster, not the model:"
+            + " a replica that does not learn, each chunk taking SECONDS and contributing a deterministic pseudo-gradient"
+            + " of P floats (its state STATE floats, 65536 by default). Benchmarks only.")
+    String simulate;
+
     @Option(names = "--id", description = "Worker id (default: host-pid).")
     String id;
 
@@ -103,9 +108,11 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         };
         org.elasticscrl.worker.Poison injected;
         org.elasticscrl.worker.DiskFault disk;
+        org.elasticscrl.worker.SimulatedReplica.Settings simulation;
         try {
             injected = org.elasticscrl.worker.Poison.of(poison);
             disk = org.elasticscrl.worker.DiskFault.of(diskFault);
+            simulation = simulate == null ? null : org.elasticscrl.worker.SimulatedReplica.Settings.parse(simulate);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
@@ -123,7 +130,7 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
         WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
                 SecurityOptions.secret(secured), checkpointDir, used.describe(), used.deterministic(), crashes,
-                injected, disk);
+                injected, disk, simulation);
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
         TensorTransport tensors = tensorOptions.start(hp[0], "f32", secured);
         System.err.println("worker " + workerId + " (" + device + ", " + n + " threads, " + used.describe()

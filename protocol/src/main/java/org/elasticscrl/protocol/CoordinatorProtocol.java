@@ -80,6 +80,10 @@ public interface CoordinatorProtocol {
     record ShardSealed(String workerId, long step, int shard, int generation, List<Long> leases, BlobRef mean,
             String error) implements Command, FromWorker {}
 
+    /** A backup holder serves a copy of a shard's mean at {@code copy} (or, {@code error} not empty, could not). */
+    record ShardMeanCopied(String workerId, long step, int shard, int generation, BlobRef copy, String error)
+            implements Command, FromWorker {}
+
     /** The worker applied commit {@code step}; {@code checksum} is of its whole state (0 = not computed). */
     record UpdateApplied(String workerId, long step, long checksum) implements Command, FromWorker {}
 

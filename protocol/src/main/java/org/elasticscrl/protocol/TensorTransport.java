@@ -71,6 +71,11 @@ public final class TensorTransport implements Tensors {
         return server.store().put(TensorCodec.encodeScaled(dtype, scale, flat, lengths));
     }
 
+    /**
+     * Fetches go to the node serving the payload, unless that is this node: then its stored bytes are read in place —
+     * no loopback connection, and no byte on the node's link (an owner reading its own shard's mean, or the copy of
+     * another's it keeps as a backup).
+     */
     @Override
     public CompletableFuture<float[][]> fetchArrays(BlobRef ref) {
         PartsWriter[] into = new PartsWriter[1];
@@ -81,7 +86,7 @@ public final class TensorTransport implements Tensors {
             }
             return into[0] = new PartsWriter(h);
         });
-        return client.fetch(ref, summer::accept).thenApply(bytes -> {
+        return stream(ref, summer::accept).thenApply(bytes -> {
             summer.finish();
             return into[0].parts();
         });
@@ -89,7 +94,22 @@ public final class TensorTransport implements Tensors {
 
     @Override
     public CompletableFuture<Long> stream(BlobRef ref, ChunkConsumer consumer) {
-        return client.fetch(ref, consumer);
+        ByteBuffer own = server.store().local(ref);
+        if (own == null) {
+            return client.fetch(ref, consumer);
+        }
+        try {
+            long bytes = own.remaining();
+            consumer.accept(own);
+            return CompletableFuture.completedFuture(bytes);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public boolean serves(BlobRef ref) {
+        return server.store().local(ref) != null;
     }
 
     @Override

@@ -32,6 +32,11 @@ public interface Tensors extends AutoCloseable {
 
     void forget(BlobRef ref);
 
+    /** Whether this node serves {@code ref} itself (so fetching it reads it in place, moving no byte on the link). */
+    default boolean serves(BlobRef ref) {
+        return false;
+    }
+
     /** Encoding of published payloads: {@code f32} (exact) or {@code bf16} (half the bytes). */
     void useDtype(String dtype);
 

@@ -23,8 +23,10 @@ import org.elasticscrl.protocol.CoordinatorProtocol.WorkerFailed;
 import org.elasticscrl.protocol.WorkerProtocol.AddToShard;
 import org.elasticscrl.protocol.WorkerProtocol.Commit;
 import org.elasticscrl.protocol.WorkerProtocol.SealShard;
+import org.elasticscrl.protocol.WorkerProtocol.CopyShardMean;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardMeanCopied;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.elasticscrl.protocol.WorkerProtocol.LoadCheckpoint;
 import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
@@ -58,7 +60,8 @@ final class WireFormats {
 
     /** What travels inside a worker's session ({@link Sealed}); the handshake and operators' queries do not. */
     static final java.util.Set<String> SEALABLE = java.util.Set.of("WR", "CR", "UA", "SO", "SC", "KS", "KL", "TC",
-            "WF", "L", "C", "PS", "SF", "SK", "LK", "RT", "RL", "RS", "RF", "AS", "SA", "SS", "HS");
+            "WF", "L", "C", "PS", "SF", "SK", "LK", "RT", "RL", "RS", "RF", "AS", "SA", "SS", "HS",
+            "CM", "MC");
 
     static final List<Format<?, ?>> ALL = List.of(
             // membership
@@ -129,12 +132,14 @@ final class WireFormats {
                                 .setChecksum(r.checksum()).setProtocolVersion(PROTOCOL_VERSION);
                         if (r.update() != null) b.setUpdate(blob(r.update()));
                         r.updateShards().forEach(x -> b.addUpdateShards(blob(x)));
+                        r.updateBackups().forEach(x -> b.addUpdateBackups(blob(x)));
                         return b.build();
                     },
                     (p, refs) -> new Commit(p.getStep(), p.getMembershipEpoch(), p.getLr(), p.getTau(),
                             p.getWeightDecay(), p.getSamples(), p.getChecksum(),
                             p.hasUpdate() ? blob(p.getUpdate()) : null,
-                            p.getUpdateShardsList().stream().map(WireFormats::blob).toList())),
+                            p.getUpdateShardsList().stream().map(WireFormats::blob).toList(),
+                            p.getUpdateBackupsList().stream().map(WireFormats::blob).toList())),
             // sharded aggregation
             new Format<>("AS", AddToShard.class, ScrlProto.AddToShard.parser(), ScrlProto.AddToShard::getProtocolVersion,
                     (r, refs) -> ScrlProto.AddToShard.newBuilder().setStep(r.step()).setShard(r.shard())
@@ -166,6 +171,23 @@ final class WireFormats {
                     },
                     (p, refs) -> new ShardSealed(p.getWorkerId(), p.getStep(), p.getShard(), p.getGeneration(),
                             List.copyOf(p.getLeasesList()), p.hasMean() ? blob(p.getMean()) : null, p.getError())),
+            new Format<>("CM", CopyShardMean.class, ScrlProto.CopyShardMean.parser(),
+                    ScrlProto.CopyShardMean::getProtocolVersion,
+                    (r, refs) -> ScrlProto.CopyShardMean.newBuilder().setStep(r.step()).setShard(r.shard())
+                            .setGeneration(r.generation()).setMean(blob(r.mean())).setProtocolVersion(PROTOCOL_VERSION)
+                            .build(),
+                    (p, refs) -> new CopyShardMean(p.getStep(), p.getShard(), p.getGeneration(), blob(p.getMean()))),
+            new Format<>("MC", ShardMeanCopied.class, ScrlProto.ShardMeanCopied.parser(),
+                    ScrlProto.ShardMeanCopied::getProtocolVersion,
+                    (r, refs) -> {
+                        var b = ScrlProto.ShardMeanCopied.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
+                                .setShard(r.shard()).setGeneration(r.generation()).setError(r.error())
+                                .setProtocolVersion(PROTOCOL_VERSION);
+                        if (r.copy() != null) b.setCopy(blob(r.copy()));
+                        return b.build();
+                    },
+                    (p, refs) -> new ShardMeanCopied(p.getWorkerId(), p.getStep(), p.getShard(), p.getGeneration(),
+                            p.hasCopy() ? blob(p.getCopy()) : null, p.getError())),
             new Format<>("UA", UpdateApplied.class, ScrlProto.UpdateApplied.parser(),
                     ScrlProto.UpdateApplied::getProtocolVersion,
                     (r, refs) -> ScrlProto.UpdateApplied.newBuilder().setWorkerId(r.workerId()).setStep(r.step())

@@ -8,6 +8,9 @@ public interface WorkerProtocol {
     /** Root of the worker's messages; its private ones implement it too. */
     interface Command extends WireMessage {}
 
+    /** An order to a worker as a shard owner or backup holder: answered off the replica's thread, as it completes. */
+    interface ShardOrder extends Command {}
+
     /** Workers list themselves under this key, so a coordinator that takes over finds them. */
     ServiceKey<Command> WORKERS = ServiceKey.create(Command.class, "scrl-workers");
 
@@ -62,7 +65,19 @@ public interface WorkerProtocol {
      * LR, τ and weight decay (pure functions of the step).
      */
     record Commit(long step, int membershipEpoch, double lr, double tau, double weightDecay, int samples,
-            boolean checksum, BlobRef update, List<BlobRef> updateShards) implements Command {
+            boolean checksum, BlobRef update, List<BlobRef> updateShards, List<BlobRef> updateBackups)
+            implements Command {
+        /** {@code updateBackups}: empty, or one per shard — a second copy of its mean, or the mean again when none. */
+        public Commit {
+            updateShards = List.copyOf(updateShards);
+            updateBackups = List.copyOf(updateBackups);
+        }
+
+        public Commit(long step, int membershipEpoch, double lr, double tau, double weightDecay, int samples,
+                boolean checksum, BlobRef update, List<BlobRef> updateShards) {
+            this(step, membershipEpoch, lr, tau, weightDecay, samples, checksum, update, updateShards, List.of());
+        }
+
         public Commit(long step, int membershipEpoch, double lr, double tau, double weightDecay, int samples,
                 boolean checksum, BlobRef update) {
             this(step, membershipEpoch, lr, tau, weightDecay, samples, checksum, update, List.of());
@@ -75,10 +90,16 @@ public interface WorkerProtocol {
      * {@code generation}.
      */
     record AddToShard(long step, int shard, int generation, int elements, long lease, BlobRef slice,
-            List<Integer> chunks) implements Command {}
+            List<Integer> chunks) implements ShardOrder {}
 
     /** As that owner: publish the shard's sum of exactly {@code leases}, times {@code scale}. */
-    record SealShard(long step, int shard, int generation, List<Long> leases, float scale) implements Command {}
+    record SealShard(long step, int shard, int generation, List<Long> leases, float scale) implements ShardOrder {}
+
+    /**
+     * As the backup holder of shard {@code shard} of step {@code step}: fetch its sealed mean at {@code mean} and serve
+     * a copy until the step is applied, so that the step survives its owner.
+     */
+    record CopyShardMean(long step, int shard, int generation, BlobRef mean) implements ShardOrder {}
 
     /** Run a task between steps: {@code online_eval}, {@code checkpoint} or {@code final_eval}. */
     record RunTask(String task, int epoch) implements Command {}

@@ -29,8 +29,10 @@ import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointSaved;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
+import org.elasticscrl.protocol.CoordinatorProtocol.ShardMeanCopied;
 import org.elasticscrl.protocol.WorkerProtocol.AddToShard;
 import org.elasticscrl.protocol.WorkerProtocol.SealShard;
+import org.elasticscrl.protocol.WorkerProtocol.CopyShardMean;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
@@ -108,12 +110,16 @@ class ScrlMessageSerializerTest {
                 new Lease(9, 2, 40, 1, List.of(3, 4), 1_700_000_000_000L, List.of(0, 4096, 8192, 11_173)),
                 new ContributionReady("w-1", 9, 2, 40, List.of(3, 4), 0.25, METRICS, null, List.of(BLOB, BLOB)),
                 new Commit(40, 2, 0.3, 0.996, 1.5e-6, 64, false, null, List.of(BLOB, BLOB, BLOB)),
+                new Commit(41, 2, 0.3, 0.996, 1.5e-6, 64, false, null, List.of(BLOB, BLOB), List.of(BLOB, BLOB)),
                 new AddToShard(40, 2, 1, 4096, 9, BLOB, List.of(4, 3)),
                 new ShardAdded("w-2", 40, 2, 1, 9, "", false, false),
                 new ShardAdded("w-2", 40, 2, 1, 9, "non-finite value NaN at element 7 of the payload", true, true),
                 new SealShard(40, 2, 1, List.of(9L, 11L, Long.MAX_VALUE), 1f / 64),
                 new ShardSealed("w-2", 40, 2, 1, List.of(9L, 11L), BLOB, ""),
                 new ShardSealed("w-2", 40, 2, 0, List.of(), null, "shard holds [9], not [9, 11]"),
+                new CopyShardMean(40, 2, 1, BLOB),
+                new ShardMeanCopied("w-3", 40, 2, 1, BLOB, ""),
+                new ShardMeanCopied("w-3", 40, 2, 1, null, "the mean could not be fetched"),
                 new UpdateApplied("w-1", 99, 0xDEAD_BEEF_CAFE_BABEL),
                 new UpdateApplied("w-1", 99, Long.MIN_VALUE),
                 new ProvideState("w-3"),
@@ -150,7 +156,8 @@ class ScrlMessageSerializerTest {
             Map.entry(SaveCheckpoint.class, "SK"), Map.entry(CheckpointSaved.class, "KS"),
             Map.entry(LoadCheckpoint.class, "LK"), Map.entry(CheckpointLoaded.class, "KL"),
             Map.entry(AddToShard.class, "AS"), Map.entry(ShardAdded.class, "SA"), Map.entry(SealShard.class, "SS"),
-            Map.entry(ShardSealed.class, "HS"),
+            Map.entry(ShardSealed.class, "HS"), Map.entry(CopyShardMean.class, "CM"),
+            Map.entry(ShardMeanCopied.class, "MC"),
             Map.entry(Query.class, "Q"), Map.entry(ShellProtocol.Answer.class, "A"), Map.entry(Sealed.class, "SE"));
 
     private static Serialization serialization() {

@@ -54,6 +54,25 @@ class TensorTransportTest {
         for (int i = 0; i < 3; i++) assertArrayEquals(expected[i], gotHalf[i], "bf16 part " + i);
     }
 
+    /** What a node published it reads from its own store, at once; its peers fetch the same arrays over the wire. */
+    @Test
+    void aNodeReadsItsOwnPayloadsInPlace() throws Exception {
+        float[][] parts = {random(50_001, 5), random(7, 6)};
+        for (String dtype : new String[] {"f32", "bf16"}) {
+            sender.useDtype(dtype);
+            BlobRef ref = sender.publish(parts);
+            var own = sender.fetchArrays(ref);
+            assertEquals(true, own.isDone(), "read in place: done before any connection could have answered");
+            float[][] wire = receiver.fetchArrays(ref).get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < parts.length; i++) {
+                assertArrayEquals(wire[i], own.get()[i], dtype + " part " + i);
+            }
+            sender.forget(ref);
+            var gone = assertThrows(ExecutionException.class, () -> sender.fetchArrays(ref).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(BlobFetchException.class, gone.getCause(), "forgotten: asked of the server, which has none");
+        }
+    }
+
     @Test
     void payloadsStreamIntoOneSum() throws Exception {
         float[] a = random(200_000, 3);

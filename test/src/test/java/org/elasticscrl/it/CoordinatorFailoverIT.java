@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.elasticscrl.config.ScrlConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,21 +26,29 @@ class CoordinatorFailoverIT {
     /** Kill → the standby coordinator has taken over (DESIGN I5), with slack for a loaded CI machine. */
     static final long DECISION_MILLIS = 15_000;
 
-    @Test
-    void killingTheCoordinatorLosesNoCommittedStep(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+    /**
+     * Sharded (cluster.aggregation = sharded), the standby takes over while owners hold sums of the dead coordinator's
+     * step: it sums its first step itself, as a fresh coordinator does, then shards again.
+     */
+    @ParameterizedTest(name = "cluster.aggregation={0}")
+    @ValueSource(strings = {"star", "sharded"})
+    void killingTheCoordinatorLosesNoCommittedStep(String aggregation, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp)
+            throws Exception {
         Path dir = tmp.resolve("failover");
         long killedAt;
+        List<String> run = new java.util.ArrayList<>(WorkerFaultIT.runArgs());
+        run.add("--cluster/aggregation=" + aggregation);
         try (LocalCluster cluster = new LocalCluster(dir)) {
-            cluster.startCoordinator(WorkerFaultIT.runArgs());
+            cluster.startCoordinator(run);
             // a standby whose configuration contradicts the active run's refuses to start, naming the key
-            List<String> contradicting = new java.util.ArrayList<>(WorkerFaultIT.runArgs());
+            List<String> contradicting = new java.util.ArrayList<>(run);
             contradicting.add("--train/optim/lr=0.77");
             assertEquals(2, cluster.runStandby(contradicting, "contradicting.log", 120), "the contradicting standby's exit");
             String refused = java.nio.file.Files.readString(dir.resolve("contradicting.log"));
             assertTrue(refused.contains("contradicts the active run") && refused.contains("train.optim.lr: 0.77 vs"),
                     refused);
             // the same configuration, no --save_dir: it adopts the active run's directory
-            Process active = cluster.startStandby(WorkerFaultIT.runArgs());
+            Process active = cluster.startStandby(run);
             cluster.startWorker("worker-0");
             cluster.startWorker("worker-1");
             cluster.awaitCommitted(FAULT_AT, 240);
@@ -65,7 +75,13 @@ class CoordinatorFailoverIT {
         assertTrue(commits.stream().anyMatch(c -> c.step() > resumedFrom + 1 && c.chunks().containsValue("worker-0"))
                 && commits.stream().anyMatch(c -> c.step() > resumedFrom + 1 && c.chunks().containsValue("worker-1")),
                 "both workers compute for the new coordinator");
-        System.out.printf("coordinator killed: the standby took over after %d ms, from step %d%n", decided, resumedFrom);
+        if (aggregation.equals("sharded")) { // sharded before the kill and again under the standby
+            List<String[]> shards = records.events().stream().filter(e -> e[1].equals("shards")).toList();
+            assertTrue(shards.stream().anyMatch(e -> Long.parseLong(e[4]) < killedAt)
+                    && shards.stream().anyMatch(e -> Long.parseLong(e[4]) > killedAt), records.eventLines());
+        }
+        System.out.printf("coordinator killed (%s): the standby took over after %d ms, from step %d%n", aggregation,
+                decided, resumedFrom);
     }
 
     /**

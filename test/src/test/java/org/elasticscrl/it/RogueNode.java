@@ -106,9 +106,10 @@ public final class RogueNode {
                 () -> new CoordinatorProtocol.CheckpointLoaded(victim, 1, "/tmp/x", ""),
                 () -> new CoordinatorProtocol.TaskCompleted(victim, "final_eval", 1, "{}"),
                 () -> new CoordinatorProtocol.WorkerFailed(victim, "lease", "forged"),
-                // as a shard owner: an add "done", a mean "published" (a forged one would poison every replica)
+                // as a shard owner: an add "done", a mean "published" or "copied" (a forged one would poison replicas)
                 () -> new CoordinatorProtocol.ShardAdded(victim, 1, 0, 0, 1, "", false, false),
-                () -> new CoordinatorProtocol.ShardSealed(victim, 1, 0, 0, List.of(1L), blob, ""));
+                () -> new CoordinatorProtocol.ShardSealed(victim, 1, 0, 0, List.of(1L), blob, ""),
+                () -> new CoordinatorProtocol.ShardMeanCopied(victim, 1, 0, 0, blob, ""));
         Session guessed = new Session(victim, randomKey(), false);
         for (var m : fromWorker) {
             send(attempts, "to coordinator, unsealed", coordinator, m.get());
@@ -160,7 +161,8 @@ public final class RogueNode {
                     new WorkerProtocol.LoadCheckpoint(1, List.of("/tmp/x"), List.of("0"), List.of(0L), "rogue"), new WorkerProtocol.ProvideState("rogue"),
                     new WorkerProtocol.SyncFrom(1, blob), new WorkerProtocol.Resync("forged"),
                     new WorkerProtocol.AddToShard(1, 0, 0, 3, 1, blob, List.of(0)),
-                    new WorkerProtocol.SealShard(1, 0, 0, List.of(1L), 1f));
+                    new WorkerProtocol.SealShard(1, 0, 0, List.of(1L), 1f),
+                    new WorkerProtocol.CopyShardMean(1, 0, 0, blob));
             Session toGuess = new Session(victim, randomKey(), true);
             for (var m : toWorker) {
                 send(attempts, "to a worker, unsealed", w, m);

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,13 +51,19 @@ class WorkerFaultIT {
         return ConfigLoader.load("scrl_cpu", args);
     }
 
-    @Test
-    void aKilledWorkersChunksAreLeasedAgainAndNoStepIsLost(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
+    /**
+     * On the sharded path (cluster.aggregation = sharded) every worker owns a shard from step 1 on, so the killed one is
+     * an owner lost mid-step: its shards are summed again by the survivors from the contributions still served.
+     */
+    @ParameterizedTest(name = "cluster.aggregation={0}")
+    @ValueSource(strings = {"star", "sharded"})
+    void aKilledWorkersChunksAreLeasedAgainAndNoStepIsLost(String aggregation,
+            @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
         Path dir = tmp.resolve("kill");
         long killedAt;
         try (LocalCluster cluster = new LocalCluster(dir)) {
             List<String> args = new ArrayList<>(runArgs());
-            args.add("--cluster/canonical_sum=false");
+            args.addAll(List.of("--cluster/canonical_sum=false", "--cluster/aggregation=" + aggregation));
             cluster.startCoordinator(args);
             cluster.startWorker("worker-0");
             Process victim = cluster.startWorker("worker-1");
@@ -71,7 +79,11 @@ class WorkerFaultIT {
         long lastStep = Long.parseLong(decision[2]);
         assertTrue(records.commits().stream().filter(c -> c.step() > lastStep)
                 .noneMatch(c -> c.chunks().containsValue("worker-1")), "nothing from the dead worker after its exclusion");
-        System.out.printf("killed worker: %s after %d ms%n", decision[1], took);
+        if (aggregation.equals("sharded")) {
+            assertTrue(records.firstEvent("worker-1", killedAt, "shards-moved").isPresent(),
+                    "the killed owner's shards were summed again mid-step: " + records.eventLines());
+        }
+        System.out.printf("killed worker (%s): %s after %d ms%n", aggregation, decision[1], took);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.elasticscrl.core.data.ChunkLoader;
 import org.elasticscrl.core.run.DurableCopies;
 import org.elasticscrl.core.train.ChunkMetrics;
 import org.elasticscrl.core.train.Contribution;
@@ -102,7 +101,7 @@ final class Jobs implements AutoCloseable {
     }
 
     Apply apply(WorkerProtocol.Commit m) {
-        return new Apply(m.step(), this, m, payloads.update(m, Math.toIntExact(replica.core().networks().online.size())));
+        return new Apply(m.step(), this, m, payloads.update(m, replica.gradientLength()));
     }
 
     private void applyNow(WorkerProtocol.Commit m, float[][] parts) {
@@ -119,7 +118,7 @@ final class Jobs implements AutoCloseable {
     }
 
     /** Compute a lease (its chunks start loading as soon as the lease arrives). */
-    record Compute(Jobs jobs, WorkerProtocol.Lease lease, CompletableFuture<List<ChunkLoader.Loaded>> chunks)
+    record Compute(Jobs jobs, WorkerProtocol.Lease lease, CompletableFuture<Replica.Loaded> chunks)
             implements Job {
         @Override
         public CompletableFuture<?> run() {
@@ -136,7 +135,7 @@ final class Jobs implements AutoCloseable {
         return new Compute(this, m, replica.load(m.epoch(), m.chunks()));
     }
 
-    private void computeNow(WorkerProtocol.Lease m, List<ChunkLoader.Loaded> loaded) {
+    private void computeNow(WorkerProtocol.Lease m, Replica.Loaded loaded) {
         long t0 = System.nanoTime();
         float[][] parts;
         ChunkMetrics sum = null;
@@ -226,7 +225,7 @@ final class Jobs implements AutoCloseable {
     }
 
     private void restoreNow(WorkerProtocol.SyncFrom m, float[][] p) {
-        String layout = replica.core().stateLayout().id();
+        String layout = replica.stateLayout().id();
         replica.restore(new TrainingState(layout, m.step() + 1, p[0], p[1], p[2], p[3]));
         lastApplied = m.step();
     }
@@ -257,7 +256,7 @@ final class Jobs implements AutoCloseable {
         CompletableFuture.supplyAsync(() -> {
             try {
                 return DurableCopies.write(settings.copiesDir(replica.config().saveDir()), m.step(), s,
-                        replica.core().stateLayout(), replica.configYaml(), m.runState(), m.keepSteps(),
+                        replica.stateLayout(), replica.configYaml(), m.runState(), m.keepSteps(),
                         settings.diskFault()::around);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -297,7 +296,7 @@ final class Jobs implements AutoCloseable {
             for (int i = 0; i < m.paths().size(); i++) {
                 copies.add(new DurableCopies.Expected(m.paths().get(i), m.crc32c().get(i), m.bytes().get(i)));
             }
-            DurableCopies.Loaded l = DurableCopies.read(copies, m.runId(), m.step(), replica.core().stateLayout());
+            DurableCopies.Loaded l = DurableCopies.read(copies, m.runId(), m.step(), replica.stateLayout());
             replica.restore(l.state());
             lastApplied = m.step();
             path = l.file().toAbsolutePath().toString();

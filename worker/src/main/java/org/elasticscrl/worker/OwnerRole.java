@@ -24,8 +24,8 @@ final class OwnerRole {
         this.coordinator = coordinator;
     }
 
-    /** An {@link WorkerProtocol.AddToShard} or {@link WorkerProtocol.SealShard} order. */
-    void order(WorkerProtocol.Command m) {
+    /** An {@link WorkerProtocol.AddToShard}, {@link WorkerProtocol.SealShard} or {@link WorkerProtocol.CopyShardMean}. */
+    void order(WorkerProtocol.ShardOrder m) {
         if (m instanceof WorkerProtocol.AddToShard a) {
             owner.add(new ShardOwner.Key(a.step(), a.shard(), a.generation()), a.elements(), a.lease(), a.slice(),
                     a.chunks()).whenComplete((ok, e) -> {
@@ -44,7 +44,15 @@ final class OwnerRole {
                         null, String.valueOf(e.getMessage()));
             }
             coordinator.tell(answer);
+        } else if (m instanceof WorkerProtocol.CopyShardMean c) {
+            owner.copy(new ShardOwner.Key(c.step(), c.shard(), c.generation()), c.mean()).whenComplete((copy, e) ->
+                    coordinator.tell(new CoordinatorProtocol.ShardMeanCopied(workerId, c.step(), c.shard(),
+                            c.generation(), copy, e == null ? "" : String.valueOf(rootCause(e)))));
         }
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     /** Step {@code step} is applied here: the sums of it and earlier steps are done with. */

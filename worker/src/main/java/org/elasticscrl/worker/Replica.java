@@ -2,159 +2,70 @@ package org.elasticscrl.worker;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.elasticscrl.config.ConfigLoader;
 import org.elasticscrl.config.ScrlConfig;
-import org.elasticscrl.core.augment.TwoViewAugmentation;
-import org.elasticscrl.core.data.ChunkLoader;
-import org.elasticscrl.core.data.Dataset;
-import org.elasticscrl.core.data.Datasets;
-import org.elasticscrl.core.eval.Evaluator;
-import org.elasticscrl.core.eval.LinearProbe;
-import org.elasticscrl.core.run.Checkpoint;
-import org.elasticscrl.core.run.Checkpoints;
-import org.elasticscrl.core.train.Chunk;
 import org.elasticscrl.core.train.Contribution;
-import org.elasticscrl.core.train.TrainingCore;
+import org.elasticscrl.core.train.StateLayout;
 import org.elasticscrl.core.train.TrainingState;
 import org.elasticscrl.core.train.Update;
-import org.elasticscrl.plan.EpochPlan;
 
 /**
- * A worker's replica of the learner and its data: what the worker actor drives. Plain Java + DJL,
- * no Pekko; not thread-safe — the actor runs every call on the replica's own thread. Chunks are
- * found from the epoch plan (a pure function of the seed), so a lease only names chunk numbers.
+ * A worker's replica of the learner and its data: what the worker actor drives. The learning one is
+ * {@link DjlReplica}; {@link SimulatedReplica} stands in for it where the cluster, not the learning, is measured
+ * (a stated compute time per chunk, a deterministic pseudo-gradient of any size). Not thread-safe: the actor runs
+ * every call on the replica's own thread.
  */
-public final class Replica implements AutoCloseable {
-    private final ScrlConfig cfg;
-    private final Dataset train;
-    private final int classes;
-    private final TrainingCore core;
-    private final ChunkLoader loader;
-    private EpochPlan plan;
+public interface Replica extends AutoCloseable {
+    /** A lease's chunks, loaded: what {@link #compute} takes. Opaque to the worker. */
+    interface Loaded {}
 
-    private Replica(ScrlConfig cfg, int loaderThreads) {
-        this.cfg = cfg;
-        this.train = Datasets.open(cfg, "train");
-        this.classes = cfg.dataset().numClasses() != null ? cfg.dataset().numClasses() : train.numClasses();
-        this.core = TrainingCore.create(cfg, classes);
-        this.loader = new ChunkLoader(train, TwoViewAugmentation.of(cfg.augment()), cfg.seed(), loaderThreads);
-    }
+    ScrlConfig config();
 
-    /** Opens the data and builds the initial replica (seeded like every other replica). */
-    public static Replica open(ScrlConfig cfg, int loaderThreads) {
-        return new Replica(cfg, loaderThreads);
-    }
-
-    public ScrlConfig config() {
-        return cfg;
-    }
-
-    public int datasetSize() {
-        return train.size();
-    }
+    /** The training split's size (a worker whose size differs from the run's is refused). */
+    int datasetSize();
 
     /** The run's configuration as YAML (what checkpoints record). */
-    public String configYaml() {
-        return ConfigLoader.toYaml(cfg);
-    }
+    String configYaml();
 
-    public TrainingCore core() {
-        return core;
-    }
+    /** Elements of a contribution's gradient (its statistics follow it in the flat vector). */
+    int gradientLength();
 
-    /** Starts loading chunks {@code chunkIds} of {@code epoch}'s plan (on the loader's pool). */
-    public CompletableFuture<List<ChunkLoader.Loaded>> load(int epoch, List<Integer> chunkIds) {
-        EpochPlan p = planOf(epoch);
-        List<CompletableFuture<ChunkLoader.Loaded>> parts = new ArrayList<>();
-        for (int c : chunkIds) {
-            parts.add(loader.load(epoch, p.chunk(c)));
-        }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture[0]))
-                .thenApply(ignored -> parts.stream().map(CompletableFuture::join).toList());
-    }
+    /** Where each tensor of the state lives in its flat arrays (snapshots, durable copies). */
+    StateLayout stateLayout();
 
-    private synchronized EpochPlan planOf(int epoch) {
-        if (plan == null || plan.epoch() != epoch) {
-            var t = cfg.train();
-            plan = EpochPlan.of(cfg.seed(), epoch, train.size(), t.chunkSize(), t.chunksPerStep());
-        }
-        return plan;
-    }
+    /** Starts loading chunks {@code chunkIds} of {@code epoch}'s plan. */
+    CompletableFuture<Loaded> load(int epoch, List<Integer> chunkIds);
 
     /** Gradients and statistics of the loaded chunks, summed; {@code null} when none was readable. */
-    public Contribution compute(List<ChunkLoader.Loaded> loaded) {
-        List<Chunk> chunks = loaded.stream().map(ChunkLoader.Loaded::chunk).filter(c -> c != null).toList();
-        return chunks.isEmpty() ? null : core.computeGradients(chunks);
-    }
+    Contribution compute(Loaded loaded);
 
     /** One contribution per loaded chunk, in order; {@code null} for a chunk with no readable sample. */
-    public List<Contribution> computeEach(List<ChunkLoader.Loaded> loaded) {
-        List<Contribution> out = new ArrayList<>();
-        for (ChunkLoader.Loaded l : loaded) {
-            out.add(l.chunk() == null ? null : core.computeGradients(List.of(l.chunk())));
-        }
-        return out;
-    }
+    List<Contribution> computeEach(Loaded loaded);
 
     /** Applies a committed update; returns the state checksum when asked, else 0. */
-    public long apply(Update update, boolean checksum) {
-        core.applyUpdate(update);
-        return checksum ? core.checksum() : 0;
-    }
+    long apply(Update update, boolean checksum);
 
-    public TrainingState snapshot() {
-        return core.snapshot();
-    }
+    TrainingState snapshot();
 
-    public void restore(TrainingState state) {
-        core.restore(state);
-    }
+    void restore(TrainingState state);
 
     /** Online evaluator accuracy on the evaluation split, as JSON. */
-    public String onlineEval() {
-        double acc = new Evaluator(cfg, core.networks(), core.manager()).onlineAccuracy(Datasets.open(cfg, "eval"));
-        return "{\"online_accuracy\": " + acc + "}";
-    }
+    String onlineEval();
 
     /** Writes {@code checkpoint_{epoch}} into the run directory; returns its path as JSON. */
-    public String checkpoint(int epoch, Path runDir) throws IOException {
-        Path file = Checkpoints.write(runDir, new Checkpoint(core.snapshot(), epoch, -1, 0, ConfigLoader.toYaml(cfg)),
-                core.stateLayout());
-        return "{\"file\": \"" + file.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-    }
+    String checkpoint(int epoch, Path runDir) throws IOException;
 
-    /** The offline evaluations (global linear, RoI linear when configured), as a map for JSON. */
-    public Map<String, Object> finalEval() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (!cfg.eval().enabled()) {
-            return out;
-        }
-        Evaluator e = new Evaluator(cfg, core.networks(), core.manager());
-        out.put("global_linear", probe(e.globalLinear(Datasets.items(cfg, "train"), Datasets.items(cfg, "eval"), classes)));
-        if (cfg.eval().roiLinear()) {
-            out.put("roi_linear", probe(e.roiLinear(train, Datasets.open(cfg, "eval"), classes)));
-        }
-        return out;
-    }
-
-    private static Map<String, Object> probe(LinearProbe.Result r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("last", r.last());
-        m.put("best", r.best());
-        m.put("best_epoch", r.bestEpoch());
-        m.put("train_rows", r.trainRows());
-        m.put("test_rows", r.testRows());
-        return m;
-    }
+    /** The offline evaluations, as a map for JSON. */
+    Map<String, Object> finalEval();
 
     @Override
-    public void close() {
-        loader.close();
-        core.close();
+    void close();
+
+    /** A checkpoint task's result: where the file went, as JSON. */
+    static String fileJson(Path file) {
+        return "{\"file\": \"" + file.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\"}";
     }
 }

@@ -145,8 +145,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 })
                 .onMessage(Commit.class, m -> enqueue(jobs().apply(m)))
                 .onMessage(Lease.class, m -> enqueue(jobs().compute(m)))
-                .onMessage(WorkerProtocol.AddToShard.class, m -> { jobs().owner().order(m); return this; })
-                .onMessage(WorkerProtocol.SealShard.class, m -> { jobs().owner().order(m); return this; })
+                .onMessage(WorkerProtocol.ShardOrder.class, m -> { jobs().owner().order(m); return this; })
                 .onMessage(ProvideState.class, m -> enqueue(jobs().snapshot(m)))
                 .onMessage(RunTask.class, m -> enqueue(jobs().task(m)))
                 .onMessage(WorkerProtocol.SaveCheckpoint.class, m -> enqueue(jobs().save(m)))
@@ -254,7 +253,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
         var cfg = ConfigLoader.fromYaml(m.configYaml(), "run " + m.runId() + " configuration");
         building = CompletableFuture.supplyAsync(() -> {
             CopyHygiene.removeLeftovers(settings, cfg.saveDir());
-            return Replica.open(cfg, settings.loaderThreads());
+            return settings.openReplica(cfg);
         }, thread);
         getContext().pipeToSelf(building, (replica, error) -> new Opened(replica, error, -1));
         return this;

@@ -13,7 +13,7 @@ import org.elasticscrl.protocol.ClusterSecret;
  */
 public record WorkerSettings(String workerId, String device, long memoryBytes, int threads, int loaderThreads,
         double throttle, ClusterSecret secret, String checkpointDir, String kernels, boolean deterministicKernels,
-        java.nio.file.Path crashDir, Poison poison, DiskFault diskFault) {
+        java.nio.file.Path crashDir, Poison poison, DiskFault diskFault, SimulatedReplica.Settings simulation) {
     public WorkerSettings {
         java.util.Objects.requireNonNull(poison, "poison (Poison.NONE for none)");
         java.util.Objects.requireNonNull(diskFault, "diskFault (DiskFault.NONE for none)");
@@ -28,6 +28,11 @@ public record WorkerSettings(String workerId, String device, long memoryBytes, i
         if (!device.equals("cpu") && !device.matches("gpu:\\d+")) {
             throw new IllegalArgumentException("device must be cpu or gpu:N, got " + device);
         }
+    }
+
+    /** This worker's replica of run {@code cfg}: the learning one, or a simulated one ({@code simulation} set). */
+    public Replica openReplica(org.elasticscrl.config.ScrlConfig cfg) {
+        return simulation == null ? DjlReplica.open(cfg, loaderThreads) : SimulatedReplica.open(cfg, simulation);
     }
 
     /** Where this worker's durable copies go for a run saving to {@code saveDir}. */

@@ -81,6 +81,14 @@ public final class BlobStore implements AutoCloseable {
         return e.payload.duplicate();
     }
 
+    /**
+     * A fresh view of the blob {@code ref} names when this store is the one serving it (its host, port and id), else
+     * {@code null}: a node reads its own payloads here instead of fetching them from itself.
+     */
+    public ByteBuffer local(BlobRef ref) {
+        return ref.host().equals(host) && ref.port() == port ? get(ref.id()) : null;
+    }
+
     /** Stops offering a blob; transfers already under way finish. Returns whether it was there. */
     public boolean remove(long id) {
         return blobs.remove(id) != null;

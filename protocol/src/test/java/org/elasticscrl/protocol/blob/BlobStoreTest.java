@@ -32,6 +32,16 @@ class BlobStoreTest {
     }
 
     @Test
+    void aRefIsReadLocallyOnlyFromTheStoreItNames() {
+        BlobRef ref = store.put(ByteBuffer.wrap(new byte[] {4, 5}));
+        assertEquals(ByteBuffer.wrap(new byte[] {4, 5}), store.local(ref));
+        assertNull(store.local(new BlobRef("node-a", 7001, ref.id(), 2)), "another node's blob of the same id");
+        assertNull(store.local(new BlobRef("node-b", 7000, ref.id(), 2)), "another host");
+        store.remove(ref);
+        assertNull(store.local(ref), "removed");
+    }
+
+    @Test
     void idsAreRandomAndRemovalIsFinal() {
         BlobRef a = store.put(ByteBuffer.allocate(1));
         BlobRef b = store.put(ByteBuffer.allocate(1));

@@ -44,14 +44,24 @@ public final class Payloads {
 
     /**
      * A commit's update as {@code {gradient, statistics}}: its one payload, or its shards' means put together
-     * ({@code gradientLength}: the replica's gradient, which comes first).
+     * ({@code gradientLength}: the replica's gradient, which comes first), each from its owner or, that failing, from
+     * the worker that keeps its copy.
      */
     public CompletableFuture<float[][]> update(WorkerProtocol.Commit m, int gradientLength) {
         if (m.updateShards().isEmpty()) {
             return tensors.fetchArrays(m.update());
         }
         List<CompletableFuture<float[][]>> shards = new ArrayList<>();
-        m.updateShards().forEach(ref -> shards.add(tensors.fetchArrays(ref)));
+        for (int i = 0; i < m.updateShards().size(); i++) {
+            BlobRef mean = m.updateShards().get(i);
+            BlobRef backup = i < m.updateBackups().size() ? m.updateBackups().get(i) : mean;
+            // the copy this worker keeps is read in place (so keeping it cost no extra byte); else the owner's mean
+            // and, the owner gone since the commit, the copy another owner kept before the step committed
+            BlobRef first = tensors.serves(backup) ? backup : mean;
+            BlobRef second = first.equals(mean) ? backup : mean;
+            shards.add(first.equals(second) ? tensors.fetchArrays(first)
+                    : tensors.fetchArrays(first).exceptionallyCompose(e -> tensors.fetchArrays(second)));
+        }
         return CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             List<float[]> means = new ArrayList<>();
             for (CompletableFuture<float[][]> s : shards) {

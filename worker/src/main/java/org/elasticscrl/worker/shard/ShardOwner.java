@@ -68,6 +68,8 @@ public final class ShardOwner {
     private final Map<Key, Sum> sums = new ConcurrentHashMap<>();
     /** Means published, served to replicas (and to ones catching up) until forgotten. */
     private final Map<Key, BlobRef> means = new ConcurrentHashMap<>();
+    /** Copies of other owners' means kept as their backups, served the same way. */
+    private final Map<Key, BlobRef> copies = new ConcurrentHashMap<>();
 
     public ShardOwner(Tensors tensors, boolean canonical) {
         this.tensors = tensors;
@@ -181,6 +183,25 @@ public final class ShardOwner {
         return mean;
     }
 
+    /**
+     * Keeps a copy of another owner's sealed mean of shard {@code key}, fetched from {@code mean}, and serves it — the
+     * same values, so a replica that fetches the copy applies what it would have from the owner. Completes with where
+     * the copy waits.
+     */
+    public CompletableFuture<BlobRef> copy(Key key, BlobRef mean) {
+        return tensors.fetchArrays(mean).thenApply(parts -> {
+            if (parts.length != 1) {
+                throw new IllegalArgumentException("a shard's mean has " + parts.length + " parts, not 1");
+            }
+            BlobRef copy = tensors.publish(parts);
+            BlobRef before = copies.put(key, copy);
+            if (before != null) {
+                tensors.forget(before);
+            }
+            return copy;
+        });
+    }
+
     /** Canonical: the chunks' slices added in chunk order (a copy of the first, then each added element by element). */
     private static float[] chunkOrderSum(Sum sum) {
         float[] acc = null;
@@ -202,20 +223,24 @@ public final class ShardOwner {
      */
     public void forgetThrough(long step, int keptMeans) {
         sums.keySet().removeIf(k -> k.step() <= step);
-        means.entrySet().removeIf(e -> {
-            if (e.getKey().step() <= step - keptMeans) {
-                tensors.forget(e.getValue());
-                return true;
-            }
-            return false;
-        });
+        for (Map<Key, BlobRef> served : List.of(means, copies)) {
+            served.entrySet().removeIf(e -> {
+                if (e.getKey().step() <= step - keptMeans) {
+                    tensors.forget(e.getValue());
+                    return true;
+                }
+                return false;
+            });
+        }
     }
 
     /** Forgets every sum and stops serving every mean (this worker incarnation ends). */
     public void forgetAll() {
         sums.clear();
-        means.values().forEach(tensors::forget);
-        means.clear();
+        for (Map<Key, BlobRef> served : List.of(means, copies)) {
+            served.values().forEach(tensors::forget);
+            served.clear();
+        }
     }
 
     /** Sums kept (a diagnostic). */

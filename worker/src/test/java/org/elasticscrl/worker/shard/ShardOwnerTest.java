@@ -46,6 +46,47 @@ class ShardOwnerTest {
     }
 
     /**
+     * A backup holder's copy of a mean serves the same values (f32 and bf16), and a replica whose commit names it puts
+     * the update together from it when the mean's owner is gone — which without the copy loses the step.
+     */
+    @Test
+    void aReplicaPutsTheUpdateTogetherFromTheCopiesWhenAMeansOwnerIsGone() throws Exception {
+        for (String dtype : List.of("f32", "bf16")) {
+            SplittableRandom rng = new SplittableRandom(11);
+            TensorTransport a = node(dtype);
+            TensorTransport b = node(dtype);
+            TensorTransport replica = node(dtype);
+            float[] first = random(rng, 600);  // shard 0: gradient [0, 600), owned by a
+            float[] second = random(rng, 437); // shard 1: gradient [600, 1000) and the statistics, owned by b
+            BlobRef mean0 = a.publish(first);
+            BlobRef mean1 = b.publish(second);
+            BlobRef copy0 = new ShardOwner(b, false).copy(new ShardOwner.Key(5, 0, 0), mean0).get(10, TimeUnit.SECONDS);
+            BlobRef copy1 = new ShardOwner(a, false).copy(new ShardOwner.Key(5, 1, 0), mean1).get(10, TimeUnit.SECONDS);
+            assertEquals(b.port(), copy0.port(), "the copy waits on its holder");
+            assertArrayEquals(replica.fetchArrays(mean0).get(10, TimeUnit.SECONDS)[0],
+                    replica.fetchArrays(copy0).get(10, TimeUnit.SECONDS)[0], dtype);
+            float[][] expected = new Payloads(replica).update(commit(List.of(mean0, mean1), List.of()), GRADIENT)
+                    .get(10, TimeUnit.SECONDS);
+            a.close(); // a is gone after the commit, before this replica fetched its mean
+            var lost = new Payloads(replica).update(commit(List.of(mean0, mean1), List.of()), GRADIENT);
+            assertThrows(ExecutionException.class, () -> lost.get(10, TimeUnit.SECONDS), "no copy: the step is lost");
+            float[][] update = new Payloads(replica).update(commit(List.of(mean0, mean1), List.of(copy0, copy1)),
+                    GRADIENT).get(10, TimeUnit.SECONDS);
+            assertArrayEquals(expected[0], update[0], dtype);
+            assertArrayEquals(expected[1], update[1], dtype);
+            assertEquals(STATISTICS, update[1].length);
+            // b, the holder of a's copy, applies from its own store: its own mean and its copy, not a byte fetched
+            var atHolder = new Payloads(b).update(commit(List.of(mean0, mean1), List.of(copy0, copy1)), GRADIENT);
+            assertTrue(atHolder.isDone(), "read in place");
+            assertArrayEquals(expected[0], atHolder.get()[0], dtype);
+        }
+    }
+
+    private static org.elasticscrl.protocol.WorkerProtocol.Commit commit(List<BlobRef> means, List<BlobRef> backups) {
+        return new org.elasticscrl.protocol.WorkerProtocol.Commit(5, 0, 0.1, 0.99, 0, 8, false, null, means, backups);
+    }
+
+    /**
      * Three contributors of two chunks each (canonical: one pair per chunk), three owners: each shard's mean, put back
      * together, is bit for bit the chunk-order sum of the whole vectors times the scale — what the coordinator's
      * canonical sum published — in f32 and in bf16.
