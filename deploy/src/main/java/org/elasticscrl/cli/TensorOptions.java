@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import org.elasticscrl.config.NodeSecurity;
 import org.elasticscrl.node.ClusterNodes;
 import org.elasticscrl.protocol.TensorTransport;
+import org.elasticscrl.protocol.blob.EmulatedLink;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,6 +22,11 @@ final class TensorOptions {
                     + " --tensors-port (a published container port, a NAT).")
     String advertise;
 
+    @Option(names = "--emulate-link", paramLabel = "RATE[:LATENCY]", description = "Benchmarks only: this node's"
+            + " tensor transport moves bytes as over a link of RATE each way with one-way LATENCY (e.g. 1gbit:0.1ms),"
+            + " so several nodes on one machine behave like nodes with their own NICs; 'count' only counts the bytes.")
+    String emulateLink;
+
     /** Starts the transport on {@code host} (this node's --bind host) and says where it serves, on stderr. */
     TensorTransport start(String host, String dtype, NodeSecurity security) {
         if (port < 0 || port > 65535) {
@@ -31,10 +37,12 @@ final class TensorOptions {
             String[] hp = ClusterNodes.hostPort(advertise, "--tensors-advertise");
             advertised = InetSocketAddress.createUnresolved(hp[0], Integer.parseInt(hp[1]));
         }
+        EmulatedLink link = emulateLink == null ? null : EmulatedLink.parse(emulateLink, "--emulate-link");
         TensorTransport t = TensorTransport.start(new InetSocketAddress(host, port), advertised, dtype,
-                SecurityOptions.secret(security), SecurityOptions.blobTls(security));
+                SecurityOptions.secret(security), SecurityOptions.blobTls(security), link);
         System.err.println(TENSORS_AT + host + ":" + t.port() + " (" + (security.tls() == null ? "plain TCP" : "TLS")
-                + (advertise == null ? "" : "; advertised as " + advertise) + ")");
+                + (advertise == null ? "" : "; advertised as " + advertise) + (link == null ? "" : "; emulated link "
+                + link) + ")");
         return t;
     }
 

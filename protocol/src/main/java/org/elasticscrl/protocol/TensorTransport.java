@@ -10,6 +10,7 @@ import org.elasticscrl.protocol.blob.BlobClient;
 import org.elasticscrl.protocol.blob.BlobServer;
 import org.elasticscrl.protocol.blob.BlobTls;
 import org.elasticscrl.protocol.blob.ChunkConsumer;
+import org.elasticscrl.protocol.blob.EmulatedLink;
 import org.elasticscrl.protocol.tensor.PartsWriter;
 import org.elasticscrl.protocol.tensor.PayloadSummer;
 import org.elasticscrl.protocol.tensor.TensorCodec;
@@ -19,11 +20,14 @@ public final class TensorTransport implements Tensors {
     private final BlobServer server;
     private final BlobClient client;
     private volatile TensorCodec.DType dtype;
+    /** The benchmark's emulated link every connection goes through, or null. */
+    private final EmulatedLink link;
 
-    private TensorTransport(BlobServer server, BlobClient client, TensorCodec.DType dtype) {
+    private TensorTransport(BlobServer server, BlobClient client, TensorCodec.DType dtype, EmulatedLink link) {
         this.server = server;
         this.client = client;
         this.dtype = dtype;
+        this.link = link;
     }
 
     /** Serves on {@code host} (an ephemeral port), advertising {@code host} in the refs it hands out. */
@@ -47,13 +51,27 @@ public final class TensorTransport implements Tensors {
      */
     public static TensorTransport start(InetSocketAddress bind, InetSocketAddress advertised, String dtype,
             ClusterSecret secret, BlobTls tls) {
+        return start(bind, advertised, dtype, secret, tls, null);
+    }
+
+    /**
+     * As the others, the node's every connection (served and fetched) through {@code link} (null: none) — a
+     * benchmark's emulated NIC, which also counts the bytes.
+     */
+    public static TensorTransport start(InetSocketAddress bind, InetSocketAddress advertised, String dtype,
+            ClusterSecret secret, BlobTls tls, EmulatedLink link) {
         try {
             var auth = secret.blobAuth();
-            return new TensorTransport(BlobServer.start(bind, advertised, BlobServer.Settings.DEFAULT, auth, tls),
-                    new BlobClient(BlobClient.Settings.DEFAULT, auth, tls), parse(dtype));
+            return new TensorTransport(BlobServer.start(bind, advertised, BlobServer.Settings.DEFAULT, auth, tls, link),
+                    new BlobClient(BlobClient.Settings.DEFAULT, auth, tls, link), parse(dtype), link);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the blob server on " + bind, e);
         }
+    }
+
+    /** The emulated link this node's connections go through, or null. */
+    public EmulatedLink link() {
+        return link;
     }
 
     /** The port this node's blob server listens on (operators open it in firewalls; its refs carry it). */

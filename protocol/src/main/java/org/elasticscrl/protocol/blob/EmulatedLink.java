@@ -76,6 +76,36 @@ public final class EmulatedLink {
         return new EmulatedLink(bitsPerSecond / 8, latency, System::nanoTime);
     }
 
+    /**
+     * {@code RATE[:LATENCY]} as the command line gives it: a rate in {@code kbit}, {@code mbit} or {@code gbit} per
+     * second each way, a one-way latency in {@code us}, {@code ms} or {@code s} (default 0), e.g. {@code 1gbit:0.1ms};
+     * {@code count} only counts.
+     *
+     * @throws IllegalArgumentException naming {@code flag} and what is accepted
+     */
+    public static EmulatedLink parse(String spec, String flag) {
+        if (spec.equals("count")) {
+            return counting();
+        }
+        var m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(kbit|mbit|gbit)(?::(\\d+(?:\\.\\d+)?)(us|ms|s))?")
+                .matcher(spec.toLowerCase(java.util.Locale.ROOT));
+        if (!m.matches() || Double.parseDouble(m.group(1)) <= 0) {
+            throw new IllegalArgumentException(flag + ": '" + spec + "' is not RATE[:LATENCY] (e.g. 1gbit:0.1ms, 500mbit,"
+                    + " 10gbit:50us) or count");
+        }
+        double bits = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
+            case "kbit" -> 1e3;
+            case "mbit" -> 1e6;
+            default -> 1e9;
+        };
+        double latency = m.group(3) == null ? 0 : Double.parseDouble(m.group(3)) * switch (m.group(4)) {
+            case "us" -> 1e3;
+            case "ms" -> 1e6;
+            default -> 1e9;
+        };
+        return of(bits, Duration.ofNanos(Math.round(latency)));
+    }
+
     /** No emulation: bytes are only counted. */
     public static EmulatedLink counting() {
         return new EmulatedLink(Double.POSITIVE_INFINITY, Duration.ZERO, System::nanoTime);

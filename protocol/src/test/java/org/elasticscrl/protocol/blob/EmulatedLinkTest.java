@@ -13,6 +13,23 @@ import org.junit.jupiter.api.Test;
 
 class EmulatedLinkTest {
     @Test
+    void aLinkIsGivenAsRateAndLatencyAndABadOneIsNamedWithWhatIsAccepted() {
+        EmulatedLink l = EmulatedLink.parse("1gbit:0.1ms", "--emulate-link");
+        org.junit.jupiter.api.Assertions.assertEquals(125e6, l.bytesPerSecond(), 1e-3);
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Duration.ofNanos(100_000), l.latency());
+        org.junit.jupiter.api.Assertions.assertEquals(500e6 / 8, EmulatedLink.parse("500MBIT", "x").bytesPerSecond(), 1e-3);
+        org.junit.jupiter.api.Assertions.assertEquals(java.time.Duration.ofNanos(50_000),
+                EmulatedLink.parse("10gbit:50us", "x").latency());
+        org.junit.jupiter.api.Assertions.assertTrue(Double.isInfinite(EmulatedLink.parse("count", "x").bytesPerSecond()));
+        for (String bad : new String[] {"1gb", "fast", "0gbit", "1gbit:3", "1gbit:-1ms", ""}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> EmulatedLink.parse(bad, "--emulate-link"), bad);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("--emulate-link: '" + bad + "'")
+                    && e.getMessage().contains("1gbit:0.1ms"), e.getMessage());
+        }
+    }
+
+    @Test
     void aPacerBooksBytesBackToBackAndBanksNoIdleTimeBeyondItsSlack() {
         EmulatedLink.Pacer p = new EmulatedLink.Pacer(1_000); // a millisecond a byte
         long s = 1_000_000_000L;
