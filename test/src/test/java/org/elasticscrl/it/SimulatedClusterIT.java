@@ -17,13 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The cluster driven by simulated workers (`scrl worker --simulate`), what the scaling and churn benchmarks run: the
  * real coordinator and worker actors, a replica that only stands in for the learning — and every guarantee still
  * checked. Three simulated workers with a 100,003-float pseudo-gradient, on the sharded path over emulated 1 Gb/s
- * links, one joining mid-run: every step committed once, every sample once (I2), LR and τ by step (I3), every replica
+ * links, one joining early on (46 steps of about 0.3 s still to go leave its JVM time to start and copy a peer's state): every step committed once, every sample once (I2), LR and τ by step (I3), every replica
  * identical at every commit (I1), and the shards owned by the workers.
  */
 class SimulatedClusterIT {
     static final int SCENES = 384;
     static final int BATCH = 32;
-    static final int EPOCHS = 2;
+    static final int EPOCHS = 4;
     static final long STEPS = (long) EPOCHS * SCENES / BATCH;
 
     static List<String> runArgs() {
@@ -38,14 +38,14 @@ class SimulatedClusterIT {
     void simulatedWorkersRunTheRealClusterWithEveryInvariantKept(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp)
             throws Exception {
         Path dir = tmp.resolve("simulated");
-        String[] simulated = {"--simulate", "100003:0.05", "--emulate-link", "1gbit:0.1ms"};
+        String[] simulated = {"--simulate", "100003:0.1", "--emulate-link", "1gbit:0.1ms"};
         try (LocalCluster cluster = new LocalCluster(dir)) {
             List<String> coordinator = new ArrayList<>(runArgs());
             coordinator.addAll(List.of("--emulate-link", "1gbit:0.1ms"));
             cluster.startCoordinator(coordinator);
             cluster.startWorker("worker-0", simulated);
             cluster.startWorker("worker-1", simulated);
-            cluster.awaitCommitted(6, 240);
+            cluster.awaitCommitted(2, 240);
             cluster.startWorker("worker-2", simulated); // joins: copies a simulated peer's state
             assertEquals(0, cluster.awaitCoordinator(300), "coordinator exit code");
         }
