@@ -85,6 +85,11 @@ public final class TensorTransport implements Tensors {
     }
 
     @Override
+    public BlobRef publishExact(float[]... parts) {
+        return server.store().put(TensorCodec.encode(TensorCodec.DType.F32, parts));
+    }
+
+    @Override
     public BlobRef publishScaled(float scale, float[] flat, int... lengths) {
         return server.store().put(TensorCodec.encodeScaled(dtype, scale, flat, lengths));
     }

@@ -13,6 +13,15 @@ public interface Tensors extends AutoCloseable {
     BlobRef publish(float[]... parts);
 
     /**
+     * As {@link #publish}, in f32 whatever the wire encoding: for what must arrive bit for bit — a replica's state for
+     * a joiner, which in bf16 would leave it rounded and every replica no longer identical (I1). A transport that
+     * encodes lossily overrides this.
+     */
+    default BlobRef publishExact(float[]... parts) {
+        return publish(parts);
+    }
+
+    /**
      * Publishes {@code flat · scale} cut into parts of {@code lengths} — a mean from its sum — encoded in
      * one pass (no scaled copy on the way); the payload equals {@code publish} of the scaled parts.
      */

@@ -54,6 +54,17 @@ class TensorTransportTest {
         for (int i = 0; i < 3; i++) assertArrayEquals(expected[i], gotHalf[i], "bf16 part " + i);
     }
 
+    /** A state for a joiner is published exact even where the wire carries bf16 (which would round it). */
+    @Test
+    void anExactPayloadArrivesBitForBitWhateverTheWireEncoding() throws Exception {
+        float[] state = random(10_001, 7);
+        sender.useDtype("bf16");
+        float[] exact = receiver.fetchArrays(sender.publishExact(state)).get(10, TimeUnit.SECONDS)[0];
+        float[] wire = receiver.fetchArrays(sender.publish(state)).get(10, TimeUnit.SECONDS)[0];
+        assertArrayEquals(state, exact);
+        assertEquals(false, java.util.Arrays.equals(state, wire), "bf16 rounds: what the exact path is for");
+    }
+
     /** What a node published it reads from its own store, at once; its peers fetch the same arrays over the wire. */
     @Test
     void aNodeReadsItsOwnPayloadsInPlace() throws Exception {

@@ -202,7 +202,8 @@ final class Jobs implements AutoCloseable {
             var oldest = offered.keySet().iterator().next();
             tensors.forget(offered.remove(oldest));
         }
-        BlobRef state = tensors.publish(s.online(), s.target(), s.momentum(), s.buffers());
+        // exact whatever cluster.wire_dtype: a joiner's state must be the others' bit for bit (I1)
+        BlobRef state = tensors.publishExact(s.online(), s.target(), s.momentum(), s.buffers());
         offered.put(m.forWorker(), state);
         coordinator.tell(new CoordinatorProtocol.StateOffered(settings.workerId(), m.forWorker(), lastApplied, state));
     }
