@@ -42,7 +42,10 @@ final class ShardLedger {
     record Copy(String holder, int shard, int generation, BlobRef mean) {}
 
     /** A step's update: each shard's mean, and a second copy of each (the mean itself when no other owner is left). */
-    record Update(List<BlobRef> means, List<BlobRef> backups) {}
+    record Update(List<BlobRef> means, List<BlobRef> backups) {
+        /** No shard's mean: a step without a sample, or one summed by the coordinator. */
+        static final Update NONE = new Update(List.of(), List.of());
+    }
 
     private final long step;
     private ShardPlan plan;

@@ -320,7 +320,7 @@ final class StepCycle {
         afterStore = () -> {
             setup.metrics().committed(committed, step.epoch(), metrics.sslLoss(), plan.lr().valueAt(committed),
                     plan.tau().valueAt(committed), split, aggregation);
-            announce(metrics, update, shards == null ? new ShardLedger.Update(List.of(), List.of()) : shards, seconds);
+            announce(metrics, update, shards == null ? ShardLedger.Update.NONE : shards, seconds);
         };
         replication.store(state(false));
     }

@@ -205,7 +205,7 @@ final class StepSums {
         }
         int samples = step.metrics().samples();
         if (samples == 0) {
-            return new Ready(new ShardLedger.Update(List.of(), List.of()));
+            return new Ready(ShardLedger.Update.NONE);
         }
         shards.seal(1f / samples);
         timeOwners(step);

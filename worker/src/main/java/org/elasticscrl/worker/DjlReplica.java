@@ -69,10 +69,6 @@ public final class DjlReplica implements Replica {
         return ConfigLoader.toYaml(cfg);
     }
 
-    public TrainingCore core() {
-        return core;
-    }
-
     @Override
     public int gradientLength() {
         return Math.toIntExact(core.networks().online.size());
