@@ -11,15 +11,62 @@ import java.util.Map;
  * (samples/s; unknown speeds count as the mean of the known ones, or 1), each bounded by the
  * chunks its declared memory allows per lease. Largest-remainder rounding; chunks a full worker
  * cannot take go to the others. A pure function.
+ *
+ * <p>A worker whose speed is due for measuring ({@link Candidate#measure}: never leased, or idle for
+ * {@link #MEASURE_AFTER_STEPS} steps) first gets one chunk of its own. Without that, more workers than chunks
+ * starve the one measured slowest — a cold first lease is enough — for the rest of the run: idle, it is never
+ * measured again (a CI campaign's joiner got 2 leases in 150 steps, so its poisoned contributions were never
+ * quarantined). The cost is bounded: one chunk per idle worker every {@value #MEASURE_AFTER_STEPS} steps, within the
+ * deadline its last measured speed gives it.
  */
 public final class LeasePlanner {
-    /** A worker that can take a lease now. */
-    public record Candidate(String workerId, double speed, int maxChunks) {}
+    /** Steps a worker may stay idle before it is measured again. */
+    public static final int MEASURE_AFTER_STEPS = 16;
+
+    /** A worker that can take a lease now; {@code measure}: its speed is due for measuring (see the class). */
+    public record Candidate(String workerId, double speed, int maxChunks, boolean measure) {
+        public Candidate(String workerId, double speed, int maxChunks) {
+            this(workerId, speed, maxChunks, false);
+        }
+    }
 
     private LeasePlanner() {}
 
+    /** Whether a worker last leased at {@code lastLeased} (−1: never) is due for measuring at {@code step}. */
+    public static boolean measureDue(long lastLeased, long step) {
+        return lastLeased < 0 || step - lastLeased > MEASURE_AFTER_STEPS;
+    }
+
     /** How many of {@code chunks} each candidate gets (zero-count workers are left out). */
     public static Map<String, Integer> split(int chunks, List<Candidate> candidates) {
+        Map<String, Integer> first = new LinkedHashMap<>();
+        List<Candidate> others = new ArrayList<>();
+        int left = chunks;
+        for (Candidate c : candidates) {
+            if (c.measure() && left > 0 && c.maxChunks() > 0) {
+                first.put(c.workerId(), 1);
+                left--;
+            } else if (!c.measure()) {
+                others.add(c);
+            }
+        }
+        if (others.isEmpty()) { // only workers due for measuring: they share the rest too
+            others = candidates.stream().filter(c -> first.containsKey(c.workerId()))
+                    .map(c -> new Candidate(c.workerId(), c.speed(), c.maxChunks() - 1)).toList();
+        }
+        Map<String, Integer> rest = proportional(left, others);
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Candidate c : candidates) {
+            int n = first.getOrDefault(c.workerId(), 0) + rest.getOrDefault(c.workerId(), 0);
+            if (n > 0) {
+                out.put(c.workerId(), n);
+            }
+        }
+        return out;
+    }
+
+    /** {@code chunks} in proportion to speed within each candidate's bound. */
+    private static Map<String, Integer> proportional(int chunks, List<Candidate> candidates) {
         Map<String, Integer> out = new LinkedHashMap<>();
         if (chunks <= 0 || candidates.isEmpty()) {
             return out;

@@ -80,7 +80,8 @@ final class Leasing {
         }
         long chunkBytes = cfg.cluster().memoryPerChunkMb() * (1L << 20);
         List<LeasePlanner.Candidate> candidates = eligible(step.step()).stream()
-                .map(w -> new LeasePlanner.Candidate(w.id, w.speed(), (int) Math.max(1, w.memoryBytes / chunkBytes)))
+                .map(w -> new LeasePlanner.Candidate(w.id, w.speed(), (int) Math.max(1, w.memoryBytes / chunkBytes),
+                        LeasePlanner.measureDue(w.lastLeasedStep(), step.step())))
                 .toList();
         int from = 0;
         for (Map.Entry<String, Integer> e : LeasePlanner.split(pending.size(), candidates).entrySet()) {
@@ -90,7 +91,7 @@ final class Leasing {
             long lease = nextLease++;
             long millis = (long) (deadlines.seconds(step.samples(chunks), w.speed()) * 1000);
             step.lease(lease, w.id, members.epoch(), chunks);
-            members.leased(w.id, lease);
+            members.leased(w.id, lease, step.step());
             w.ref.tell(new WorkerProtocol.Lease(lease, members.epoch(), step.step(), step.epoch(), List.copyOf(chunks),
                     System.currentTimeMillis() + millis, step.shardCuts()));
             timers.startSingleTimer(lease, new LeaseExpired(lease, step.step()), Duration.ofMillis(millis));

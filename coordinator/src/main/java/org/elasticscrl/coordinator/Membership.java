@@ -27,6 +27,7 @@ public final class Membership<R> {
         private double speed;
         private String task;
         private long lease;
+        private long lastLeasedStep = -1;
 
         Worker(String id, R ref, String device, long memoryBytes, int threads) {
             this.id = id;
@@ -64,6 +65,11 @@ public final class Membership<R> {
         /** Its outstanding lease, or 0. */
         public long lease() {
             return lease;
+        }
+
+        /** The last step it was leased chunks of, −1 before its first lease. */
+        public long lastLeasedStep() {
+            return lastLeasedStep;
         }
     }
 
@@ -148,8 +154,11 @@ public final class Membership<R> {
                 .filter(w -> w.status == Status.ACTIVE && w.lease == 0 && w.task == null).toList();
     }
 
-    public void leased(String id, long lease) {
-        require(id).lease = lease;
+    /** {@code id} now holds {@code lease}, of chunks of {@code step}. */
+    public void leased(String id, long lease, long step) {
+        Worker<R> w = require(id);
+        w.lease = lease;
+        w.lastLeasedStep = step;
     }
 
     /** The worker's lease is in (or released); {@code samples}/{@code seconds} update its speed when > 0. */

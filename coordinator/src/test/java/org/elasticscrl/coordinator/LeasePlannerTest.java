@@ -1,6 +1,8 @@
 package org.elasticscrl.coordinator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -37,5 +39,39 @@ class LeasePlannerTest {
                     new Candidate("c", 13.1, 99)));
             assertEquals(n, s.values().stream().mapToInt(Integer::intValue).sum());
         }
+    }
+
+    /** Five workers, four chunks: the one measured slowest gets none — and, idle, would never be measured again. */
+    @Test
+    void anIdleWorkerDueForMeasuringGetsOneChunkFirst() {
+        List<Candidate> idle = List.of(new Candidate("a", 10, 99), new Candidate("b", 10, 99), new Candidate("c", 10, 99),
+                new Candidate("d", 10, 99), new Candidate("cold", 4, 99));
+        assertEquals(Map.of("a", 1, "b", 1, "c", 1, "d", 1), LeasePlanner.split(4, idle));
+        List<Candidate> due = List.of(new Candidate("a", 10, 99), new Candidate("b", 10, 99), new Candidate("c", 10, 99),
+                new Candidate("d", 10, 99), new Candidate("cold", 4, 99, true));
+        Map<String, Integer> s = LeasePlanner.split(4, due);
+        assertEquals(1, s.get("cold"));
+        assertEquals(4, s.values().stream().mapToInt(Integer::intValue).sum());
+    }
+
+    @Test
+    void workersAllDueForMeasuringShareEverything() {
+        Map<String, Integer> s = LeasePlanner.split(8, List.of(new Candidate("a", 0, 99, true), new Candidate("b", 0, 99, true),
+                new Candidate("c", 0, 99, true)));
+        assertEquals(8, s.values().stream().mapToInt(Integer::intValue).sum());
+        s.values().forEach(n -> assertTrue(n >= 2, s.toString()));
+        // fewer chunks than workers due: one each, in order, while they last
+        assertEquals(Map.of("a", 1), LeasePlanner.split(1, List.of(new Candidate("a", 5, 99, true),
+                new Candidate("b", 5, 99, true))));
+        // a memory bound of one chunk is respected
+        assertEquals(Map.of("a", 1, "b", 3), LeasePlanner.split(4, List.of(new Candidate("a", 5, 1, true),
+                new Candidate("b", 5, 99))));
+    }
+
+    @Test
+    void measuringIsDueBeforeTheFirstLeaseAndAfterAnIdleStretch() {
+        assertTrue(LeasePlanner.measureDue(-1, 0));
+        assertFalse(LeasePlanner.measureDue(10, 10 + LeasePlanner.MEASURE_AFTER_STEPS));
+        assertTrue(LeasePlanner.measureDue(10, 11 + LeasePlanner.MEASURE_AFTER_STEPS));
     }
 }

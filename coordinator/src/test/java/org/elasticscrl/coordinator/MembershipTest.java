@@ -16,7 +16,9 @@ class MembershipTest {
         m.setStatus("a", Status.ACTIVE);
         m.setStatus("b", Status.ACTIVE);
         assertEquals(2, m.epoch());
-        m.leased("a", 7);
+        assertEquals(-1, m.get("a").orElseThrow().lastLeasedStep());
+        m.leased("a", 7, 0);
+        assertEquals(0, m.get("a").orElseThrow().lastLeasedStep());
         assertEquals(List.of("b"), m.available().stream().map(w -> w.id).toList());
         m.leaseDone("a", 100, 2.0);
         m.leaseDone("a", 300, 2.0);

@@ -253,6 +253,10 @@ final class Jobs implements AutoCloseable {
             saved(m.step(), null, "its replica is after step " + lastApplied + ", not " + m.step());
             return;
         }
+        if (io.isShutdown()) { // told to end (SIGTERM): the order fails like a full disk would, and goes elsewhere
+            saved(m.step(), null, "this worker is ending (told to stop); its copy is not written");
+            return;
+        }
         TrainingState s = replica.snapshot();
         CompletableFuture.supplyAsync(() -> {
             try {
