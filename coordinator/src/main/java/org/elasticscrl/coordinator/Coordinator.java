@@ -309,6 +309,9 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
     /** A replica's checksum: one that differs from a majority's is resynchronised from a majority holder (I1). */
     private Behavior<Command> onUpdateApplied(UpdateApplied m) {
         operators.heard(m.workerId(), m.step(), m.checksum());
+        if (members.get(m.workerId()).isPresent()) {
+            setup.files().traffic(m.step(), m.workerId(), m.bytesSent(), m.bytesReceived(), setup.blobs());
+        }
         if (m.checksum() != 0 && isMember(m.workerId(), "checksum of step " + m.step())) {
             setup.files().checksum(m.step(), m.workerId(), m.checksum());
             var d = checksums.record(m.step(), m.workerId(), m.checksum(),

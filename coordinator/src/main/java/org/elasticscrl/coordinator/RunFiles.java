@@ -15,7 +15,8 @@ import org.elasticscrl.report.MetricsLog;
  * {@code metrics.csv}/{@code epochs.csv} (as {@code scrl train} writes them), {@code commits.csv}
  * (every committed step: its epoch, chunks and who computed them — the ledger audit, I2),
  * {@code checksums.csv} (every replica's state checksum per commit, I1) and {@code membership.csv}
- * (joins, leaves, faults with timestamps), {@code replayed.csv} (steps computed again after a
+ * (joins, leaves, faults with timestamps), {@code traffic.csv} (the bytes each node's tensor transport sent and
+ * received per step, {@link TrafficBook}), {@code replayed.csv} (steps computed again after a
  * takeover or restart: their loss should match the first time's). Files are appended a whole line at
  * a time as the run goes ({@link AppendedLines}). A commit's row must be written before the commit is
  * announced ({@link #commit} throws); the diagnostic rows (events, checksums, metrics) are dropped while
@@ -27,6 +28,8 @@ public final class RunFiles implements AutoCloseable {
     private final AppendedLines commits;
     private final AppendedLines checksums;
     private final AppendedLines membership;
+    private final AppendedLines traffic;
+    private final TrafficBook trafficBook = new TrafficBook();
     private final Predicate<Path> fault;
     /** The last failed write of a diagnostic row, for the operator (null: none since the last success). */
     private volatile String writeError;
@@ -51,6 +54,7 @@ public final class RunFiles implements AutoCloseable {
                     + "weight_decay,ssl_loss,seconds,chunks");
             checksums = open("checksums.csv", "global_step,worker,checksum");
             membership = open("membership.csv", "unix_millis,global_step,membership_epoch,worker,event,detail");
+            traffic = open("traffic.csv", "global_step,node,sent_bytes,received_bytes");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run directory " + dir, e);
         }
@@ -134,6 +138,17 @@ public final class RunFiles implements AutoCloseable {
         diagnostic(() -> checksums.append(step + "," + worker + "," + Long.toHexString(checksum)));
     }
 
+    /**
+     * {@code worker} applied {@code step}, its tensor transport's totals so far {@code sent}/{@code received}; the
+     * coordinator's own transport is {@code own}: their rows of traffic.csv (dropped while the disk is full).
+     */
+    public void traffic(long step, String worker, long sent, long received, org.elasticscrl.protocol.Tensors own) {
+        for (TrafficBook.Row r : trafficBook.applied(cell(worker), step, sent, received, own.bytesSent(),
+                own.bytesReceived())) {
+            diagnostic(() -> traffic.append(r.step() + "," + r.node() + "," + r.sent() + "," + r.received()));
+        }
+    }
+
     public void event(long step, int membershipEpoch, String worker, String event, String detail) {
         diagnostic(() -> membership.append(System.currentTimeMillis() + "," + step + "," + membershipEpoch + ","
                 + cell(worker) + "," + cell(event) + "," + cell(detail)));
@@ -172,7 +187,7 @@ public final class RunFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : java.util.stream.Stream.of(metrics, commits, checksums, membership, replayed)
+        for (AutoCloseable c : java.util.stream.Stream.of(metrics, commits, checksums, membership, traffic, replayed)
                 .filter(java.util.Objects::nonNull).toList()) {
             try {
                 c.close();

@@ -16,13 +16,14 @@ import picocli.CommandLine.Unmatched;
  * {@code augment} times the Java two-view augmentation against torchvision/PIL on the same images;
  * {@code heterogeneity} and {@code overhead} run local clusters ({@link ClusterBench}); {@code transport}
  * runs {@link TransportBenchmark} in a JVM of its own, its senders confined to core 0 and the receiver to
- * core 1 unless {@code --no-pin}.
+ * core 1 unless {@code --no-pin}; {@code scaling} runs the star and the sharded aggregation side by side as the
+ * number of simulated workers grows ({@link ScalingBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks printed as ratios measured side by side in one run.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step, augment, transport,"
-            + " heterogeneity, overhead or cluster (the last two).")
+            + " heterogeneity, overhead, cluster (the last two) or scaling.")
     String what;
 
     @Option(names = "--images", defaultValue = "100", description = "augment: images per round.")
@@ -61,6 +62,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--top_dir", defaultValue = ".", description = "cluster benchmarks: where runs/ is created.")
     java.nio.file.Path topDir;
 
+    @Option(names = "--sizes", split = ",", defaultValue = "2,4,8,16", description = "scaling: the numbers of workers.")
+    List<Integer> sizes;
+
+    @Option(names = "--params", defaultValue = "25600000", description = "scaling: the pseudo-gradient's length P"
+            + " (default ResNet-50's 25.6M).")
+    long params;
+
+    @Option(names = "--chunk-seconds", defaultValue = "0.5", description = "scaling: each worker's compute time per"
+            + " step.")
+    double chunkSeconds;
+
+    @Option(names = "--link", defaultValue = "1gbit", description = "scaling: every node's emulated link,"
+            + " RATE[:LATENCY] (e.g. 1gbit, 10gbit:50us).")
+    String link;
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
@@ -83,9 +99,13 @@ final class BenchCommand implements Callable<Integer> {
             }
             return 0;
         }
+        if (what.equals("scaling")) {
+            new ScalingBench(topDir, steps, params, chunkSeconds, link, overrides).run(sizes);
+            return 0;
+        }
         if (!what.equals("step")) {
             System.err.println("scrl bench: unknown benchmark '" + what
-                    + "'; available: step, augment, transport, heterogeneity, overhead, cluster (both)");
+                    + "'; available: step, augment, transport, heterogeneity, overhead, cluster (both), scaling");
             return 2;
         }
         List<StepKernelsBench.Setup> setups = config != null

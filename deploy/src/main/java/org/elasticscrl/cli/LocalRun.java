@@ -23,13 +23,14 @@ final class LocalRun {
      * worker-i at fraction F of full speed; {@code threads} per worker (null: cores / workers);
      * {@code nodeArgs} go to every node (TLS and secret options); {@code pinFrom} ≥ 0 confines worker-i
      * to CPU core {@code pinFrom + i} (mod the cores), as if each worker had a machine of its own
-     * (benchmarks); -1 leaves every core to every process.
+     * (benchmarks); -1 leaves every core to every process; {@code workerArgs} go to every worker only (e.g. a
+     * benchmark's {@code --simulate}).
      */
     record Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
-            List<String> nodeArgs, int pinFrom) {
+            List<String> nodeArgs, int pinFrom, List<String> workerArgs) {
         Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
                 List<String> nodeArgs) {
-            this(workers, joinAt, leaveAt, throttles, threads, nodeArgs, -1);
+            this(workers, joinAt, leaveAt, throttles, threads, nodeArgs, -1, List.of());
         }
 
         static Script of(int workers) {
@@ -37,7 +38,11 @@ final class LocalRun {
         }
 
         Script pinnedFrom(int core) {
-            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, core);
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, core, workerArgs);
+        }
+
+        Script withWorkerArgs(List<String> args) {
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, List.copyOf(args));
         }
     }
 
@@ -123,6 +128,7 @@ final class LocalRun {
     private static List<String> worker(int i, String seed, int threads, Script script) {
         List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--threads", Integer.toString(threads)));
         args.addAll(script.nodeArgs());
+        args.addAll(script.workerArgs());
         for (String t : script.throttles()) {
             String[] p = t.split(":", 2);
             if (p.length != 2 || !p[0].matches("\\d+")) {

@@ -84,8 +84,16 @@ public interface CoordinatorProtocol {
     record ShardMeanCopied(String workerId, long step, int shard, int generation, BlobRef copy, String error)
             implements Command, FromWorker {}
 
-    /** The worker applied commit {@code step}; {@code checksum} is of its whole state (0 = not computed). */
-    record UpdateApplied(String workerId, long step, long checksum) implements Command, FromWorker {}
+    /**
+     * The worker applied commit {@code step}; {@code checksum} is of its whole state (0 = not computed);
+     * {@code bytesSent}/{@code bytesReceived}: its tensor transport's traffic so far (0: not counted).
+     */
+    record UpdateApplied(String workerId, long step, long checksum, long bytesSent, long bytesReceived)
+            implements Command, FromWorker {
+        public UpdateApplied(String workerId, long step, long checksum) {
+            this(workerId, step, checksum, 0, 0);
+        }
+    }
 
     /** A peer snapshotted its state after commit {@code step} for a joining worker. */
     record StateOffered(String workerId, String forWorker, long step, BlobRef state) implements Command, FromWorker {}

@@ -20,7 +20,7 @@ public final class TensorTransport implements Tensors {
     private final BlobServer server;
     private final BlobClient client;
     private volatile TensorCodec.DType dtype;
-    /** The benchmark's emulated link every connection goes through, or null. */
+    /** The link every connection goes through: a benchmark's emulated NIC, or one that only counts bytes. */
     private final EmulatedLink link;
 
     private TensorTransport(BlobServer server, BlobClient client, TensorCodec.DType dtype, EmulatedLink link) {
@@ -55,11 +55,12 @@ public final class TensorTransport implements Tensors {
     }
 
     /**
-     * As the others, the node's every connection (served and fetched) through {@code link} (null: none) — a
-     * benchmark's emulated NIC, which also counts the bytes.
+     * As the others, the node's every connection (served and fetched) through {@code link} — a benchmark's emulated
+     * NIC; null: a link that only counts the bytes (every node reports its traffic per step).
      */
     public static TensorTransport start(InetSocketAddress bind, InetSocketAddress advertised, String dtype,
-            ClusterSecret secret, BlobTls tls, EmulatedLink link) {
+            ClusterSecret secret, BlobTls tls, EmulatedLink shaped) {
+        EmulatedLink link = shaped != null ? shaped : EmulatedLink.counting();
         try {
             var auth = secret.blobAuth();
             return new TensorTransport(BlobServer.start(bind, advertised, BlobServer.Settings.DEFAULT, auth, tls, link),
@@ -69,9 +70,19 @@ public final class TensorTransport implements Tensors {
         }
     }
 
-    /** The emulated link this node's connections go through, or null. */
+    /** The link this node's connections go through (emulated, or only counting). */
     public EmulatedLink link() {
         return link;
+    }
+
+    @Override
+    public long bytesSent() {
+        return link.bytesSent();
+    }
+
+    @Override
+    public long bytesReceived() {
+        return link.bytesReceived();
     }
 
     /** The port this node's blob server listens on (operators open it in firewalls; its refs carry it). */

@@ -49,6 +49,16 @@ public interface Tensors extends AutoCloseable {
     /** Encoding of published payloads: {@code f32} (exact) or {@code bf16} (half the bytes). */
     void useDtype(String dtype);
 
+    /** Bytes this node's transport has written so far (requests, answers, payloads); 0 where nothing is counted. */
+    default long bytesSent() {
+        return 0;
+    }
+
+    /** Bytes this node's transport has read so far. */
+    default long bytesReceived() {
+        return 0;
+    }
+
     @Override
     void close();
 }

@@ -191,8 +191,10 @@ final class WireFormats {
             new Format<>("UA", UpdateApplied.class, ScrlProto.UpdateApplied.parser(),
                     ScrlProto.UpdateApplied::getProtocolVersion,
                     (r, refs) -> ScrlProto.UpdateApplied.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
-                            .setChecksum(r.checksum()).setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new UpdateApplied(p.getWorkerId(), p.getStep(), p.getChecksum())),
+                            .setChecksum(r.checksum()).setBytesSent(r.bytesSent()).setBytesReceived(r.bytesReceived())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new UpdateApplied(p.getWorkerId(), p.getStep(), p.getChecksum(), p.getBytesSent(),
+                            p.getBytesReceived())),
             // state transfer
             new Format<>("PS", ProvideState.class, ScrlProto.ProvideState.parser(),
                     ScrlProto.ProvideState::getProtocolVersion,

@@ -122,6 +122,7 @@ class ScrlMessageSerializerTest {
                 new ShardMeanCopied("w-3", 40, 2, 1, null, "the mean could not be fetched"),
                 new UpdateApplied("w-1", 99, 0xDEAD_BEEF_CAFE_BABEL),
                 new UpdateApplied("w-1", 99, Long.MIN_VALUE),
+                new UpdateApplied("w-1", 99, 7, 3L << 40, 123_456_789L),
                 new ProvideState("w-3"),
                 new StateOffered("w-1", "w-3", 120, BLOB),
                 new SyncFrom(120, BLOB),

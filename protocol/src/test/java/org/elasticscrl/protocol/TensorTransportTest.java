@@ -54,6 +54,26 @@ class TensorTransportTest {
         for (int i = 0; i < 3; i++) assertArrayEquals(expected[i], gotHalf[i], "bf16 part " + i);
     }
 
+    /**
+     * Every node counts what its transport moves, emulating nothing (traffic.csv): the receiver read and the sender
+     * wrote the payload plus a few bytes of request and header; reading its own payload in place moves nothing.
+     */
+    @Test
+    void everyNodeCountsItsBytesWithoutEmulatingALink() throws Exception {
+        assertEquals("unshaped (counted)", sender.link().toString());
+        float[] g = random(250_000, 3);
+        BlobRef ref = sender.publish(g);
+        long payload = TensorCodec.encode(TensorCodec.DType.F32, new float[][] {g}).remaining();
+        receiver.fetchArrays(ref).get(10, TimeUnit.SECONDS);
+        long overhead = receiver.bytesReceived() - payload;
+        assertEquals(true, overhead >= 0 && overhead < 1024, "received " + receiver.bytesReceived() + " for " + payload);
+        assertEquals(true, sender.bytesSent() - payload >= 0 && sender.bytesSent() - payload < 1024,
+                "sent " + sender.bytesSent() + " for " + payload);
+        long before = sender.bytesReceived() + sender.bytesSent();
+        sender.fetchArrays(ref).get(10, TimeUnit.SECONDS);
+        assertEquals(before, sender.bytesReceived() + sender.bytesSent(), "a node's own payload is read in place");
+    }
+
     /** A state for a joiner is published exact even where the wire carries bf16 (which would round it). */
     @Test
     void anExactPayloadArrivesBitForBitWhateverTheWireEncoding() throws Exception {

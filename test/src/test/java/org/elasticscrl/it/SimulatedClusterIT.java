@@ -25,6 +25,9 @@ class SimulatedClusterIT {
     static final int BATCH = 32;
     static final int EPOCHS = 4;
     static final long STEPS = (long) EPOCHS * SCENES / BATCH;
+    static final int PARAMETERS = 100_003;
+    /** From this step on every worker owns a shard (the joiner starts after step 2 and is active within ~15 s). */
+    static final long STEADY = 30;
 
     static List<String> runArgs() {
         return List.of("--config", "scrl_cpu", "--dataset/train_size=" + SCENES, "--dataset/eval_size=64",
@@ -38,7 +41,7 @@ class SimulatedClusterIT {
     void simulatedWorkersRunTheRealClusterWithEveryInvariantKept(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp)
             throws Exception {
         Path dir = tmp.resolve("simulated");
-        String[] simulated = {"--simulate", "100003:0.1", "--emulate-link", "1gbit:0.1ms"};
+        String[] simulated = {"--simulate", PARAMETERS + ":0.1", "--emulate-link", "1gbit:0.1ms"};
         try (LocalCluster cluster = new LocalCluster(dir)) {
             List<String> coordinator = new ArrayList<>(runArgs());
             coordinator.addAll(List.of("--emulate-link", "1gbit:0.1ms"));
@@ -64,5 +67,50 @@ class SimulatedClusterIT {
                 "the joiner owns a shard: " + records.eventLines());
         String log = Files.readString(dir.resolve("worker-0.log"));
         assertTrue(log.contains("emulated link 1.00 Gb/s"), "the worker's transport ran over the emulated link");
+        trafficIsTheShardedSchemes(dir.resolve("traffic.csv"));
+    }
+
+    /**
+     * traffic.csv (what each node's transport moved per step): the coordinator moves no tensor byte once it knows the
+     * contributions' layout (step 0 it sums itself) — it only decides — and at every step that all three workers
+     * apply, each moves per step the bandwidth-optimal 2·P·(N−1)/N = 4/3·P bytes each way, P bf16 values: its slices
+     * to the 2 other owners and its mean to the 2 other replicas (one of them holds the copy, fetched before the
+     * commit and then read in place: the copy costs no byte), the others' slices of its shard and their 2 means in —
+     * plus requests and headers, well under 1%.
+     */
+    private static void trafficIsTheShardedSchemes(Path csv) throws Exception {
+        List<String[]> rows = Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",")).toList();
+        List<String> coordinator = rows.stream().filter(r -> r[1].equals("coordinator") && Long.parseLong(r[0]) > 0
+                && !(r[2].equals("0") && r[3].equals("0"))).map(r -> String.join(",", r)).toList();
+        assertEquals(List.of(), coordinator, "the coordinator moved tensor bytes after step 0");
+        double optimal = 4.0 / 3 * 2 * PARAMETERS;
+        java.util.Map<Long, List<String[]>> byStep = new java.util.TreeMap<>();
+        rows.stream().filter(r -> r[1].startsWith("worker-"))
+                .forEach(r -> byStep.computeIfAbsent(Long.parseLong(r[0]), k -> new ArrayList<>()).add(r));
+        // a row holds what moved between two of its worker's applied commits: another replica's fetch of its mean
+        // lands before or after that worker's own apply, so single rows can hold one mean more or less; medians do not
+        java.util.Map<String, List<Double>> sent = new java.util.TreeMap<>();
+        java.util.Map<String, List<Double>> received = new java.util.TreeMap<>();
+        int checked = 0;
+        for (var e : byStep.entrySet()) {
+            if (e.getKey() < STEADY || e.getValue().size() != 3) {
+                continue;
+            }
+            checked++;
+            for (String[] r : e.getValue()) {
+                sent.computeIfAbsent(r[1], k -> new ArrayList<>()).add(Double.parseDouble(r[2]));
+                received.computeIfAbsent(r[1], k -> new ArrayList<>()).add(Double.parseDouble(r[3]));
+            }
+        }
+        for (String w : sent.keySet()) {
+            assertEquals(optimal, median(sent.get(w)), 0.01 * optimal, w + " sent per step (median): " + sent.get(w));
+            assertEquals(optimal, median(received.get(w)), 0.01 * optimal, w + " received per step (median): "
+                    + received.get(w));
+        }
+        assertTrue(checked >= (STEPS - STEADY) / 2, "steps all three workers applied: " + checked);
+    }
+
+    private static double median(List<Double> v) {
+        return v.stream().sorted().toList().get(v.size() / 2);
     }
 }

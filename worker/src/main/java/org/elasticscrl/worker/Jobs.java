@@ -111,7 +111,8 @@ final class Jobs implements AutoCloseable {
         long checksum = replica.apply(new Update(parts[0], parts[1], new StepHyper(m.lr(), m.tau(), m.weightDecay())),
                 m.checksum());
         lastApplied = m.step();
-        coordinator.tell(new CoordinatorProtocol.UpdateApplied(settings.workerId(), m.step(), checksum));
+        coordinator.tell(new CoordinatorProtocol.UpdateApplied(settings.workerId(), m.step(), checksum,
+                tensors.bytesSent(), tensors.bytesReceived()));
         // every contribution of this step and before is summed: stop serving them
         payloads.committed(m.step());
         owner.applied(m.step());

@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Bytes move in quanta of {@link #QUANTUM}: a write waits until the uplink is free for its quantum, a read waits
  * after it until the downlink would have carried what it got — so TCP's flow control carries a receiver's pace back to
- * its sender, and no burst exceeds a quantum.
+ * its sender, and no burst exceeds a quantum. A counting link ({@link #counting()}, every node's when it emulates
+ * nothing) neither splits nor waits: it adds each read's and write's byte count, nothing more.
  */
 public final class EmulatedLink {
     /** The most bytes one read or write moves before the pace is applied. */
@@ -58,6 +59,8 @@ public final class EmulatedLink {
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final LongSupplier clock;
+    /** False for a counting link: bytes pass as they come, only counted. */
+    private final boolean shaping;
 
     EmulatedLink(double bytesPerSecond, Duration latency, LongSupplier clock) {
         if (!(bytesPerSecond > 0) || latency.isNegative()) {
@@ -69,6 +72,7 @@ public final class EmulatedLink {
         this.up = new Pacer(bytesPerSecond);
         this.down = new Pacer(bytesPerSecond);
         this.clock = clock;
+        this.shaping = !Double.isInfinite(bytesPerSecond) || latencyNanos > 0;
     }
 
     /** A link of {@code bitsPerSecond} each way (e.g. 1e9 for 1 Gb/s) and one-way {@code latency}. */
@@ -165,6 +169,11 @@ public final class EmulatedLink {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
+            if (!shaping) {
+                int n = io.read(dst);
+                received.add(Math.max(0, n));
+                return n;
+            }
             reading = true;
             int limit = dst.limit();
             dst.limit(dst.position() + Math.min(QUANTUM, dst.remaining()));
@@ -183,6 +192,11 @@ public final class EmulatedLink {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
+            if (!shaping) {
+                int n = io.write(src);
+                sent.add(n);
+                return n;
+            }
             if (reading) {
                 reading = false;
                 sleep(latencyNanos);
