@@ -39,6 +39,11 @@ final class ClusterBench {
 
     /** The benchmark's run: {@code steps} steps of one epoch, nothing else (no evaluations). */
     private List<String> args(int batch, int chunk, String... extra) {
+        return runArgs(steps, batch, chunk, overrides, extra);
+    }
+
+    /** A benchmark run of {@code steps} steps of one epoch, nothing else (no evaluations); {@code overrides} last. */
+    static List<String> runArgs(int steps, int batch, int chunk, List<String> overrides, String... extra) {
         List<String> a = new ArrayList<>(List.of("--dataset/train_size=" + steps * batch, "--dataset/eval_size=64",
                 "--train/batch_size_train=" + batch, "--train/chunk_size=" + chunk, "--train/max_epochs=1",
                 "--train/warmup_epochs=0", "--train/online_eval=false", "--train/snapshot_interval=1",
@@ -123,14 +128,15 @@ final class ClusterBench {
     }
 
     private double medianStep(Path dir) throws IOException {
-        return median(rows(dir).stream().mapToDouble(MetricsLog.StepRow::stepSeconds).toArray());
+        return medianStep(dir, warm);
     }
 
-    /** Steady-state rows of a run's metrics.csv. */
-    private List<MetricsLog.StepRow> rows(Path dir) throws IOException {
+    /** The median step time of a run's metrics.csv after its first {@code warm} steps (its steady state). */
+    static double medianStep(Path dir, int warm) throws IOException {
         try (MetricsLog log = new MetricsLog(dir)) {
             List<MetricsLog.StepRow> all = log.steps();
-            return all.subList(Math.min(warm, all.size() - 1), all.size());
+            return median(all.subList(Math.min(warm, all.size() - 1), all.size()).stream()
+                    .mapToDouble(MetricsLog.StepRow::stepSeconds).toArray());
         }
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.elasticscrl.core.run.RunDirectory;
 import org.elasticscrl.protocol.blob.EmulatedLink;
 import org.elasticscrl.report.LineChart;
-import org.elasticscrl.report.MetricsLog;
 import org.elasticscrl.report.Table;
 
 /**
@@ -84,12 +83,8 @@ final class ScalingBench {
     private Result one(String mode, int n) throws Exception {
         String name = "scaling_" + mode + "_" + n;
         Path dir = RunDirectory.createNext(top, name).path().toAbsolutePath();
-        List<String> a = new ArrayList<>(List.of("--dataset/train_size=" + steps * n * CHUNK, "--dataset/eval_size=64",
-                "--train/batch_size_train=" + n * CHUNK, "--train/chunk_size=" + CHUNK, "--train/max_epochs=1",
-                "--train/warmup_epochs=0", "--train/online_eval=false", "--train/snapshot_interval=1",
-                "--eval/enabled=false", "--cluster/aggregation=" + mode, "--cluster/wire_dtype=bf16",
-                "--cluster/canonical_sum=false"));
-        a.addAll(overrides);
+        List<String> a = new ArrayList<>(ClusterBench.runArgs(steps, n * CHUNK, CHUNK, overrides,
+                "--cluster/aggregation=" + mode, "--cluster/wire_dtype=bf16", "--cluster/canonical_sum=false"));
         a.add("--save_dir=" + dir);
         CoordinatorCommand.Prepared run = CoordinatorCommand.prepare("scrl_cpu", a, top);
         LocalRun.Script script = new LocalRun.Script(n, List.of(), List.of(), List.of(), 1,
@@ -102,12 +97,7 @@ final class ScalingBench {
         if (out.exitCode() != 0) {
             throw new IllegalStateException(name + ": the cluster run failed; see " + dir.resolve("coordinator.log"));
         }
-        double step;
-        try (MetricsLog log = new MetricsLog(dir)) {
-            List<MetricsLog.StepRow> rows = log.steps();
-            step = ClusterBench.median(rows.subList(Math.min(warm, rows.size() - 1), rows.size()).stream()
-                    .mapToDouble(MetricsLog.StepRow::stepSeconds).toArray());
-        }
+        double step = ClusterBench.medianStep(dir, warm);
         Map<String, Double> traffic = ScalingFigures.medianTraffic(dir.resolve("traffic.csv"), warm);
         Map.Entry<String, Double> busiest = ScalingFigures.busiest(traffic);
         return new Result(mode, n, step, ScalingFigures.optimalSeconds(params, BYTES_PER_VALUE, n, linkBytesPerSecond),
