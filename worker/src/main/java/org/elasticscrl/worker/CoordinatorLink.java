@@ -34,8 +34,22 @@ final class CoordinatorLink {
         coordinator.tell(s.seal(m));
     }
 
-    void open(Session s) {
+    /** The coordinator's nonce of the Welcome whose session is open. */
+    private volatile String welcomeNonce;
+
+    /** Opens the session of the Welcome that carried {@code nonce}. */
+    void open(Session s, String nonce) {
         session = s;
+        welcomeNonce = nonce;
+    }
+
+    /**
+     * Whether a Welcome with {@code nonce} opens another session than the open one. The coordinator keeps the session
+     * of its newest welcome: a registration repeated after it dropped this worker (gone before its first welcome
+     * arrived) is welcomed in a new session, and the old one's counters would refuse that session's first messages.
+     */
+    boolean anotherSession(String nonce) {
+        return session != null && !nonce.equals(welcomeNonce);
     }
 
     Session session() {

@@ -226,8 +226,8 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 m.nonce()))) {
             return refusedOnce("a Welcome that does not prove the cluster secret");
         }
-        if (coordinator.session() == null || resyncing) {
-            coordinator.open(session);
+        if (coordinator.session() == null || resyncing || coordinator.anotherSession(m.nonce())) {
+            coordinator.open(session, m.nonce());
         }
         acknowledgeCrashes();
         if (resyncing) {
