@@ -77,6 +77,14 @@ final class BenchCommand implements Callable<Integer> {
             + " RATE[:LATENCY] (e.g. 1gbit, 10gbit:50us).")
     String link;
 
+    @Option(names = "--per-jvm", defaultValue = "1", description = "scaling: simulated workers per worker JVM (1: a JVM"
+            + " each; more let 16+ workers start on a small machine).")
+    int perJvm;
+
+    @Option(names = "--paths", split = ",", defaultValue = "star,sharded", description = "scaling: the aggregation"
+            + " paths to run (star, sharded or both).")
+    List<String> paths;
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
@@ -100,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (what.equals("scaling")) {
-            new ScalingBench(topDir, steps, params, chunkSeconds, link, overrides).run(sizes);
+            new ScalingBench(topDir, steps, params, chunkSeconds, link, perJvm, paths, overrides).run(sizes);
             return 0;
         }
         if (!what.equals("step")) {

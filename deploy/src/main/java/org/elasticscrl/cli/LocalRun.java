@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,13 +25,22 @@ final class LocalRun {
      * {@code nodeArgs} go to every node (TLS and secret options); {@code pinFrom} ≥ 0 confines worker-i
      * to CPU core {@code pinFrom + i} (mod the cores), as if each worker had a machine of its own
      * (benchmarks); -1 leaves every core to every process; {@code workerArgs} go to every worker only (e.g. a
-     * benchmark's {@code --simulate}).
+     * benchmark's {@code --simulate}); {@code perJvm} > 1 packs that many simulated workers into each worker JVM
+     * ({@code --simulated-workers}: JVM g runs worker-g-0, worker-g-1, …), so many fit on a small machine.
      */
     record Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
-            List<String> nodeArgs, int pinFrom, List<String> workerArgs) {
+            List<String> nodeArgs, int pinFrom, List<String> workerArgs, int perJvm) {
+        Script {
+            if (perJvm < 1 || (perJvm > 1 && (!workerArgs.contains("--simulate") || !joinAt.isEmpty()
+                    || !leaveAt.isEmpty() || !throttles.isEmpty() || pinFrom >= 0))) {
+                throw new IllegalArgumentException("workers per JVM: " + perJvm + " needs to be 1, or more for simulated"
+                        + " workers that neither join, leave, run throttled nor pinned");
+            }
+        }
+
         Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
                 List<String> nodeArgs) {
-            this(workers, joinAt, leaveAt, throttles, threads, nodeArgs, -1, List.of());
+            this(workers, joinAt, leaveAt, throttles, threads, nodeArgs, -1, List.of(), 1);
         }
 
         static Script of(int workers) {
@@ -38,11 +48,15 @@ final class LocalRun {
         }
 
         Script pinnedFrom(int core) {
-            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, core, workerArgs);
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, core, workerArgs, perJvm);
         }
 
         Script withWorkerArgs(List<String> args) {
-            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, List.copyOf(args));
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, List.copyOf(args), perJvm);
+        }
+
+        Script packed(int workersPerJvm) {
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, workerArgs, workersPerJvm);
         }
     }
 
@@ -74,6 +88,15 @@ final class LocalRun {
         int started = 0;
         Choice kernels = Choice.of(run.cfg().train().deterministic());
         try {
+            if (script.perJvm() > 1) {
+                for (int g = 0; started < script.workers(); g++) {
+                    int k = Math.min(script.perJvm(), script.workers() - started);
+                    List<String> args = new ArrayList<>(worker(g, seed, perWorker, script));
+                    args.addAll(List.of("--simulated-workers", Integer.toString(k)));
+                    procs.add(startWorker(List.of(), args, "worker-" + g, dir, kernels, PACKED_GC));
+                    started += k;
+                }
+            }
             for (; started < script.workers(); started++) {
                 procs.add(startWorker(started, seed, perWorker, script, dir, kernels));
             }
@@ -115,15 +138,25 @@ final class LocalRun {
      * writes fatal-error reports into {@code runDir/crashes/ID} from its start: it never starts itself
      * again, so its pid is the worker's (what chaos and fault tests signal). Output to {@code ID.log}.
      */
-    static Process startWorker(List<String> prefix, List<String> args, String id, Path runDir, Choice kernels)
-            throws IOException {
+    static Process startWorker(List<String> prefix, List<String> args, String id, Path runDir, Choice kernels,
+            String... jvmFlags) throws IOException {
         Path crashes = Files.createDirectories(runDir.resolve("crashes").resolve(id));
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--id", id, "--kernels", kernels.name().toLowerCase(Locale.ROOT), "--crash-dir",
                 crashes.toString()));
+        List<String> flags = new ArrayList<>(List.of(jvmFlags));
+        flags.add(ComputeJvm.errorFileFlag(crashes));
         return start(prefix, all, runDir.resolve(id + ".log"), ComputeJvm.environment(kernels),
-                ComputeJvm.errorFileFlag(crashes));
+                flags.toArray(String[]::new));
     }
+
+    /**
+     * A JVM of many simulated workers allocates and drops gradient-sized arrays (100 MB at ResNet-50's P) several times
+     * a step per worker: G1 reclaims such humongous arrays where they lie, where the parallel collector copied them
+     * through its young generation (16 workers in 2 JVMs: ~20 s of pauses in a 1.5-minute run, heartbeats 3.7 s late,
+     * a JVM's 8 workers downed at once).
+     */
+    static final String PACKED_GC = "-XX:+UseG1GC";
 
     private static List<String> worker(int i, String seed, int threads, Script script) {
         List<String> args = new ArrayList<>(List.of("worker", "--join", seed, "--threads", Integer.toString(threads)));
@@ -154,7 +187,8 @@ final class LocalRun {
             throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(java, "-Xss4m", "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
+        boolean gcChosen = Arrays.stream(jvmFlags).anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"));
+        cmd.addAll(List.of(java, "-Xss4m", gcChosen ? "-Dscrl.gc=chosen" : "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
         cmd.addAll(List.of(jvmFlags));
         // tests run from a launcher jar: they name the product's classpath in scrl.child.classpath
         String classpath = System.getProperty("scrl.child.classpath", System.getProperty("java.class.path"));

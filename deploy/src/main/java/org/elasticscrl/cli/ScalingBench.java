@@ -16,7 +16,9 @@ import org.elasticscrl.report.Table;
  * against the sharded path (workers sum each other's shards; the coordinator only decides) as the cluster grows.
  * Each size N runs both, one after the other: N simulated workers ({@code scrl worker --simulate P:SECONDS}, one
  * chunk each per step, so compute stays SECONDS per step whatever N), every node's transport over its own emulated
- * link. Printed per run: the steady-state step time against max(compute, the bandwidth-optimal transfer time
+ * link; {@code --per-jvm K} packs K simulated workers into each worker JVM (each still a node with its own transport
+ * and link), so that 16+ start on a small machine. Printed per run: the steady-state step time, the share of it a
+ * worker is not computing, the step time against max(compute, the bandwidth-optimal transfer time
  * 2·P·(N−1)/N over the link), the busiest node's bytes per step (traffic.csv) against 2·P·(N−1)/N, the
  * coordinator's, and how busy this machine's cores were — above ≈ 0.9 the machine, not the emulated link, sets the
  * pace, and the step time says more about the machine than about the scheme. A table, then a PNG.
@@ -28,7 +30,7 @@ final class ScalingBench {
     private static final int BYTES_PER_VALUE = 2;
 
     record Result(String mode, int n, double stepSeconds, double optimalSeconds, String busiest, double busiestBytes,
-            double coordinatorBytes, double cpuBusy) {}
+            double coordinatorBytes, double cpuBusy, String goneMissed) {}
 
     private final Path top;
     private final int steps;
@@ -37,13 +39,22 @@ final class ScalingBench {
     private final double chunkSeconds;
     private final String link;
     private final double linkBytesPerSecond;
+    private final int perJvm;
+    private final List<String> paths;
     private final List<String> overrides;
 
-    ScalingBench(Path top, int steps, long params, double chunkSeconds, String link, List<String> overrides) {
-        if (params < 1 || params > Integer.MAX_VALUE || !(chunkSeconds >= 0) || steps < 4) {
-            throw new IllegalArgumentException("scaling: --params must be in 1.." + Integer.MAX_VALUE + ", --chunk-seconds"
-                    + " >= 0 and --steps >= 4; got " + params + ", " + chunkSeconds + ", " + steps);
+    ScalingBench(Path top, int steps, long params, double chunkSeconds, String link, int perJvm, List<String> paths,
+            List<String> overrides) {
+        if (paths.isEmpty() || !List.of("star", "sharded").containsAll(paths)) {
+            throw new IllegalArgumentException("scaling: --paths takes star and/or sharded, got " + paths);
         }
+        if (params < 1 || params > Integer.MAX_VALUE || !(chunkSeconds >= 0) || steps < 4 || perJvm < 1) {
+            throw new IllegalArgumentException("scaling: --params must be in 1.." + Integer.MAX_VALUE + ", --chunk-seconds"
+                    + " >= 0, --steps >= 4 and --per-jvm >= 1; got " + params + ", " + chunkSeconds + ", " + steps + ", "
+                    + perJvm);
+        }
+        this.perJvm = perJvm;
+        this.paths = List.copyOf(paths);
         this.top = top;
         this.steps = steps;
         this.warm = Math.max(2, steps / 3);
@@ -56,20 +67,21 @@ final class ScalingBench {
 
     List<Result> run(List<Integer> sizes) throws Exception {
         System.out.printf(Locale.ROOT, "scaling: P = %,d values in bf16 (%.1f MB), %.2f s compute per step, every node"
-                + " over an emulated %s link, %d steps (median from step %d), %d cores here%n", params,
-                params * BYTES_PER_VALUE / 1e6, chunkSeconds, link, steps, warm, Runtime.getRuntime().availableProcessors());
+                + " over an emulated %s link, %d steps (median from step %d), %d cores here, %d workers per JVM%n", params,
+                params * BYTES_PER_VALUE / 1e6, chunkSeconds, link, steps, warm, Runtime.getRuntime().availableProcessors(),
+                perJvm);
         List<Result> results = new ArrayList<>();
         for (int n : sizes) {
             if (n < 2) {
                 throw new IllegalArgumentException("scaling: --sizes must be at least 2 workers each, got " + n);
             }
-            for (String mode : List.of("star", "sharded")) {
+            for (String mode : paths) {
                 try {
                     results.add(one(mode, n));
                 } catch (IllegalStateException e) { // the others still say something: a row that says what failed
                     System.out.println(e.getMessage());
                     results.add(new Result(mode, n, Double.NaN, ScalingFigures.optimalSeconds(params, BYTES_PER_VALUE, n,
-                            linkBytesPerSecond), "failed", Double.NaN, Double.NaN, Double.NaN));
+                            linkBytesPerSecond), "failed", Double.NaN, Double.NaN, Double.NaN, "-"));
                 }
             }
         }
@@ -88,7 +100,7 @@ final class ScalingBench {
         a.add("--save_dir=" + dir);
         CoordinatorCommand.Prepared run = CoordinatorCommand.prepare("scrl_cpu", a, top);
         LocalRun.Script script = new LocalRun.Script(n, List.of(), List.of(), List.of(), 1,
-                List.of("--emulate-link", link)).withWorkerArgs(List.of("--simulate", params + ":" + chunkSeconds));
+                List.of("--emulate-link", link)).withWorkerArgs(List.of("--simulate", params + ":" + chunkSeconds)).packed(perJvm);
         CpuSampler cpu = new CpuSampler(dir, warm, steps);
         cpu.start();
         LocalRun.Outcome out = LocalRun.run(run, script, 0, steps, name);
@@ -100,23 +112,28 @@ final class ScalingBench {
         double step = ClusterBench.medianStep(dir, warm);
         Map<String, Double> traffic = ScalingFigures.medianTraffic(dir.resolve("traffic.csv"), warm);
         Map.Entry<String, Double> busiest = ScalingFigures.busiest(traffic);
+        int[] churn = ScalingFigures.goneAndMissed(dir.resolve("membership.csv"));
         return new Result(mode, n, step, ScalingFigures.optimalSeconds(params, BYTES_PER_VALUE, n, linkBytesPerSecond),
-                busiest.getKey(), busiest.getValue(), traffic.getOrDefault("coordinator", 0.0), cpu.busy());
+                busiest.getKey(), busiest.getValue(), traffic.getOrDefault("coordinator", 0.0), cpu.busy(),
+                churn[0] + " / " + churn[1]);
     }
 
     private void print(List<Result> results) {
-        Table t = new Table("path", "N", "step s", "compute s", "optimal transfer s", "step / max(both)",
-                "busiest node", "its MB/step", "/ 2P(N-1)/N", "coordinator MB/step", "cores busy");
+        Table t = new Table("path", "N", "step s", "compute s", "not computing", "optimal transfer s",
+                "step / max(both)", "busiest node", "its MB/step", "/ 2P(N-1)/N", "coordinator MB/step", "cores busy", "gone / missed");
         for (Result r : results) {
             double optimalBytes = ScalingFigures.optimalBytes(params, BYTES_PER_VALUE, r.n());
-            t.row(r.mode(), Integer.toString(r.n()), f(r.stepSeconds()), f(chunkSeconds), f(r.optimalSeconds()),
+            t.row(r.mode(), Integer.toString(r.n()), f(r.stepSeconds()), f(chunkSeconds),
+                    f(1 - chunkSeconds / r.stepSeconds()), f(r.optimalSeconds()),
                     f(r.stepSeconds() / Math.max(chunkSeconds, r.optimalSeconds())), r.busiest(),
                     f(r.busiestBytes() / 1e6), f(r.busiestBytes() / optimalBytes), f(r.coordinatorBytes() / 1e6),
-                    f(r.cpuBusy()));
+                    f(r.cpuBusy()), r.goneMissed());
         }
         System.out.print(t);
-        System.out.println("goals (sharded, N = 8 and 16): busiest node <= 1.1 x 2P(N-1)/N; step <= 1.15 x max(compute,"
-                + " optimal transfer) where the cores are not the limit");
+        System.out.println("not computing: the share of a step a worker waits (transfers, sums, the coordinator's"
+                + " decisions, this machine's cores); gone / missed: workers lost and deadlines missed (a run that is"
+                + " not steady; the last steps' leavers count too); goals (sharded, N = 8 and 16): busiest node <= 1.1 x 2P(N-1)/N;"
+                + " step <= 1.15 x max(compute, optimal transfer) where the cores are not the limit");
     }
 
     private void plot(List<Result> results, Path png) throws java.io.IOException {

@@ -48,6 +48,22 @@ final class ScalingFigures {
         return out;
     }
 
+    /**
+     * How unsteady a run was: workers gone (unreachable, downed) and lease deadlines missed, from {@code membership.csv}
+     * — on a machine with too few cores for its nodes, heartbeats come late and the step time measures the churn.
+     */
+    static int[] goneAndMissed(Path membershipCsv) throws IOException {
+        int[] out = new int[2];
+        for (String line : Files.readAllLines(membershipCsv)) {
+            String[] f = line.split(",", 6);
+            if (f.length >= 5) {
+                out[0] += f[4].equals("gone") ? 1 : 0;
+                out[1] += f[4].equals("deadline-missed") ? 1 : 0;
+            }
+        }
+        return out;
+    }
+
     /** The busiest node of {@code traffic} (its name and bytes per step), or ("-", 0) for none. */
     static Map.Entry<String, Double> busiest(Map<String, Double> traffic) {
         return traffic.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(Map.entry("-", 0.0));

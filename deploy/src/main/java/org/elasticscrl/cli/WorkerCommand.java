@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.elasticscrl.node.ClusterNodes;
+import org.elasticscrl.config.NodeSecurity;
 import org.elasticscrl.node.ComputeJvm;
 import org.elasticscrl.platform.KernelPolicy;
 import org.elasticscrl.protocol.TensorTransport;
@@ -56,6 +57,11 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             + " a replica that does not learn, each chunk taking SECONDS and contributing a deterministic pseudo-gradient"
             + " of P floats (its state STATE floats, 65536 by default). Benchmarks only.")
     String simulate;
+
+    @Option(names = "--simulated-workers", defaultValue = "1", paramLabel = "K", description = "With --simulate: K"
+            + " simulated workers in this JVM, each a cluster node with its own tensor transport, named ID-0 to ID-(K-1)"
+            + " (30+ workers on a small machine). Benchmarks only.")
+    int simulatedWorkers;
 
     @Option(names = "--id", description = "Worker id (default: host-pid).")
     String id;
@@ -116,6 +122,12 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        if (simulatedWorkers < 1 || (simulatedWorkers > 1 && (simulation == null || !hp[1].equals("0")
+                || managementPort != 0 || tensorOptions.port != 0 || tensorOptions.advertise != null))) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--simulated-workers: "
+                    + simulatedWorkers + " needs to be 1, or more with --simulate, a --bind port of 0 and neither"
+                    + " --management-port, --tensors-port nor --tensors-advertise (each worker picks its own ports)");
+        }
         var secured = security.resolve();
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         String workerId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ComputeJvm.operatorPid();
@@ -128,14 +140,47 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         Files.createDirectories(crashes);
         KernelPolicy.Decision used = ComputeJvm.relaunchIfNeeded(choice, List.of(ComputeJvm.errorFileFlag(crashes)));
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
-        WorkerSettings settings = new WorkerSettings(workerId, device, bytes(memory), n, loaderThreads, throttle,
-                SecurityOptions.secret(secured), checkpointDir, used.describe(), used.deterministic(), crashes,
-                injected, disk, simulation);
+        java.util.function.Function<String, WorkerSettings> settingsOf = wid -> new WorkerSettings(wid, device,
+                bytes(memory), n, loaderThreads, throttle, SecurityOptions.secret(secured), checkpointDir,
+                used.describe(), used.deterministic(), crashes, injected, disk, simulation);
+        if (simulatedWorkers == 1) {
+            runWorker(settingsOf.apply(workerId), hp, secured, "");
+            return 0;
+        }
+        // each simulated worker is a node of its own (joins, leaves, is downed alone); they share only the JVM, and
+        // a trimmed actor system each (two dispatcher threads, no JMX bean: one per JVM) keeps K of them light
+        String trimmed = "pekko.cluster.jmx.enabled = off\n"
+                + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 2\n"
+                + "pekko.actor.internal-dispatcher.fork-join-executor.parallelism-max = 2\n";
+        List<Thread> nodes = new java.util.ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        for (int k = 0; k < simulatedWorkers; k++) {
+            WorkerSettings s = settingsOf.apply(workerId + "-" + k);
+            Thread t = new Thread(() -> {
+                try {
+                    runWorker(s, hp, secured, trimmed);
+                } catch (Exception | Error e) {
+                    System.err.println("worker " + s.workerId() + " ended with an error: " + e);
+                    failures.add(e);
+                }
+            }, "simulated-" + s.workerId());
+            t.start();
+            nodes.add(t);
+        }
+        for (Thread t : nodes) {
+            t.join();
+        }
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    /** One worker node, until it leaves or gives up rejoining; {@code extraConfig}: HOCON laid over its actor system's. */
+    private void runWorker(WorkerSettings settings, String[] hp, NodeSecurity secured, String extraConfig)
+            throws Exception {
+        String workerId = settings.workerId();
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
         TensorTransport tensors = tensorOptions.start(hp[0], "f32", secured);
-        System.err.println("worker " + workerId + " (" + device + ", " + n + " threads, " + used.describe()
-                + ") joining " + join + " ("
-                + SecurityOptions.describe(secured) + ")");
+        System.err.println("worker " + workerId + " (" + device + ", " + settings.threads() + " threads, "
+                + settings.kernels() + ") joining " + join + " (" + SecurityOptions.describe(secured) + ")");
         KeptReplica kept = new KeptReplica();
         List<ActorSystem<Object>> ended = new java.util.ArrayList<>();
         for (int incarnation = 0; ; incarnation++) {
@@ -146,7 +191,7 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                     secured);
             // a downed node ends its actor system, not the JVM: the loop below decides; a rejoining one gives up
             // when no seed node takes it in, or no coordinator welcomes it (the run is over)
-            config = ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = off" + (incarnation == 0 ? ""
+            config = ConfigFactory.parseString(extraConfig + "pekko.coordinated-shutdown.exit-jvm = off" + (incarnation == 0 ? ""
                     : "\npekko.cluster.shutdown-after-unsuccessful-join-seed-nodes = " + REJOIN_PATIENCE_S + "s"))
                     .withFallback(config);
             ActorSystem<Object> system = ActorSystem.create(Behaviors.setup(ctx -> {
@@ -210,7 +255,6 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         kept.close();
         replicaThread.shutdown();
         tensors.close();
-        return 0;
     }
 
     /** Rejoins of one worker JVM after being downed; a rejoin that no coordinator welcomes ends it. */

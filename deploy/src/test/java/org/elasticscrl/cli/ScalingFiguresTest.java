@@ -1,5 +1,6 @@
 package org.elasticscrl.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -29,6 +30,16 @@ class ScalingFiguresTest {
         assertEquals(Map.of("worker-0", 200.0, "coordinator", 5.0, "worker-1", 500.0), m);
         assertEquals(Map.entry("worker-1", 500.0), ScalingFigures.busiest(m));
         assertEquals(Map.entry("-", 0.0), ScalingFigures.busiest(Map.of()));
+    }
+
+    @Test
+    void goneWorkersAndMissedDeadlinesFromTheMembershipRecord(@TempDir Path tmp) throws Exception {
+        Path csv = tmp.resolve("membership.csv");
+        Files.writeString(csv, String.join("\n", "unix_millis,global_step,membership_epoch,worker,event,detail",
+                "1,0,1,worker-0,registered,cpu", "2,1,2,worker-1,gone,unreachable or downed",
+                "3,1,2,worker-2,deadline-missed,lease 5 re-leased", "4,2,3,worker-0,deadline-missed,lease 9, again",
+                "5,2,3,worker-3,shards,worker-3 gone: [0, 9)", ""));
+        assertArrayEquals(new int[] {1, 2}, ScalingFigures.goneAndMissed(csv));
     }
 
     @Test

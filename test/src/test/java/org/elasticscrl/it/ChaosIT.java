@@ -48,13 +48,23 @@ class ChaosIT {
 
     /**
      * The CI campaign on the sharded path (cluster.aggregation = sharded: owners sum the shards, the coordinator only
-     * decides), its faults now also striking owners mid-step. Tagged until it has run as often as the star path:
-     * {@code -Dscrl.it.excluded=none -Dit.test='ChaosIT#eightMixedFaultsOnTheShardedPath'}.
+     * decides): every worker owns shards, so each worker fault strikes an owner, mid-step or between steps.
      */
     @Test
-    @Tag("long")
     void eightMixedFaultsOnTheShardedPath(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp) throws Exception {
         campaign(tmp, FAULTS, 24, 600, 7, "--cluster/aggregation=sharded");
+    }
+
+    /**
+     * The long campaigns on the sharded path (tagged; one seed: {@code -Dit.test='ChaosIT#hundredFaultsOnTheSharded*'}
+     * and {@code -Dscrl.chaos.seeds=1}).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    @Tag("long")
+    void hundredFaultsOnTheShardedPath(long seed, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path tmp)
+            throws Exception {
+        campaign(tmp, 100, 220, 5400, seed, "--cluster/aggregation=sharded");
     }
 
     static java.util.stream.LongStream seeds() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The cluster driven by simulated workers (`scrl worker --simulate`), what the scaling and churn benchmarks run: the
  * real coordinator and worker actors, a replica that only stands in for the learning — and every guarantee still
  * checked. Three simulated workers with a 100,003-float pseudo-gradient, on the sharded path over emulated 1 Gb/s
- * links, one joining early on (46 steps of about 0.3 s still to go leave its JVM time to start and copy a peer's state): every step committed once, every sample once (I2), LR and τ by step (I3), every replica
+ * links, two of them sharing a JVM (each its own node and transport), one joining early on (46 steps of about 0.3 s still to go leave its JVM time to start and copy a peer's state): every step committed once, every sample once (I2), LR and τ by step (I3), every replica
  * identical at every commit (I1), and the shards owned by the workers.
  */
 class SimulatedClusterIT {
@@ -46,8 +46,10 @@ class SimulatedClusterIT {
             List<String> coordinator = new ArrayList<>(runArgs());
             coordinator.addAll(List.of("--emulate-link", "1gbit:0.1ms"));
             cluster.startCoordinator(coordinator);
-            cluster.startWorker("worker-0", simulated);
-            cluster.startWorker("worker-1", simulated);
+            // two simulated workers in one JVM (how 30+ fit on a small machine): nodes of their own, worker-0-0 and -1
+            String[] packed = java.util.stream.Stream.concat(java.util.Arrays.stream(simulated),
+                    java.util.stream.Stream.of("--simulated-workers", "2")).toArray(String[]::new);
+            cluster.startWorker("worker-0", packed);
             cluster.awaitCommitted(2, 240);
             cluster.startWorker("worker-2", simulated); // joins: copies a simulated peer's state
             assertEquals(0, cluster.awaitCoordinator(300), "coordinator exit code");
@@ -108,6 +110,8 @@ class SimulatedClusterIT {
                     + received.get(w));
         }
         assertTrue(checked >= (STEPS - STEADY) / 2, "steps all three workers applied: " + checked);
+        assertEquals(java.util.Set.of("worker-0-0", "worker-0-1", "worker-2"), sent.keySet(),
+                "the workers, the two sharing a JVM each with its own transport");
     }
 
     private static double median(List<Double> v) {

@@ -38,7 +38,10 @@ public interface Replica extends AutoCloseable {
     /** Starts loading chunks {@code chunkIds} of {@code epoch}'s plan. */
     CompletableFuture<Loaded> load(int epoch, List<Integer> chunkIds);
 
-    /** Gradients and statistics of the loaded chunks, summed; {@code null} when none was readable. */
+    /**
+     * Gradients and statistics of the loaded chunks, summed; {@code null} when none was readable. Its arrays may be
+     * the replica's own, valid until it computes again (the worker publishes a contribution before that).
+     */
     Contribution compute(Loaded loaded);
 
     /** One contribution per loaded chunk, in order; {@code null} for a chunk with no readable sample. */

@@ -74,6 +74,11 @@ public final class SimulatedReplica implements Replica {
     private float[] statistics = new float[STATISTICS];
     private long step;
     private EpochPlan plan;
+    /**
+     * The one buffer {@link #compute} writes its contribution into: a worker publishes (copies out) a contribution
+     * before it computes the next one, and a new 100 MB array per chunk is garbage many replicas in one JVM pay for.
+     */
+    private float[] reused;
 
     private SimulatedReplica(ScrlConfig cfg, Settings settings, int datasetSize) {
         this.cfg = cfg;
@@ -160,7 +165,10 @@ public final class SimulatedReplica implements Replica {
             scale += w * c.samples().get(i);
             metrics = metrics.plus(metrics(c.samples().get(i), w));
         }
-        Contribution out = contribution(scale, metrics);
+        if (reused == null) {
+            reused = new float[direction.length];
+        }
+        Contribution out = contribution(scale, metrics, reused);
         computeFor(c.ids().size(), t0);
         return out;
     }
@@ -183,8 +191,12 @@ public final class SimulatedReplica implements Replica {
     }
 
     private Contribution contribution(double scale, ChunkMetrics metrics) {
+        return contribution(scale, metrics, new float[direction.length]);
+    }
+
+    /** Into {@code g}: the worker publishes a contribution (copies it out) before it computes the next. */
+    private Contribution contribution(double scale, ChunkMetrics metrics, float[] g) {
         float s = (float) scale;
-        float[] g = new float[direction.length];
         for (int i = 0; i < g.length; i++) {
             g[i] = direction[i] * s;
         }
