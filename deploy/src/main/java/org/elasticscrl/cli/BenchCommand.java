@@ -77,8 +77,8 @@ final class BenchCommand implements Callable<Integer> {
             + " RATE[:LATENCY] (e.g. 1gbit, 10gbit:50us).")
     String link;
 
-    @Option(names = "--per-jvm", defaultValue = "1", description = "scaling: simulated workers per worker JVM (1: a JVM"
-            + " each; more let 16+ workers start on a small machine).")
+    @Option(names = "--per-jvm", defaultValue = "8", description = "scaling: simulated workers per worker JVM (default"
+            + " ${DEFAULT-VALUE}, so that 16+ start on a small machine; 1: a JVM each).")
     int perJvm;
 
     @Option(names = "--paths", split = ",", defaultValue = "star,sharded", description = "scaling: the aggregation"
