@@ -39,7 +39,7 @@ final class StepCycle {
     private final Pause pause = new Pause();
     /** The last committed (announced) step; -1 before the first. */
     private long committed = -1;
-    /** Takeovers so far: lease ids of one coordinator never collide with an earlier one's. */
+    /** Takeovers so far: lease ids and shard sums of one coordinator never collide with an earlier one's. */
     private int generation;
     /** Took over a run: waiting for a replica that holds the last committed step. */
     private boolean resuming;
@@ -47,8 +47,7 @@ final class StepCycle {
     private Runnable afterStore;
 
     StepCycle(Coordinator.Setup setup, ActorContext<Command> ctx, TimerScheduler<Command> timers,
-            Membership<WorkerLink> members, Roster roster, Replication replication,
-            CheckpointManifest manifest) {
+            Membership<WorkerLink> members, Roster roster, Replication replication, CheckpointManifest manifest) {
         this.setup = setup;
         this.replication = replication;
         this.cfg = setup.cfg();
@@ -124,6 +123,7 @@ final class StepCycle {
         layout = s.layout() != null ? s.layout() : layout;
         generation = Math.max(generation, s.generation()) + 1; // lease ids never repeat within a coordinator
         leasing.generation(generation);
+        sums.generation(generation);
         tasks.sums().restore(s);
         resuming = true;
     }

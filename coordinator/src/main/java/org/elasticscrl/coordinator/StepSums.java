@@ -36,6 +36,13 @@ final class StepSums {
     private final DeadlinePolicy deadlines;
     /** Owners whose sums stalled: given no shard again until they register anew (a new incarnation). */
     private final java.util.Set<String> stalled = new java.util.HashSet<>();
+    /**
+     * Where this coordinator numbers a step's shard sums from: above every number an earlier coordinator of the run
+     * used (as lease ids: {@link #generation}). An owner may still hold such a coordinator's sum of the step now summed
+     * again — cut by another plan — and must never take it for one of these (seen after a takeover: every add into the
+     * first owner refused as "has 69632 elements, not 213106", the step stuck).
+     */
+    private int firstGeneration;
     /** The owners and bounds of the last sharded step, as told to the operator. */
     private String lastOwners;
     /** Orders sent when the owners' deadline last started (it runs from the last order, once every chunk is in). */
@@ -51,6 +58,15 @@ final class StepSums {
         this.roster = roster;
         this.times = times;
         this.transfers = transfers;
+    }
+
+    /**
+     * This coordinator continues the run as its {@code coordinatorGeneration}-th (a takeover, restart or fallback):
+     * its shard sums are numbered in a band of 2^16 of their own (a step's sums are renumbered only when discarded,
+     * a handful of times at most).
+     */
+    void generation(int coordinatorGeneration) {
+        firstGeneration = Math.multiplyExact(coordinatorGeneration, 1 << 16);
     }
 
     /** A new step: summed here until {@link #beforeLeasing} shards it. */
@@ -69,7 +85,7 @@ final class StepSums {
     void beforeLeasing(StepRun step, int[] layout) {
         if (cluster.sharded() && layout != null && (shards == null ? step.untouched() : shards.abandoned())) {
             timers.cancel(DUE);
-            int generation = shards == null ? 0 : shards.nextGeneration();
+            int generation = shards == null ? firstGeneration : shards.nextGeneration();
             shards = ShardedSums.of(step, layout[0] + layout[1], generation, members, leasing, roster, stalled::contains);
             String owners = shards == null ? null : shards.describe();
             if (owners != null && !owners.equals(lastOwners)) { // told when the owners change, not every step

@@ -189,6 +189,30 @@ final class CoordinatorHarness implements AutoCloseable {
         return answer(w.id(), l, 100);
     }
 
+    /** {@link #answer(String, Lease, double)} as sharded aggregation sends it: one slice per shard of its cut points. */
+    ContributionReady sliced(String worker, Lease l, double speed) {
+        ContributionReady whole = answer(worker, l, speed);
+        float[][] parts = tensors.read(whole.blob());
+        List<Integer> cuts = l.shardCuts();
+        List<org.elasticscrl.protocol.BlobRef> slices = new ArrayList<>();
+        for (int shard = 0; shard + 1 < cuts.size(); shard++) {
+            float[][] slice = new float[parts.length / 2][];
+            for (int pair = 0; pair < slice.length; pair++) {
+                float[] flat = concat(parts[2 * pair], parts[2 * pair + 1]);
+                slice[pair] = java.util.Arrays.copyOfRange(flat, cuts.get(shard), cuts.get(shard + 1));
+            }
+            slices.add(tensors.publish(slice));
+        }
+        return new ContributionReady(whole.workerId(), whole.leaseId(), whole.membershipEpoch(), whole.step(),
+                whole.chunks(), whole.computeSeconds(), whole.metrics(), null, slices);
+    }
+
+    static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     /** A contribution with a real payload (per chunk or summed, as the run's canonical_sum says). */
     ContributionReady contribution(String worker, long lease, int membershipEpoch, long step, int epoch,
             List<Integer> chunks, double seconds) {

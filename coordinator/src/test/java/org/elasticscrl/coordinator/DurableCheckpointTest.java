@@ -173,6 +173,32 @@ class DurableCheckpointTest {
         assertTrue(event.contains("the run's layout is [2; 1]"), event);
     }
 
+    /**
+     * The crashed run's coordinator (generation 0) numbered its shard sums from 0, renumbering a step's only when it
+     * discarded one. A coordinator that continues the run numbers its own above all of those: an owner may still hold
+     * the earlier one's sum of the step now summed again, cut by another plan, and must not take it for this one —
+     * after a takeover in the sharded chaos campaign it did, refused every add into it, and the run stalled.
+     */
+    @Test
+    void aResumedRunNeverReusesTheShardSumsOfTheCoordinatorBefore() throws Exception {
+        crashedRun();
+        List<String> args = new ArrayList<>(List.of(RUN));
+        args.add("--cluster/aggregation=sharded");
+        h = new CoordinatorHarness(KIT, dir, 96, args.toArray(String[]::new));
+        Fake w = h.register("w-0");
+        h.send(new WorkerReady("w-0", 96, -1));
+        w.expect(LoadCheckpoint.class);
+        h.send(new CheckpointLoaded("w-0", 3, copyPath("w-0", 3), ""));
+        w.expect(SyncFrom.class);
+        Lease l = w.lease();
+        assertEquals(List.of(0, 3), l.shardCuts(), "sharded from its first step: the layout came with the run state");
+        h.send(h.sliced("w-0", l, 100));
+        var add = w.expect(WorkerProtocol.AddToShard.class);
+        assertEquals(List.of(4L, 0, l.leaseId()), List.of(add.step(), add.shard(), add.lease()));
+        assertTrue(add.generation() >= 1 << 16, "generation " + add.generation() + " is one the coordinator before"
+                + " may have used for step 4");
+    }
+
     @Test
     void whenNoWorkerCanReadTheNewestTheRunGoesBackToTheOlderOne() throws Exception {
         crashedRun();

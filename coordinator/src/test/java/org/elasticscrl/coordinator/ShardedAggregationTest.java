@@ -78,20 +78,7 @@ class ShardedAggregationTest {
 
     /** As computed at {@code speed} samples/s. */
     private ContributionReady sliced(Fake w, Lease l, double speed) {
-        ContributionReady whole = h.answer(w.id(), l, speed);
-        float[][] parts = h.tensors.read(whole.blob());
-        List<Integer> cuts = l.shardCuts();
-        List<BlobRef> slices = new ArrayList<>();
-        for (int shard = 0; shard + 1 < cuts.size(); shard++) {
-            float[][] slice = new float[parts.length / 2][];
-            for (int pair = 0; pair < slice.length; pair++) {
-                float[] flat = concat(parts[2 * pair], parts[2 * pair + 1]);
-                slice[pair] = java.util.Arrays.copyOfRange(flat, cuts.get(shard), cuts.get(shard + 1));
-            }
-            slices.add(h.tensors.publish(slice));
-        }
-        return new ContributionReady(whole.workerId(), whole.leaseId(), whole.membershipEpoch(), whole.step(),
-                whole.chunks(), whole.computeSeconds(), whole.metrics(), null, slices);
+        return h.sliced(w.id(), l, speed);
     }
 
     /** {@code owner} adds the slice it is told to, and says so. */
@@ -150,7 +137,7 @@ class ShardedAggregationTest {
         assertNull(c.update(), "no tensor through the coordinator");
         float[] flat = new float[0];
         for (BlobRef mean : c.updateShards()) {
-            flat = concat(flat, h.tensors.read(mean)[0]);
+            flat = CoordinatorHarness.concat(flat, h.tensors.read(mean)[0]);
         }
         var p = h.plan(1);
         double n = 0;
@@ -351,12 +338,6 @@ class ShardedAggregationTest {
         }
         sealAndCopy(w);
         checkUpdate(w[0].commit(), la, lb);
-    }
-
-    private static float[] concat(float[] a, float[] b) {
-        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 
     private static float[] add(float[] acc, float[] v) {

@@ -188,7 +188,10 @@ final class LocalRun {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(prefix);
         boolean gcChosen = Arrays.stream(jvmFlags).anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"));
-        cmd.addAll(List.of(java, "-Xss4m", gcChosen ? "-Dscrl.gc=chosen" : "-XX:+UseParallelGC", "-Dai.djl.offline=true"));
+        cmd.addAll(List.of(java, "-Xss4m", "-Dai.djl.offline=true"));
+        if (!gcChosen) {
+            cmd.add("-XX:+UseParallelGC");
+        }
         cmd.addAll(List.of(jvmFlags));
         // tests run from a launcher jar: they name the product's classpath in scrl.child.classpath
         String classpath = System.getProperty("scrl.child.classpath", System.getProperty("java.class.path"));

@@ -47,9 +47,8 @@ class SimulatedClusterIT {
             coordinator.addAll(List.of("--emulate-link", "1gbit:0.1ms"));
             cluster.startCoordinator(coordinator);
             // two simulated workers in one JVM (how 30+ fit on a small machine): nodes of their own, worker-0-0 and -1
-            String[] packed = java.util.stream.Stream.concat(java.util.Arrays.stream(simulated),
-                    java.util.stream.Stream.of("--simulated-workers", "2")).toArray(String[]::new);
-            cluster.startWorker("worker-0", packed);
+            cluster.startWorker("worker-0", "--simulate", PARAMETERS + ":0.1", "--emulate-link", "1gbit:0.1ms",
+                    "--simulated-workers", "2");
             cluster.awaitCommitted(2, 240);
             cluster.startWorker("worker-2", simulated); // joins: copies a simulated peer's state
             assertEquals(0, cluster.awaitCoordinator(300), "coordinator exit code");

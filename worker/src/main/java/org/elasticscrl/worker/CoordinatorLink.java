@@ -44,12 +44,13 @@ final class CoordinatorLink {
     }
 
     /**
-     * Whether a Welcome with {@code nonce} opens another session than the open one. The coordinator keeps the session
-     * of its newest welcome: a registration repeated after it dropped this worker (gone before its first welcome
-     * arrived) is welcomed in a new session, and the old one's counters would refuse that session's first messages.
+     * Whether a Welcome with {@code nonce} opens a session: none is open, or another one is. The coordinator keeps the
+     * session of its newest welcome: a registration repeated after it dropped this worker (gone before its first
+     * welcome arrived) is welcomed in a new session, and the old one's counters would refuse that session's first
+     * messages.
      */
-    boolean anotherSession(String nonce) {
-        return session != null && !nonce.equals(welcomeNonce);
+    boolean opens(String nonce) {
+        return session == null || !nonce.equals(welcomeNonce);
     }
 
     Session session() {

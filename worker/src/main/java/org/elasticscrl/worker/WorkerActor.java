@@ -226,7 +226,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 m.nonce()))) {
             return refusedOnce("a Welcome that does not prove the cluster secret");
         }
-        if (coordinator.session() == null || resyncing || coordinator.anotherSession(m.nonce())) {
+        if (resyncing || coordinator.opens(m.nonce())) {
             coordinator.open(session, m.nonce());
         }
         acknowledgeCrashes();
