@@ -46,6 +46,8 @@ final class ShardedSums {
 
     /** Workers whose sums stalled: never given a shard, not even a lost owner's. */
     private final java.util.function.Predicate<String> stalled;
+    /** By owner: the contributors other than itself whose slices it failed to add in this step. */
+    private final Map<String, Set<String>> failedInto = new HashMap<>();
     /** Orders sent so far (adds and seals): the owners' deadline runs from the last. */
     private int orders;
 
@@ -122,10 +124,13 @@ final class ShardedSums {
         send(ledger.accepted(m.leaseId(), m.workerId(), m.slices()));
     }
 
-    /** An owner's report of an add. */
-    void added(ShardAdded m) {
+    /**
+     * An owner's report of an add. Returns why the owner cannot sum — its failed adds show the fault is its own — or
+     * null: the caller takes its shards away as from a stalled owner.
+     */
+    String added(ShardAdded m) {
         if (!ledger.current(m.shard(), m.generation()) || !owns(m.workerId(), m.shard())) {
-            return; // of a discarded sum, or not from the shard's owner
+            return null; // of a discarded sum, or not from the shard's owner
         }
         if (m.error().isEmpty()) {
             ledger.added(m.shard(), m.generation(), m.lease());
@@ -133,7 +138,7 @@ final class ShardedSums {
                     .contains(m.lease())) {
                 step.add(m.lease(), null, metricsOf.get(m.lease()));
             }
-            return;
+            return null;
         }
         Set<Long> before = ledger.included();
         send(ledger.failed(m.shard(), m.generation(), m.lease(), m.spoilt()));
@@ -148,6 +153,23 @@ final class ShardedSums {
                 leasing.release(step, m.lease());
             }
         }
+        return m.invalid() ? null : ownFault(m.workerId(), step.workerOf(m.lease()), m.error());
+    }
+
+    /**
+     * Whether {@code owner}'s failed add of {@code contributor}'s slice, with what failed before, shows the fault is the
+     * owner's: its own slice is local, and slices of two other contributors still members failed here. Without this an
+     * owner that cannot add (its state or its network broken) has every contribution leased again and again, the step
+     * never decided.
+     */
+    private String ownFault(String owner, String contributor, String error) {
+        if (owner.equals(contributor)) {
+            return "its add of its own contribution failed (" + error + ")";
+        }
+        Set<String> from = failedInto.computeIfAbsent(owner, k -> new java.util.TreeSet<>());
+        from.add(contributor);
+        from.removeIf(c -> members.get(c).isEmpty()); // a contributor gone: the fault was likely its own
+        return from.size() < 2 ? null : "its adds of the contributions of " + from + " failed (" + error + ")";
     }
 
     /**

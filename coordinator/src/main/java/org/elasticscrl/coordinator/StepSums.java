@@ -137,13 +137,18 @@ final class StepSums {
             return null;
         }
         for (String owner : shards.owing()) {
-            stalled.add(owner);
-            roster.event(owner, "shards-stalled", "its sums of step " + step.step() + " were due " + dueSeconds()
-                    + " s after the last chunk was in; summed again by the others, and it owns no shard again until it"
-                    + " registers anew");
-            workerLeft(owner);
+            stall(owner, "its sums of step " + step.step() + " were due " + dueSeconds() + " s after the last chunk was"
+                    + " in");
         }
         return sealWhenSummed(step);
+    }
+
+    /** {@code owner} cannot sum ({@code why}): its shards go to the others, and it owns none until it registers anew. */
+    private void stall(String owner, String why) {
+        stalled.add(owner);
+        roster.event(owner, "shards-stalled", why + "; summed again by the others, and it owns no shard again until it"
+                + " registers anew");
+        workerLeft(owner);
     }
 
     /** Worker {@code id} registered anew: it may own shards again. */
@@ -186,7 +191,13 @@ final class StepSums {
         if (shards == null || m.step() != step.step()) {
             return null;
         }
-        shards.added(m);
+        String ownFault = shards.added(m);
+        if (ownFault != null) {
+            stall(m.workerId(), ownFault + " in step " + step.step());
+            if (shards == null || shards.abandoned()) {
+                return null; // no owner left: the step's chunks are leased again for new sums
+            }
+        }
         return sealWhenSummed(step);
     }
 

@@ -278,6 +278,36 @@ class ShardedAggregationTest {
         w[1].expect(AddToShard.class); // b takes its orders and never answers (alive: it stays a member)
         w[1].expect(AddToShard.class);
         assertTrue(h.events("shards-stalled", 1).get(0).contains("step 1"));
+        aSumsEveryShardOfStepOneAndBNoMore(w, la, lb);
+    }
+
+    /**
+     * An owner whose add of its own slice fails — a local fetch: the fault is its own (as when it held another
+     * coordinator's sum under the same key) — is taken for stalled at once, not left to fail every contribution leased
+     * again and again.
+     */
+    @ParameterizedTest(name = "canonical_sum={0}")
+    @ValueSource(booleans = {true, false})
+    void anOwnerThatCannotAddItsOwnSliceSumsNoMore(boolean canonical) {
+        Fake[] w = start(canonical);
+        Lease la = w[0].lease();
+        Lease lb = w[1].lease();
+        h.send(sliced(w[0], la));
+        h.send(sliced(w[1], lb));
+        add(w[0]);
+        add(w[0]);
+        add(w[1]); // a's slice of shard 1
+        AddToShard own = w[1].expect(AddToShard.class);
+        assertEquals(lb.leaseId(), own.lease());
+        h.send(new ShardAdded("b", own.step(), own.shard(), own.generation(), own.lease(), "shard Key[step=1, shard=1,"
+                + " generation=0] has 2 elements, not 1", false, false));
+        String stalled = h.events("shards-stalled", 1).get(0);
+        assertTrue(stalled.contains("its own contribution") && stalled.contains("step 1"), stalled);
+        aSumsEveryShardOfStepOneAndBNoMore(w, la, lb);
+    }
+
+    /** b sums no more: a sums both shards of step 1 anew, b's chunks are computed again, and step 2 is a's alone. */
+    private void aSumsEveryShardOfStepOneAndBNoMore(Fake[] w, Lease la, Lease lb) {
         // b's slice of its own shard is only on b: its contribution no longer counts, and a sums every shard anew
         AddToShard again = add(w[0]);
         assertEquals(List.of(0, 1, la.leaseId()), List.of(again.shard(), again.generation(), again.lease()));
@@ -320,13 +350,14 @@ class ShardedAggregationTest {
         h.send(sliced(w[1], lb, 2));
         add(w[0]);
         add(w[0]);
+        AddToShard lost = w[1].expect(AddToShard.class); // a's slice of shard 1 does not arrive
+        assertEquals(la.leaseId(), lost.lease());
         add(w[1]);
-        AddToShard lost = w[1].expect(AddToShard.class); // b's own slice of shard 1 does not arrive
         h.send(new ShardAdded("b", lost.step(), lost.shard(), lost.generation(), lost.lease(), "connection reset", false,
                 false));
-        add(w[0]); // shard 0 summed again without lease b
+        add(w[0]); // shard 0 summed again without lease a
         List<Lease> again = new ArrayList<>(List.of(w[0].lease()));
-        if (again.get(0).chunks().size() < lb.chunks().size()) {
+        if (again.get(0).chunks().size() < la.chunks().size()) {
             again.add(w[1].lease());
         }
         Thread.sleep(5_000); // the chunks take longer to compute again than the owners' deadline
