@@ -34,6 +34,11 @@ import java.util.List;
  *     its link) — or {@code sharded} — the workers, each owning a shard of the parameter space that every other
  *     worker sends it and it serves summed (the coordinator only decides); the first step of a run is summed by the
  *     coordinator either way, which learns the contribution's layout from it
+ * @param shardShares how sharded aggregation sizes each owner's shard: {@code equal} — optimal on full-duplex links,
+ *     whatever their rates: a node's time in each phase, max((1−f)P, (N−1)fP) over its rate, is least at f = 1/N for
+ *     every node at once — or {@code measured}, by its link's rate as measured (a link within a factor of two of the
+ *     owners' median counts as equal), for links with one budget for both directions (half-duplex, or a cap on a
+ *     node's total traffic), where a fast link owning more spares the slow ones
  */
 public record ClusterConfig(
         int minWorkers,
@@ -51,9 +56,11 @@ public record ClusterConfig(
         int checkpointsKept,
         int maxWorkerCrashes,
         int maxInvalidContributions,
-        String aggregation) {
+        String aggregation,
+        String shardShares) {
     public static final List<String> DTYPES = List.of("f32", "bf16");
     public static final List<String> AGGREGATIONS = List.of("star", "sharded");
+    public static final List<String> SHARD_SHARES = List.of("measured", "equal");
 
     public ClusterConfig {
         Check.atLeast("cluster.min_workers", minWorkers, 1);
@@ -79,6 +86,12 @@ public record ClusterConfig(
         Check.atLeast("cluster.max_worker_crashes", maxWorkerCrashes, 1);
         Check.atLeast("cluster.max_invalid_contributions", maxInvalidContributions, 1);
         aggregation = Check.oneOf("cluster.aggregation", aggregation, AGGREGATIONS);
+        shardShares = Check.oneOf("cluster.shard_shares", shardShares, SHARD_SHARES);
+    }
+
+    /** Whether sharded aggregation sizes the owners' shares by their links' measured rates. */
+    public boolean measuredShares() {
+        return shardShares.equals("measured");
     }
 
     public boolean sharded() {

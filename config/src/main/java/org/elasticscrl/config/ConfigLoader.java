@@ -86,7 +86,7 @@ public final class ConfigLoader {
               lc: {output_size: 256, hidden_relu: false, alpha: 0.1, temperature: 0.2}
               triplet: {margin: 100.0, gamma: 2.0, rank_from: 2, rank_to: 10}
             augment: {view1_geometry: random_resized_crop}
-            cluster: {max_invalid_contributions: 3, aggregation: star}
+            cluster: {max_invalid_contributions: 3, aggregation: star, shard_shares: equal}
             """;
 
     /**

@@ -311,6 +311,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         operators.heard(m.workerId(), m.step(), m.checksum());
         if (members.get(m.workerId()).isPresent()) {
             setup.files().traffic(m.step(), m.workerId(), m.bytesSent(), m.bytesReceived(), setup.blobs());
+            steps.sums().linkTotals(m.workerId(), m.bytesSent(), m.bytesReceived(), m.sendingNanos(), m.receivingNanos());
         }
         if (m.checksum() != 0 && isMember(m.workerId(), "checksum of step " + m.step())) {
             setup.files().checksum(m.step(), m.workerId(), m.checksum());

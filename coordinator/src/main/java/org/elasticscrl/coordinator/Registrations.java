@@ -113,7 +113,7 @@ final class Registrations {
             roster.event(m.workerId(), "registered", m.device() + " threads=" + m.threads() + " memory="
                     + m.memoryBytes() + " kernels=" + m.kernels());
             kinds.check(members.all()).ifPresent(k -> roster.event("coordinator", "mixed-kinds", k));
-            steps.registered(m.workerId());
+            steps.sums().registered(m.workerId());
         }
         welcome(link);
     }

@@ -44,17 +44,19 @@ final class ShardedSums {
     private final Set<String> sealsAsked = new HashSet<>();
     private boolean abandoned;
 
-    /** Workers whose sums stalled: never given a shard, not even a lost owner's. */
-    private final java.util.function.Predicate<String> stalled;
+    /** Who may own a shard (never a worker whose sums stalled, not even a lost owner's), and by what bandwidth. */
+    private final Owners who;
+    /** Who could own a shard when these sums were planned (the owners, and any link too slow for a share). */
+    private java.util.Collection<String> candidates = List.of();
     /** By owner: the contributors other than itself whose slices it failed to add in this step. */
     private final Map<String, Set<String>> failedInto = new HashMap<>();
     /** Orders sent so far (adds and seals): the owners' deadline runs from the last. */
     private int orders;
 
     private ShardedSums(StepRun step, ShardPlan plan, int firstGeneration, Membership<WorkerLink> members,
-            Leasing leasing, Roster roster, java.util.function.Predicate<String> stalled) {
+            Leasing leasing, Roster roster, Owners who) {
         this.step = step;
-        this.stalled = stalled;
+        this.who = who;
         this.members = members;
         this.leasing = leasing;
         this.roster = roster;
@@ -62,13 +64,33 @@ final class ShardedSums {
     }
 
     /**
-     * The sums of {@code step}, whose contributions are {@code length} long, owned by the active workers that are not
-     * quarantined (a worker whose contributions fail validation sums nothing for others either); null when there is
-     * none. Every link is taken as equally fast: shares are equal.
+     * Who may own a shard — active (a draining worker leaves once the step commits, before every replica may have
+     * fetched its mean), not quarantined (a worker whose contributions fail validation sums nothing for others either),
+     * not {@code stalled} — and the bandwidth each owner's share is sized by: its link's measured rate ({@code links}),
+     * or every link taken as equally fast ({@code links} null).
+     */
+    record Owners(java.util.function.Predicate<String> stalled, LinkSpeeds links) {
+        /** The workers that may own a shard now, but {@code except}, with the bandwidth of each. */
+        SortedMap<String, Double> eligible(Membership<WorkerLink> members, Leasing leasing, String except) {
+            List<String> ids = members.withStatus(Membership.Status.ACTIVE).stream().map(w -> w.id)
+                    .filter(id -> !id.equals(except) && !leasing.quarantine().quarantined(id) && !stalled.test(id))
+                    .toList();
+            if (links != null) {
+                return links.shares(ids);
+            }
+            SortedMap<String, Double> out = new TreeMap<>();
+            ids.forEach(id -> out.put(id, 1.0));
+            return out;
+        }
+    }
+
+    /**
+     * The sums of {@code step}, whose contributions are {@code length} long, owned by the workers {@code who} says;
+     * null when there is none.
      */
     static ShardedSums of(StepRun step, int length, int firstGeneration, Membership<WorkerLink> members,
-            Leasing leasing, Roster roster, java.util.function.Predicate<String> stalled) {
-        SortedMap<String, Double> owners = eligible(members, leasing, stalled, null);
+            Leasing leasing, Roster roster, Owners who) {
+        SortedMap<String, Double> owners = who.eligible(members, leasing, null);
         if (owners.isEmpty()) {
             step.shardCuts(List.of()); // summed by the coordinator: leases carry no cuts
             return null;
@@ -76,21 +98,10 @@ final class ShardedSums {
         // a contribution too small to give each owner a granule (a test's toy model) is cut element by element
         int granule = length < owners.size() * GRANULE ? 1 : GRANULE;
         ShardedSums sums = new ShardedSums(step, ShardPlan.balanced(length, owners, granule), firstGeneration, members,
-                leasing, roster, stalled);
+                leasing, roster, who);
         step.shardCuts(sums.cuts());
+        sums.candidates = owners.keySet();
         return sums;
-    }
-
-    /**
-     * The workers that may own a shard, every link taken as equally fast: active (a draining one leaves once the step
-     * commits, before every replica may have fetched its mean), not quarantined, not stalled, not {@code except}.
-     */
-    private static SortedMap<String, Double> eligible(Membership<WorkerLink> members, Leasing leasing,
-            java.util.function.Predicate<String> stalled, String except) {
-        SortedMap<String, Double> out = new TreeMap<>();
-        members.withStatus(Membership.Status.ACTIVE).stream().filter(w -> !w.id.equals(except)
-                && !leasing.quarantine().quarantined(w.id) && !stalled.test(w.id)).forEach(w -> out.put(w.id, 1.0));
-        return out;
     }
 
     /** The cut points of the step's shards, for its leases. */
@@ -107,6 +118,21 @@ final class ShardedSums {
         ledger.plan().shards().forEach(s -> b.append(b.length() == 0 ? "" : " ").append(s.owner()).append(" [")
                 .append(s.from()).append(", ").append(s.to()).append(')'));
         return b.toString();
+    }
+
+    /** The candidates' links as measured, e.g. {@code "; links measured: worker-0 9.8 Gb/s, worker-1 0.97 Gb/s"}, or "". */
+    String measuredLinks() {
+        if (who.links() == null) {
+            return "";
+        }
+        List<String> known = new ArrayList<>();
+        candidates.forEach(id -> {
+            double rate = who.links().bytesPerSecond(id);
+            if (rate > 0) {
+                known.add(String.format(java.util.Locale.ROOT, "%s %.2g Gb/s", id, rate * 8 / 1e9));
+            }
+        });
+        return known.isEmpty() ? "" : "; links measured: " + String.join(", ", known);
     }
 
     int shards() {
@@ -180,7 +206,7 @@ final class ShardedSums {
         if (abandoned) {
             return true; // nothing of these sums counts any more
         }
-        SortedMap<String, Double> survivors = eligible(members, leasing, stalled, id);
+        SortedMap<String, Double> survivors = who.eligible(members, leasing, id);
         boolean owner = owns(id);
         if (owner && survivors.isEmpty()) {
             return false;

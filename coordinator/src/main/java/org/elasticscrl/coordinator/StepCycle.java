@@ -267,8 +267,8 @@ final class StepCycle {
         return step != null && afterStore == null && committed < step.step();
     }
 
-    void registered(String id) { // a new incarnation: it may own shards again
-        sums.registered(id);
+    StepSums sums() { // a new incarnation may own shards again; the owners' links are measured there
+        return sums;
     }
 
     /** A worker left: its shards of the step are summed by others, its contributions that no longer count go out again. */

@@ -36,6 +36,9 @@ final class StepSums {
     private final DeadlinePolicy deadlines;
     /** Owners whose sums stalled: given no shard again until they register anew (a new incarnation). */
     private final java.util.Set<String> stalled = new java.util.HashSet<>();
+    /** The workers' links as measured (cluster.shard_shares = measured), or null: equal shares. */
+    private final LinkSpeeds links;
+    private final ShardedSums.Owners owners;
     /**
      * Where this coordinator numbers a step's shard sums from: above every number an earlier coordinator of the run
      * used (as lease ids: {@link #generation}). An owner may still hold such a coordinator's sum of the step now summed
@@ -52,6 +55,8 @@ final class StepSums {
             Transfers transfers, TimerScheduler<Command> timers) {
         this.cluster = cluster;
         this.timers = timers;
+        this.links = cluster.measuredShares() ? new LinkSpeeds() : null;
+        this.owners = new ShardedSums.Owners(stalled::contains, links);
         this.deadlines = leasing.deadlines();
         this.members = members;
         this.leasing = leasing;
@@ -86,11 +91,12 @@ final class StepSums {
         if (cluster.sharded() && layout != null && (shards == null ? step.untouched() : shards.abandoned())) {
             timers.cancel(DUE);
             int generation = shards == null ? firstGeneration : shards.nextGeneration();
-            shards = ShardedSums.of(step, layout[0] + layout[1], generation, members, leasing, roster, stalled::contains);
-            String owners = shards == null ? null : shards.describe();
-            if (owners != null && !owners.equals(lastOwners)) { // told when the owners change, not every step
-                roster.event("coordinator", "shards", "from step " + step.step() + ": " + owners);
-                lastOwners = owners;
+            shards = ShardedSums.of(step, layout[0] + layout[1], generation, members, leasing, roster, owners);
+            String bounds = shards == null ? null : shards.describe();
+            if (bounds != null && !bounds.equals(lastOwners)) { // told when the owners change, not every step
+                roster.event("coordinator", "shards", "from step " + step.step() + ": " + bounds
+                        + shards.measuredLinks());
+                lastOwners = bounds;
             }
         }
     }
@@ -151,9 +157,19 @@ final class StepSums {
         workerLeft(owner);
     }
 
-    /** Worker {@code id} registered anew: it may own shards again. */
+    /** Worker {@code id} registered anew: it may own shards again, and its link is measured afresh. */
     void registered(String id) {
         stalled.remove(id);
+        if (links != null) {
+            links.forget(id);
+        }
+    }
+
+    /** Worker {@code id}'s link totals after a commit (bytes and busy time each way, so far). */
+    void linkTotals(String id, long sent, long received, long sendingNanos, long receivingNanos) {
+        if (links != null) {
+            links.applied(id, sent, received, sendingNanos, receivingNanos);
+        }
     }
 
     /** A contribution's transfer into the sum here ended. */

@@ -17,13 +17,14 @@ import picocli.CommandLine.Unmatched;
  * {@code heterogeneity} and {@code overhead} run local clusters ({@link ClusterBench}); {@code transport}
  * runs {@link TransportBenchmark} in a JVM of its own, its senders confined to core 0 and the receiver to
  * core 1 unless {@code --no-pin}; {@code scaling} runs the star and the sharded aggregation side by side as the
- * number of simulated workers grows ({@link ScalingBench}).
+ * number of simulated workers grows ({@link ScalingBench}); {@code shares} runs the sharded aggregation over a fast
+ * and slow links with equal against measured shares ({@link SharesBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks printed as ratios measured side by side in one run.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step, augment, transport,"
-            + " heterogeneity, overhead, cluster (the last two) or scaling.")
+            + " heterogeneity, overhead, cluster (the last two), scaling or shares.")
     String what;
 
     @Option(names = "--images", defaultValue = "100", description = "augment: images per round.")
@@ -55,8 +56,8 @@ final class BenchCommand implements Callable<Integer> {
                     + " core).")
     boolean pin;
 
-    @Option(names = "--rounds", description = "step, overhead: interleaved rounds (single rounds vary by a few percent on"
-            + " a busy machine; default: step 2 per kernel setting, overhead 4).")
+    @Option(names = "--rounds", description = "step, overhead, shares: interleaved rounds (single rounds vary by a few"
+            + " percent on a busy machine; default: step 2 per kernel setting, overhead 4, shares 2).")
     Integer rounds;
 
     @Option(names = "--top_dir", defaultValue = ".", description = "cluster benchmarks: where runs/ is created.")
@@ -74,8 +75,11 @@ final class BenchCommand implements Callable<Integer> {
     double chunkSeconds;
 
     @Option(names = "--link", defaultValue = "1gbit", description = "scaling: every node's emulated link,"
-            + " RATE[:LATENCY] (e.g. 1gbit, 10gbit:50us).")
+            + " RATE[:LATENCY] (e.g. 1gbit, 10gbit:50us); shares: every node's but worker-0's.")
     String link;
+
+    @Option(names = "--fast-link", defaultValue = "8gbit", description = "shares: worker-0's emulated link.")
+    String fastLink;
 
     @Option(names = "--per-jvm", defaultValue = "8", description = "scaling: simulated workers per worker JVM (default"
             + " ${DEFAULT-VALUE}, so that 16+ start on a small machine; 1: a JVM each).")
@@ -111,9 +115,14 @@ final class BenchCommand implements Callable<Integer> {
             new ScalingBench(topDir, steps, params, chunkSeconds, link, perJvm, paths, overrides).run(sizes);
             return 0;
         }
+        if (what.equals("shares")) {
+            new SharesBench(topDir, steps, params, chunkSeconds, link, fastLink, overrides).run(sizes,
+                    rounds != null ? rounds : 2);
+            return 0;
+        }
         if (!what.equals("step")) {
             System.err.println("scrl bench: unknown benchmark '" + what
-                    + "'; available: step, augment, transport, heterogeneity, overhead, cluster (both), scaling");
+                    + "'; available: step, augment, transport, heterogeneity, overhead, cluster (both), scaling, shares");
             return 2;
         }
         List<StepKernelsBench.Setup> setups = config != null

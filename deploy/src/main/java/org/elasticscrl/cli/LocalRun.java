@@ -26,10 +26,11 @@ final class LocalRun {
      * to CPU core {@code pinFrom + i} (mod the cores), as if each worker had a machine of its own
      * (benchmarks); -1 leaves every core to every process; {@code workerArgs} go to every worker only (e.g. a
      * benchmark's {@code --simulate}); {@code perJvm} > 1 packs that many simulated workers into each worker JVM
-     * ({@code --simulated-workers}: JVM g runs worker-g-0, worker-g-1, …), so many fit on a small machine.
+     * ({@code --simulated-workers}: JVM g runs worker-g-0, worker-g-1, …), so many fit on a small machine;
+     * {@code links} entries {@code i:RATE[:LATENCY]} give worker JVM i another emulated link than {@code nodeArgs}'.
      */
     record Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
-            List<String> nodeArgs, int pinFrom, List<String> workerArgs, int perJvm) {
+            List<String> nodeArgs, int pinFrom, List<String> workerArgs, int perJvm, List<String> links) {
         Script {
             if (perJvm < 1 || (perJvm > 1 && (!workerArgs.contains("--simulate") || !joinAt.isEmpty()
                     || !leaveAt.isEmpty() || !throttles.isEmpty() || pinFrom >= 0))) {
@@ -40,7 +41,7 @@ final class LocalRun {
 
         Script(int workers, List<Long> joinAt, List<String> leaveAt, List<String> throttles, Integer threads,
                 List<String> nodeArgs) {
-            this(workers, joinAt, leaveAt, throttles, threads, nodeArgs, -1, List.of(), 1);
+            this(workers, joinAt, leaveAt, throttles, threads, nodeArgs, -1, List.of(), 1, List.of());
         }
 
         static Script of(int workers) {
@@ -48,15 +49,22 @@ final class LocalRun {
         }
 
         Script pinnedFrom(int core) {
-            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, core, workerArgs, perJvm);
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, core, workerArgs, perJvm, links);
         }
 
         Script withWorkerArgs(List<String> args) {
-            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, List.copyOf(args), perJvm);
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, List.copyOf(args), perJvm,
+                    links);
         }
 
         Script packed(int workersPerJvm) {
-            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, workerArgs, workersPerJvm);
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, workerArgs, workersPerJvm,
+                    links);
+        }
+
+        Script withLinks(List<String> perJvmLinks) {
+            return new Script(workers, joinAt, leaveAt, throttles, threads, nodeArgs, pinFrom, workerArgs, perJvm,
+                    List.copyOf(perJvmLinks));
         }
     }
 
@@ -169,6 +177,19 @@ final class LocalRun {
             }
             if (p[0].equals(Integer.toString(i))) {
                 args.addAll(List.of("--throttle", p[1]));
+            }
+        }
+        for (String l : script.links()) {
+            String[] p = l.split(":", 2);
+            if (p.length != 2 || !p[0].matches("\\d+")) {
+                throw new IllegalArgumentException("links: '" + l + "' is not i:RATE[:LATENCY] (worker JVM : its link)");
+            }
+            if (p[0].equals(Integer.toString(i))) {
+                int at = args.indexOf("--emulate-link"); // in place of every node's link: an option given once
+                if (at >= 0) {
+                    args.subList(at, at + 2).clear();
+                }
+                args.addAll(List.of("--emulate-link", p[1]));
             }
         }
         return args;

@@ -86,12 +86,17 @@ public interface CoordinatorProtocol {
 
     /**
      * The worker applied commit {@code step}; {@code checksum} is of its whole state (0 = not computed);
-     * {@code bytesSent}/{@code bytesReceived}: its tensor transport's traffic so far (0: not counted).
+     * {@code bytesSent}/{@code bytesReceived}: its tensor transport's traffic so far (0: not counted);
+     * {@code sendingNanos}/{@code receivingNanos}: how long its link was busy each way so far (its measured rate).
      */
-    record UpdateApplied(String workerId, long step, long checksum, long bytesSent, long bytesReceived)
-            implements Command, FromWorker {
+    record UpdateApplied(String workerId, long step, long checksum, long bytesSent, long bytesReceived,
+            long sendingNanos, long receivingNanos) implements Command, FromWorker {
         public UpdateApplied(String workerId, long step, long checksum) {
             this(workerId, step, checksum, 0, 0);
+        }
+
+        public UpdateApplied(String workerId, long step, long checksum, long bytesSent, long bytesReceived) {
+            this(workerId, step, checksum, bytesSent, bytesReceived, 0, 0);
         }
     }
 

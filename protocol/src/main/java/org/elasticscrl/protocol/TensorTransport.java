@@ -85,6 +85,16 @@ public final class TensorTransport implements Tensors {
         return link.bytesReceived();
     }
 
+    @Override
+    public long sendingNanos() {
+        return link.sendingNanos();
+    }
+
+    @Override
+    public long receivingNanos() {
+        return link.receivingNanos();
+    }
+
     /** The port this node's blob server listens on (operators open it in firewalls; its refs carry it). */
     public int port() {
         return server.port();

@@ -59,6 +59,16 @@ public interface Tensors extends AutoCloseable {
         return 0;
     }
 
+    /** Nanoseconds this node's link was busy sending so far; 0 where nothing is measured. */
+    default long sendingNanos() {
+        return 0;
+    }
+
+    /** Nanoseconds this node's link was busy receiving so far. */
+    default long receivingNanos() {
+        return 0;
+    }
+
     @Override
     void close();
 }

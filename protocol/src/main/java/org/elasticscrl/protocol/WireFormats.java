@@ -192,9 +192,10 @@ final class WireFormats {
                     ScrlProto.UpdateApplied::getProtocolVersion,
                     (r, refs) -> ScrlProto.UpdateApplied.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
                             .setChecksum(r.checksum()).setBytesSent(r.bytesSent()).setBytesReceived(r.bytesReceived())
+                            .setSendingNanos(r.sendingNanos()).setReceivingNanos(r.receivingNanos())
                             .setProtocolVersion(PROTOCOL_VERSION).build(),
                     (p, refs) -> new UpdateApplied(p.getWorkerId(), p.getStep(), p.getChecksum(), p.getBytesSent(),
-                            p.getBytesReceived())),
+                            p.getBytesReceived(), p.getSendingNanos(), p.getReceivingNanos())),
             // state transfer
             new Format<>("PS", ProvideState.class, ScrlProto.ProvideState.parser(),
                     ScrlProto.ProvideState::getProtocolVersion,

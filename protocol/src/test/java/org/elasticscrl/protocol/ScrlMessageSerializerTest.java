@@ -123,6 +123,7 @@ class ScrlMessageSerializerTest {
                 new UpdateApplied("w-1", 99, 0xDEAD_BEEF_CAFE_BABEL),
                 new UpdateApplied("w-1", 99, Long.MIN_VALUE),
                 new UpdateApplied("w-1", 99, 7, 3L << 40, 123_456_789L),
+                new UpdateApplied("w-1", 99, 7, 3L << 40, 123_456_789L, 4_000_000_000L, 1),
                 new ProvideState("w-3"),
                 new StateOffered("w-1", "w-3", 120, BLOB),
                 new SyncFrom(120, BLOB),

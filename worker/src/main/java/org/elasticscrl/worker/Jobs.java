@@ -112,7 +112,7 @@ final class Jobs implements AutoCloseable {
                 m.checksum());
         lastApplied = m.step();
         coordinator.tell(new CoordinatorProtocol.UpdateApplied(settings.workerId(), m.step(), checksum,
-                tensors.bytesSent(), tensors.bytesReceived()));
+                tensors.bytesSent(), tensors.bytesReceived(), tensors.sendingNanos(), tensors.receivingNanos()));
         // every contribution of this step and before is summed: stop serving them
         payloads.committed(m.step());
         owner.applied(m.step());

@@ -52,6 +52,32 @@ public final class EmulatedLink {
         }
     }
 
+    /**
+     * The time a direction was busy: from each read or write that moved bytes to the next one, when it came within
+     * {@link #IDLE_NANOS} (a gap that long is idleness, not a transfer). Across all of the node's connections, so
+     * bytes ÷ busy time is the throughput the link gave while in use — what sharded aggregation balances shares by.
+     */
+    static final class Busy {
+        /** Longer than a quantum takes at 100 Mb/s (5.2 ms), far shorter than a step. */
+        static final long IDLE_NANOS = 20_000_000;
+        private long last = Long.MIN_VALUE / 2;
+        private long total;
+
+        synchronized void moved(long now) {
+            long gap = now - last;
+            if (gap > 0 && gap < IDLE_NANOS) {
+                total += gap;
+            }
+            last = Math.max(last, now);
+        }
+
+        synchronized long nanos() {
+            return total;
+        }
+    }
+
+    private final Busy sending = new Busy();
+    private final Busy receiving = new Busy();
     private final double bytesPerSecond;
     private final long latencyNanos;
     private final Pacer up;
@@ -61,8 +87,15 @@ public final class EmulatedLink {
     private final LongSupplier clock;
     /** False for a counting link: bytes pass as they come, only counted. */
     private final boolean shaping;
+    /** Both directions paced by one budget. */
+    private final boolean shared;
 
     EmulatedLink(double bytesPerSecond, Duration latency, LongSupplier clock) {
+        this(bytesPerSecond, latency, false, clock);
+    }
+
+    /** {@code shared}: one budget for both directions (a half-duplex link, or a cap on a node's total traffic). */
+    EmulatedLink(double bytesPerSecond, Duration latency, boolean shared, LongSupplier clock) {
         if (!(bytesPerSecond > 0) || latency.isNegative()) {
             throw new IllegalArgumentException("an emulated link needs a positive bandwidth and a latency >= 0, not "
                     + bytesPerSecond + " B/s and " + latency);
@@ -70,7 +103,8 @@ public final class EmulatedLink {
         this.bytesPerSecond = bytesPerSecond;
         this.latencyNanos = latency.toNanos();
         this.up = new Pacer(bytesPerSecond);
-        this.down = new Pacer(bytesPerSecond);
+        this.down = shared ? up : new Pacer(bytesPerSecond);
+        this.shared = shared;
         this.clock = clock;
         this.shaping = !Double.isInfinite(bytesPerSecond) || latencyNanos > 0;
     }
@@ -81,9 +115,10 @@ public final class EmulatedLink {
     }
 
     /**
-     * {@code RATE[:LATENCY]} as the command line gives it: a rate in {@code kbit}, {@code mbit} or {@code gbit} per
-     * second each way, a one-way latency in {@code us}, {@code ms} or {@code s} (default 0), e.g. {@code 1gbit:0.1ms};
-     * {@code count} only counts.
+     * {@code RATE[:LATENCY][/shared]} as the command line gives it: a rate in {@code kbit}, {@code mbit} or
+     * {@code gbit} per second each way — or, with {@code /shared}, for both directions together (a half-duplex link,
+     * or a cap on a node's total traffic) — and a one-way latency in {@code us}, {@code ms} or {@code s} (default 0),
+     * e.g. {@code 1gbit:0.1ms}; {@code count} only counts.
      *
      * @throws IllegalArgumentException naming {@code flag} and what is accepted
      */
@@ -91,11 +126,12 @@ public final class EmulatedLink {
         if (spec.equals("count")) {
             return counting();
         }
-        var m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(kbit|mbit|gbit)(?::(\\d+(?:\\.\\d+)?)(us|ms|s))?")
+        var m = java.util.regex.Pattern.compile(
+                "(\\d+(?:\\.\\d+)?)(kbit|mbit|gbit)(?::(\\d+(?:\\.\\d+)?)(us|ms|s))?(/shared)?")
                 .matcher(spec.toLowerCase(java.util.Locale.ROOT));
         if (!m.matches() || Double.parseDouble(m.group(1)) <= 0) {
-            throw new IllegalArgumentException(flag + ": '" + spec + "' is not RATE[:LATENCY] (e.g. 1gbit:0.1ms, 500mbit,"
-                    + " 10gbit:50us) or count");
+            throw new IllegalArgumentException(flag + ": '" + spec + "' is not RATE[:LATENCY][/shared] (e.g. 1gbit:0.1ms,"
+                    + " 500mbit, 10gbit:50us, 1gbit/shared) or count");
         }
         double bits = Double.parseDouble(m.group(1)) * switch (m.group(2)) {
             case "kbit" -> 1e3;
@@ -107,7 +143,7 @@ public final class EmulatedLink {
             case "ms" -> 1e6;
             default -> 1e9;
         };
-        return of(bits, Duration.ofNanos(Math.round(latency)));
+        return new EmulatedLink(bits / 8, Duration.ofNanos(Math.round(latency)), m.group(5) != null, System::nanoTime);
     }
 
     /** No emulation: bytes are only counted. */
@@ -125,6 +161,16 @@ public final class EmulatedLink {
         return received.sum();
     }
 
+    /** Nanoseconds this node's transport was busy sending (see {@link Busy}). */
+    public long sendingNanos() {
+        return sending.nanos();
+    }
+
+    /** Nanoseconds this node's transport was busy receiving. */
+    public long receivingNanos() {
+        return receiving.nanos();
+    }
+
     public double bytesPerSecond() {
         return bytesPerSecond;
     }
@@ -136,7 +182,8 @@ public final class EmulatedLink {
     @Override
     public String toString() {
         return Double.isInfinite(bytesPerSecond) ? "unshaped (counted)" : String.format(java.util.Locale.ROOT,
-                "%.3g Gb/s each way, %d µs one way", bytesPerSecond * 8 / 1e9, latencyNanos / 1000);
+                "%.3g Gb/s %s, %d µs one way", bytesPerSecond * 8 / 1e9, shared ? "both ways together" : "each way",
+                latencyNanos / 1000);
     }
 
     /** {@code io} (an opened connection, plaintext side) through this link. */
@@ -171,7 +218,10 @@ public final class EmulatedLink {
         public int read(ByteBuffer dst) throws IOException {
             if (!shaping) {
                 int n = io.read(dst);
-                received.add(Math.max(0, n));
+                if (n > 0) {
+                    received.add(n);
+                    receiving.moved(clock.getAsLong());
+                }
                 return n;
             }
             reading = true;
@@ -186,6 +236,7 @@ public final class EmulatedLink {
             if (n > 0) {
                 received.add(n);
                 sleep(down.book(n, clock.getAsLong()));
+                receiving.moved(clock.getAsLong());
             }
             return n;
         }
@@ -195,6 +246,7 @@ public final class EmulatedLink {
             if (!shaping) {
                 int n = io.write(src);
                 sent.add(n);
+                sending.moved(clock.getAsLong());
                 return n;
             }
             if (reading) {
@@ -211,6 +263,7 @@ public final class EmulatedLink {
                 src.limit(limit);
             }
             sent.add(n);
+            sending.moved(clock.getAsLong());
             return n;
         }
 

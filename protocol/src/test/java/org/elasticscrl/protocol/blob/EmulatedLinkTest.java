@@ -44,6 +44,36 @@ class EmulatedLinkTest {
     }
 
     @Test
+    void busyTimeSumsTheGapsBetweenMovesAndCountsNoIdleness() {
+        EmulatedLink.Busy b = new EmulatedLink.Busy();
+        long ms = 1_000_000;
+        b.moved(0); // a burst's first move: when it began is not known
+        b.moved(2 * ms);
+        b.moved(5 * ms);
+        assertEquals(5 * ms, b.nanos());
+        b.moved(5 * ms + EmulatedLink.Busy.IDLE_NANOS); // after an idle gap: a new burst
+        assertEquals(5 * ms, b.nanos());
+        b.moved(5 * ms + EmulatedLink.Busy.IDLE_NANOS + ms);
+        b.moved(5 * ms + EmulatedLink.Busy.IDLE_NANOS); // another connection's move, read a little late
+        assertEquals(6 * ms, b.nanos(), "time runs forward only");
+    }
+
+    /** What sharded aggregation balances by: bytes over busy time is the link's rate, not faster, not far slower. */
+    @Test
+    void aShapedLinksBusyTimeGivesItsRate() throws Exception {
+        EmulatedLink link = EmulatedLink.of(400e6, Duration.ZERO); // 50 MB/s
+        int size = 8_000_000;
+        try (BlobServer server = start(link); BlobClient client = new BlobClient()) {
+            BlobRef ref = server.store().put(ByteBuffer.allocateDirect(size));
+            for (int i = 0; i < 2; i++) {
+                client.fetch(ref).get(10, TimeUnit.SECONDS);
+            }
+        }
+        double rate = link.bytesSent() / (link.sendingNanos() / 1e9);
+        assertTrue(rate <= 50e6 * 1.1 && rate >= 50e6 / 2, rate + " B/s measured over a 50 MB/s link");
+    }
+
+    @Test
     void eachNodeCountsTheBytesItsTransportMovesExactly() throws Exception {
         EmulatedLink serverLink = EmulatedLink.counting();
         EmulatedLink clientLink = EmulatedLink.counting();
@@ -89,6 +119,33 @@ class EmulatedLinkTest {
     void aLinkWithoutBandwidthIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> EmulatedLink.of(0, Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> EmulatedLink.of(1e9, Duration.ofMillis(-1)));
+    }
+
+    /**
+     * A node on a shared link (one budget both ways) serves a blob while it fetches one: the two take the sum of their
+     * times, where a full-duplex link carries them side by side. A lower bound only, as above.
+     */
+    @Test
+    void aSharedLinkCarriesBothDirectionsOutOfOneBudget() throws Exception {
+        EmulatedLink shared = EmulatedLink.parse("80mbit/shared", "x"); // 10 MB/s for both directions together
+        assertTrue(shared.toString().contains("both ways together"), shared.toString());
+        int size = 3_000_000;
+        try (BlobServer a = start(shared);
+                BlobClient aFetches = new BlobClient(BlobClient.Settings.DEFAULT, BlobAuth.NONE, BlobTls.NONE, shared);
+                BlobServer b = start(EmulatedLink.counting()); BlobClient bFetches = new BlobClient()) {
+            BlobRef fromA = a.store().put(ByteBuffer.allocateDirect(size));
+            BlobRef fromB = b.store().put(ByteBuffer.allocateDirect(size));
+            aFetches.fetch(b.store().put(ByteBuffer.allocateDirect(10))).get(10, TimeUnit.SECONDS); // connections open
+            bFetches.fetch(a.store().put(ByteBuffer.allocateDirect(10))).get(10, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            var sent = bFetches.fetch(fromA);
+            var received = aFetches.fetch(fromB);
+            sent.get(20, TimeUnit.SECONDS);
+            received.get(20, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double floor = 2.0 * (size - EmulatedLink.QUANTUM) / 10e6 - 2 * EmulatedLink.Pacer.SLACK_NANOS / 1e9;
+            assertTrue(seconds >= floor, seconds + " s for 6 MB through 10 MB/s shared, at least " + floor);
+        }
     }
 
     private static BlobServer start(EmulatedLink link) throws java.io.IOException {
