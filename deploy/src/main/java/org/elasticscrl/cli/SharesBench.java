@@ -132,9 +132,8 @@ final class SharesBench {
 
     private static double median(List<Result> results, int n, String shares,
             java.util.function.ToDoubleFunction<Result> of) {
-        double[] v = results.stream().filter(r -> r.n() == n && r.shares().equals(shares)).mapToDouble(of).sorted()
-                .toArray();
-        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return ClusterBench.median(results.stream().filter(r -> r.n() == n && r.shares().equals(shares)).mapToDouble(of)
+                .toArray());
     }
 
     private static String f(double v) {
