@@ -65,6 +65,34 @@ public final class LeasePlanner {
         return out;
     }
 
+    /**
+     * How many of {@code chunks} each free candidate gets now, while the {@code busy} ones (computing a lease of the
+     * same step) will be free soon: the chunks are split over all of them and only the free ones' shares are leased
+     * now; the busy ones' shares stay pending and are split again as workers free up. Without that, the chunks left
+     * over when a step holds more than every worker's lease bound (or a lost worker's chunks) all went to the first
+     * worker free — in a churn replay one of 29 workers computed 64 chunks where the others computed 32, and every
+     * step took twice as long. Never nothing while chunks are pending: the fastest free candidate then gets one.
+     */
+    public static Map<String, Integer> splitNow(int chunks, List<Candidate> free, List<Candidate> busy) {
+        if (busy.isEmpty() || free.isEmpty() || chunks <= 0) {
+            return split(chunks, free);
+        }
+        List<Candidate> all = new ArrayList<>(free);
+        all.addAll(busy);
+        Map<String, Integer> shares = split(chunks, all);
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Candidate c : free) {
+            if (shares.getOrDefault(c.workerId(), 0) > 0) {
+                out.put(c.workerId(), shares.get(c.workerId()));
+            }
+        }
+        if (out.isEmpty()) {
+            free.stream().filter(c -> c.maxChunks() > 0).max(Comparator.comparingDouble(Candidate::speed))
+                    .ifPresent(c -> out.put(c.workerId(), 1));
+        }
+        return out;
+    }
+
     /** {@code chunks} in proportion to speed within each candidate's bound. */
     private static Map<String, Integer> proportional(int chunks, List<Candidate> candidates) {
         Map<String, Integer> out = new LinkedHashMap<>();

@@ -83,8 +83,15 @@ final class Leasing {
                 .map(w -> new LeasePlanner.Candidate(w.id, w.speed(), (int) Math.max(1, w.memoryBytes / chunkBytes),
                         LeasePlanner.measureDue(w.lastLeasedStep(), step.step())))
                 .toList();
+        // workers computing a lease of this step now take their share of what is pending when they are done; not
+        // one whose lease expired or was released (it may never answer)
+        List<Long> computing = step.ledger().leases(ChunkLedger.State.LEASED);
+        List<LeasePlanner.Candidate> busy = members.withStatus(Status.ACTIVE).stream()
+                .filter(w -> w.lease() != 0 && computing.contains(w.lease()) && !quarantine.preferNot(w.id, step.step()))
+                .map(w -> new LeasePlanner.Candidate(w.id, w.speed(), (int) Math.max(1, w.memoryBytes / chunkBytes)))
+                .toList();
         int from = 0;
-        for (Map.Entry<String, Integer> e : LeasePlanner.split(pending.size(), candidates).entrySet()) {
+        for (Map.Entry<String, Integer> e : LeasePlanner.splitNow(pending.size(), candidates, busy).entrySet()) {
             List<Integer> chunks = pending.subList(from, from + e.getValue());
             from += e.getValue();
             var w = members.get(e.getKey()).orElseThrow();

@@ -19,6 +19,24 @@ class LeasePlannerTest {
     }
 
     @Test
+    void chunksLeftOverGoToTheFreeWorkersInProportionNotAllToTheFirst() {
+        // a step of 960 chunks, 29 workers of 32 chunks per lease: 32 left over; one worker is free, 28 busy
+        List<Candidate> busy = java.util.stream.IntStream.range(1, 29).mapToObj(i -> new Candidate("w" + i, 10, 32)).toList();
+        // 32 over 29 equal workers: 1 each and 3 more by largest remainder, the first of them w0's
+        assertEquals(Map.of("w0", 2), LeasePlanner.splitNow(32, List.of(new Candidate("w0", 10, 32)), busy));
+        assertEquals(Map.of("w0", 32), LeasePlanner.split(32, List.of(new Candidate("w0", 10, 32))), "before: all of it");
+        // nobody else busy: the free workers share everything, as before
+        assertEquals(Map.of("a", 4, "b", 4), LeasePlanner.splitNow(8, List.of(new Candidate("a", 1, 9),
+                new Candidate("b", 1, 9)), List.of()));
+        // shares that round to nothing for the free worker still give it one chunk: pending chunks always move
+        assertEquals(Map.of("slow", 1), LeasePlanner.splitNow(2, List.of(new Candidate("slow", 1, 9)),
+                List.of(new Candidate("fast1", 100, 9), new Candidate("fast2", 100, 9))));
+        // a fast free worker takes its larger share
+        assertEquals(Map.of("fast", 6), LeasePlanner.splitNow(8, List.of(new Candidate("fast", 300, 99)),
+                List.of(new Candidate("slow", 100, 99))));
+    }
+
+    @Test
     void unknownSpeedCountsAsTheMeanOfKnownOnes() {
         assertEquals(Map.of("known", 4, "new", 4),
                 LeasePlanner.split(8, List.of(new Candidate("known", 50, 99), new Candidate("new", 0, 99))));

@@ -24,7 +24,7 @@ import picocli.CommandLine.Unmatched;
         description = "Benchmarks printed as ratios measured side by side in one run.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--what", defaultValue = "step", description = "Which benchmark: step, augment, transport,"
-            + " heterogeneity, overhead, cluster (the last two), scaling or shares.")
+            + " heterogeneity, overhead, cluster (the last two), scaling, shares or churn.")
     String what;
 
     @Option(names = "--images", defaultValue = "100", description = "augment: images per round.")
@@ -89,6 +89,21 @@ final class BenchCommand implements Callable<Integer> {
             + " paths to run (star, sharded or both).")
     List<String> paths;
 
+    @Option(names = "--trace", description = "churn: a membership trace, milliseconds,add|remove,node lines (e.g."
+            + " traces/p3-trace.csv).")
+    java.nio.file.Path trace;
+
+    @Option(names = "--speedup", description = "churn: how many times faster than the trace's own time (default: what"
+            + " replays it in about 25 minutes).")
+    Double speedup;
+
+    @Option(names = "--events", description = "churn: replay only the trace's first N events.")
+    Integer events;
+
+    @Option(names = "--chunks", description = "churn: chunks per step, the global batch (a chunk is one sample; default"
+            + " 32 per worker the trace has alive at once at most).")
+    Integer chunks;
+
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
@@ -120,9 +135,12 @@ final class BenchCommand implements Callable<Integer> {
                     rounds != null ? rounds : 2);
             return 0;
         }
+        if (what.equals("churn")) {
+            return churn();
+        }
         if (!what.equals("step")) {
             System.err.println("scrl bench: unknown benchmark '" + what
-                    + "'; available: step, augment, transport, heterogeneity, overhead, cluster (both), scaling, shares");
+                    + "'; available: step, augment, transport, heterogeneity, overhead, cluster (both), scaling, shares, churn");
             return 2;
         }
         List<StepKernelsBench.Setup> setups = config != null
@@ -131,6 +149,31 @@ final class BenchCommand implements Callable<Integer> {
                 : List.of(new StepKernelsBench.Setup("scrl_200ep", batch != null ? batch : 8, "ResNet-50 paper preset"),
                         new StepKernelsBench.Setup("scrl_cpu", batch != null ? batch : 32, "CPU preset (ResNet-18 w16, 64 px)"));
         return StepKernelsBench.run(setups, warmup, iterations, rounds != null ? rounds : 2, overrides);
+    }
+
+    /** Replays {@code --trace}; defaults: P = 262,144 values, 0.15 s a chunk, a 10 Gb/s link (see the README's churn section). */
+    private int churn() throws Exception {
+        if (trace == null) {
+            System.err.println("scrl bench --what churn: --trace FILE is needed (milliseconds,add|remove,node lines;"
+                    + " the published traces are in traces/)");
+            return 2;
+        }
+        ChurnTrace t = ChurnTrace.read(trace);
+        if (events != null) {
+            t = t.firstEvents(events);
+        }
+        ChurnBench.Result r = new ChurnBench(topDir, isDefault("--params") ? 262_144 : params,
+                isDefault("--chunk-seconds") ? 0.15 : chunkSeconds, chunks != null ? chunks : 32 * t.peakAlive(), isDefault("--link") ? "10gbit" : link, overrides)
+                .run(t, speedup != null ? speedup : ChurnBench.speedupFor(t, 25));
+        return r.audit().clean() && !r.stalled() ? 0 : 1;
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Whether {@code option} kept its default (the churn benchmark has defaults of its own for shared options). */
+    private boolean isDefault(String option) {
+        return spec.commandLine().getParseResult().matchedOption(option) == null;
     }
 
     /** 4 sender JVMs x 25.6M floats, 9 interleaved rounds; its own JVM, so that it can be confined to a core. */

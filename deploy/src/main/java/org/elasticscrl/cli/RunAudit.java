@@ -23,14 +23,30 @@ record RunAudit(long expectedSteps, long committed, long lostSteps, long repeate
     /** Audits {@code dir} for a run of {@code cfg} over {@code datasetSize} samples. */
     static RunAudit of(Path dir, ScrlConfig cfg, int datasetSize) throws IOException {
         var t = cfg.train();
+        return of(dir, cfg, datasetSize, EpochPlan.stepsPerEpoch(datasetSize, t.batchSizeTrain()) * t.maxEpochs(), true);
+    }
+
+    /**
+     * Audits the first {@code steps} steps of a run stopped before its end (a benchmark's): each of them
+     * committed once, and every sample their plan holds counted exactly once.
+     */
+    static RunAudit ofFirst(Path dir, ScrlConfig cfg, int datasetSize, long steps) throws IOException {
+        return of(dir, cfg, datasetSize, steps, false);
+    }
+
+    private static RunAudit of(Path dir, ScrlConfig cfg, int datasetSize, long expected, boolean whole)
+            throws IOException {
+        var t = cfg.train();
         long perEpoch = EpochPlan.stepsPerEpoch(datasetSize, t.batchSizeTrain());
-        long expected = perEpoch * t.maxEpochs();
         Map<Long, Integer> seen = new HashMap<>();
         Map<Integer, Map<Integer, Integer>> samplesByEpoch = new HashMap<>();
         Map<Integer, EpochPlan> plans = new HashMap<>();
         for (String[] r : rows(dir.resolve("commits.csv"), 11)) {
             long step = Long.parseLong(r[0]);
             int epoch = Integer.parseInt(r[1]);
+            if (!whole && step >= expected) {
+                continue; // beyond the audited steps
+            }
             if (seen.merge(step, 1, Integer::sum) > 1) {
                 continue;
             }
@@ -51,9 +67,21 @@ record RunAudit(long expectedSteps, long committed, long lostSteps, long repeate
         long repeated = seen.values().stream().filter(n -> n > 1).count();
         long missed = 0;
         long duplicated = 0;
-        for (int epoch = 1; epoch <= t.maxEpochs(); epoch++) {
+        for (int epoch = 1; epoch <= t.maxEpochs() && (whole || (epoch - 1) * perEpoch < expected); epoch++) {
             Map<Integer, Integer> counts = samplesByEpoch.getOrDefault(epoch, Map.of());
-            missed += datasetSize - counts.size();
+            if (whole) {
+                missed += datasetSize - counts.size();
+            } else { // the samples the audited steps of this epoch plan
+                EpochPlan plan = plans.computeIfAbsent(epoch,
+                        e -> EpochPlan.of(cfg.seed(), e, datasetSize, t.chunkSize(), t.chunksPerStep()));
+                for (long s = 0; s < perEpoch && (epoch - 1) * perEpoch + s < expected; s++) {
+                    for (int c : plan.chunksOfStep((int) s)) {
+                        for (int sample : plan.chunk(c)) {
+                            missed += counts.containsKey(sample) ? 0 : 1;
+                        }
+                    }
+                }
+            }
             duplicated += counts.values().stream().filter(n -> n > 1).count();
         }
         Map<Long, Set<String>> sums = new TreeMap<>();

@@ -63,6 +63,11 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             + " (30+ workers on a small machine). Benchmarks only.")
     int simulatedWorkers;
 
+    @Option(names = "--hosted", description = "With --simulate: start no worker; read 'start ID' and 'kill ID' lines on"
+            + " standard input, starting a simulated worker node named ID in this JVM or killing one (its transport"
+            + " closed, its node gone without leaving, as a machine that lost its power). Benchmarks only.")
+    boolean hosted;
+
     @Option(names = "--id", description = "Worker id (default: host-pid).")
     String id;
 
@@ -122,10 +127,10 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        if (simulatedWorkers < 1 || (simulatedWorkers > 1 && (simulation == null || !hp[1].equals("0")
+        if (simulatedWorkers < 1 || ((simulatedWorkers > 1 || hosted) && (simulation == null || !hp[1].equals("0")
                 || managementPort != 0 || tensorOptions.port != 0 || tensorOptions.advertise != null))) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--simulated-workers: "
-                    + simulatedWorkers + " needs to be 1, or more with --simulate, a --bind port of 0 and neither"
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), (hosted ? "--hosted"
+                    : "--simulated-workers " + simulatedWorkers) + " needs --simulate, a --bind port of 0 and neither"
                     + " --management-port, --tensors-port nor --tensors-advertise (each worker picks its own ports)");
         }
         var secured = security.resolve();
@@ -143,8 +148,8 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         java.util.function.Function<String, WorkerSettings> settingsOf = wid -> new WorkerSettings(wid, device,
                 bytes(memory), n, loaderThreads, throttle, SecurityOptions.secret(secured), checkpointDir,
                 used.describe(), used.deterministic(), crashes, injected, disk, simulation);
-        if (simulatedWorkers == 1) {
-            runWorker(settingsOf.apply(workerId), hp, secured, "");
+        if (simulatedWorkers == 1 && !hosted) {
+            runWorker(settingsOf.apply(workerId), hp, secured, "", new CompletableFuture<>(), new CompletableFuture<>());
             return 0;
         }
         // each simulated worker is a node of its own (joins, leaves, is downed alone); they share only the JVM, and
@@ -152,13 +157,19 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         String trimmed = "pekko.cluster.jmx.enabled = off\n"
                 + "pekko.actor.default-dispatcher.fork-join-executor.parallelism-max = 2\n"
                 + "pekko.actor.internal-dispatcher.fork-join-executor.parallelism-max = 2\n";
+        if (hosted) { // a killed node ends its actor system without the coordinated shutdown that would leave the cluster
+            String killable = trimmed + "pekko.coordinated-shutdown.run-by-actor-system-terminate = off\n";
+            return new HostedWorkers((wid, kill, up) -> runWorker(settingsOf.apply(wid), hp, secured, killable, kill, up))
+                    .serve(new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                            java.nio.charset.StandardCharsets.UTF_8)));
+        }
         List<Thread> nodes = new java.util.ArrayList<>();
         List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         for (int k = 0; k < simulatedWorkers; k++) {
             WorkerSettings s = settingsOf.apply(workerId + "-" + k);
             Thread t = new Thread(() -> {
                 try {
-                    runWorker(s, hp, secured, trimmed);
+                    runWorker(s, hp, secured, trimmed, new CompletableFuture<>(), new CompletableFuture<>());
                 } catch (Exception | Error e) {
                     System.err.println("worker " + s.workerId() + " ended with an error: " + e);
                     failures.add(e);
@@ -173,9 +184,13 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
         return failures.isEmpty() ? 0 : 1;
     }
 
-    /** One worker node, until it leaves or gives up rejoining; {@code extraConfig}: HOCON laid over its actor system's. */
-    private void runWorker(WorkerSettings settings, String[] hp, NodeSecurity secured, String extraConfig)
-            throws Exception {
+    /**
+     * One worker node, until it leaves or gives up rejoining; {@code extraConfig}: HOCON laid over its actor system's;
+     * {@code kill} completed: the node dies at once (its transport closed, its actor system stopped, no rejoin);
+     * {@code up} is completed once its first actor system has started.
+     */
+    private void runWorker(WorkerSettings settings, String[] hp, NodeSecurity secured, String extraConfig,
+            CompletableFuture<Void> kill, CompletableFuture<Void> up) throws Exception {
         String workerId = settings.workerId();
         ExecutorService replicaThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "scrl-replica"));
         TensorTransport tensors = tensorOptions.start(hp[0], "f32", secured);
@@ -219,6 +234,11 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
                         }).build();
             }), ClusterNodes.SYSTEM, management().management(config, hp[0]));
             management().startManagement(system);
+            up.complete(null);
+            kill.thenRun(() -> {
+                tensors.close(); // first, as a dead machine's connections are: its peers' fetches fail now
+                system.terminate();
+            });
             if (incarnation > 0) { // back too late (the run over, its coordinators gone): the JVM ends
                 system.scheduler().scheduleOnce(java.time.Duration.ofSeconds(REJOIN_PATIENCE_S), () -> {
                     if (!kept.welcomed()) {
@@ -237,6 +257,9 @@ final class WorkerCommand implements java.util.concurrent.Callable<Integer> {
             // stopped by a SIGTERM (the JVM's shutdown hook ends the node): leaving on purpose, no rejoin
             boolean jvmExits = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason()
                     .filter(r -> r == org.apache.pekko.actor.CoordinatedShutdown.jvmExitReason()).isPresent();
+            if (kill.isDone()) {
+                break;
+            }
             if (stopped.get() || jvmExits || !kept.holds() || (incarnation > 0 && !welcomed) || incarnation >= MAX_REJOINS) {
                 if (kept.holds() && !jvmExits) {
                     System.err.println("worker " + workerId + " was downed by the cluster and does not rejoin ("

@@ -97,7 +97,7 @@ public final class SimulatedReplica implements Replica {
 
     /** A simulated replica of the run {@code cfg} (its training split's size, as the coordinator counts it). */
     public static SimulatedReplica open(ScrlConfig cfg, Settings settings) {
-        return new SimulatedReplica(cfg, settings, Datasets.open(cfg, "train").size());
+        return new SimulatedReplica(cfg, settings, Datasets.size(cfg, "train"));
     }
 
     /** As {@link #open}, for a dataset of {@code datasetSize} samples (no data opened). */

@@ -30,6 +30,18 @@ public final class Datasets {
     private Datasets() {}
 
     /** The pretraining ({@code train}) or evaluation ({@code eval}) images of {@code cfg}. */
+    /**
+     * The number of samples {@link #open} would give, without loading any data where the configuration says it
+     * (fashion-scenes: its configured count) — a simulated replica needs only this, and 60,000 Fashion-MNIST
+     * images per simulated worker made a host JVM of eight of them collect garbage for seconds.
+     */
+    public static int size(ScrlConfig cfg, String split) {
+        checkSplit(split);
+        DatasetConfig d = cfg.dataset();
+        int size = split.equals("train") ? d.trainSize() : d.evalSize();
+        return d.name().equals("fashion_scenes") && size >= 1 ? size : open(cfg, split).size();
+    }
+
     public static Dataset open(ScrlConfig cfg, String split) {
         DatasetConfig d = cfg.dataset();
         checkSplit(split);

@@ -43,6 +43,8 @@ class DatasetsTest {
         assertEquals(60_000, items.size());
         assertEquals("test", ((FashionMnist) Datasets.items(cfg, "eval")).split());
         assertSame(items, Datasets.items(cfg, "train"), "Fashion-MNIST is read once");
+        assertEquals(20000, Datasets.size(cfg, "train"));
+        assertEquals(2000, Datasets.size(cfg, "eval"));
     }
 
     @Test
@@ -69,6 +71,8 @@ class DatasetsTest {
         assertNotEquals(a.baseIndex(0) + "," + a.baseIndex(1),
                 other.baseIndex(0) + "," + other.baseIndex(1));
         assertEquals(10_000, Datasets.open(cfg, "eval").size());
+        assertEquals(10_000, Datasets.size(cfg, "eval"));
+        assertEquals(1000, Datasets.size(cfg, "train"));
         assertEquals(Datasets.open(cfg, "train").classes(), Datasets.items(cfg, "train").classes());
     }
 
