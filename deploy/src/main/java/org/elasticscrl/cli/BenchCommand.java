@@ -97,7 +97,11 @@ final class BenchCommand implements Callable<Integer> {
             + " replays it in about 25 minutes).")
     Double speedup;
 
-    @Option(names = "--events", description = "churn: replay only the trace's first N events.")
+    @Option(names = "--from", description = "churn: start this many minutes into the trace; the nodes alive then are"
+            + " the starting pool (a window of a long trace at its own pool size).")
+    Double fromMinutes;
+
+    @Option(names = "--events", description = "churn: replay only the trace's first N events (after --from).")
     Integer events;
 
     @Option(names = "--chunks", description = "churn: chunks per step, the global batch (a chunk is one sample; default"
@@ -159,6 +163,11 @@ final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         ChurnTrace t = ChurnTrace.read(trace);
+        if (fromMinutes != null) {
+            t = t.from(Math.round(fromMinutes * 60_000));
+            System.out.printf(java.util.Locale.ROOT, "churn: %s from minute %.1f: %d nodes alive then%n", t.name(),
+                    fromMinutes, t.initial().size());
+        }
         if (events != null) {
             t = t.firstEvents(events);
         }

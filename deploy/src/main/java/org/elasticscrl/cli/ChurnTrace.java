@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -100,6 +101,40 @@ record ChurnTrace(String name, List<Event> events) {
         long first = events.get(0).millis();
         return new ChurnTrace(name, events.stream()
                 .map(e -> new Event(Math.round((e.millis() - first) / speedup), e.add(), e.node())).toList());
+    }
+
+    /**
+     * The trace from {@code millis} on: the nodes alive then (after every event up to and including that time) are
+     * added at {@code millis}, in the order they joined, and the later events follow — a window of a long trace whose
+     * pool size it keeps (e.g. 9-14 spot nodes coming and going), where {@link #firstEvents} starts from nothing.
+     */
+    ChurnTrace from(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("--from must not be negative, got " + millis + " ms");
+        }
+        Set<String> alive = new LinkedHashSet<>();
+        List<Event> out = new ArrayList<>();
+        for (Event e : events) {
+            if (e.millis() > millis) {
+                out.add(e);
+            } else if (e.add()) {
+                alive.add(e.node());
+            } else {
+                alive.remove(e.node());
+            }
+        }
+        if (alive.isEmpty()) {
+            throw new IllegalArgumentException("--from " + millis / 60_000.0 + " min: no node of " + name
+                    + " is alive then (its nodes are alive from " + events.get(0).millis() / 60_000.0 + " min)");
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--from " + millis / 60_000.0 + " min: " + name + " has no event after"
+                    + " it (its last is at " + events.get(events.size() - 1).millis() / 60_000.0 + " min)");
+        }
+        List<Event> window = new ArrayList<>();
+        alive.forEach(n -> window.add(new Event(millis, true, n)));
+        window.addAll(out);
+        return new ChurnTrace(name, window);
     }
 
     /** The first {@code n} events (all of them when n ≥ their number). */

@@ -38,6 +38,21 @@ class ChurnTraceTest {
     }
 
     @Test
+    void aWindowStartsFromTheNodesAliveThenInTheOrderTheyJoined() {
+        ChurnTrace all = of("0,add,a", "0,add,b", "10,add,c", "20,remove,a", "30,add,d", "40,remove,c");
+        ChurnTrace w = all.from(20);
+        assertEquals(List.of("b", "c"), w.initial().stream().map(ChurnTrace.Event::node).toList());
+        assertEquals(List.of(20L, 20L, 30L, 40L), w.events().stream().map(ChurnTrace.Event::millis).toList());
+        assertEquals(List.of("d", "c"), w.changes().stream().map(ChurnTrace.Event::node).toList());
+        assertEquals(3, w.peakAlive());
+        assertEquals(List.of(0L, 0L, 5L, 10L), w.compressed(2).events().stream().map(ChurnTrace.Event::millis).toList());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> all.from(50)).getMessage()
+                .contains("no event after it"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> of("0,add,a", "5,remove,a", "9,add,b").from(6))
+                .getMessage().contains("no node of t.csv is alive then"));
+    }
+
+    @Test
     void whatAReplayCannotRunIsRefusedWithItsLine() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> of("0,add,a", "5,remove,b")).getMessage()
                 .contains("line 2 ('5,remove,b'): b is not alive"));
