@@ -72,20 +72,22 @@ final class ChurnReport {
     }
 
     /**
-     * The samples committed within [a, b): each step's batch spread evenly over the time from the previous commit (or
-     * {@code t0}) to its own. Counting a step whole in the bin it commits in made a line jump between 0 and twice the
-     * rate whenever bins were about a step long.
+     * The samples committed within [a, b): each step's batch spread evenly over the time from the previous commit to its
+     * own (the first one's from {@code t0}, or from its own time when it committed before). Counting a step whole in
+     * the bin it commits in made a line jump between 0 and twice the rate whenever bins were about a step long; and the
+     * step under way at {@code t0} began at the commit before it, not at {@code t0}.
      */
     static double committedIn(List<Long> commits, long t0, long a, long b, int batch) {
         double samples = 0;
-        long from = t0;
+        Long previous = null;
         for (long c : commits) {
+            long from = previous != null ? previous : Math.min(t0, c);
             if (c > from) {
                 samples += (double) batch * Math.max(0, Math.min(c, b) - Math.max(from, a)) / (c - from);
             } else if (c > a && c <= b) {
                 samples += batch; // committed at the same instant as the one before
             }
-            from = Math.max(from, c);
+            previous = c;
         }
         return samples;
     }

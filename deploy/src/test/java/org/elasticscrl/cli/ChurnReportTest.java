@@ -16,4 +16,11 @@ class ChurnReportTest {
         assertEquals(300, ChurnReport.committedIn(commits, 0, 0, 30_000, 100), 1e-9);
         assertEquals(0, ChurnReport.committedIn(commits, 0, 20_000, 30_000, 100), 1e-9);
     }
+
+    @Test
+    void theStepUnderWayAtTheStartBeganAtTheCommitBeforeIt() {
+        List<Long> commits = List.of(-5_000L, 10_000L);
+        assertEquals(100.0 / 3, ChurnReport.committedIn(commits, 0, 0, 5_000, 100), 1e-9);
+        assertEquals(200.0 / 3, ChurnReport.committedIn(commits, 0, 0, 10_000, 100), 1e-9);
+    }
 }
