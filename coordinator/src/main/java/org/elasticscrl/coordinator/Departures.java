@@ -58,8 +58,10 @@ final class Departures {
             cluster.subscriptions().tell(Subscribe.create(adapter, ClusterEvent.ReachabilityChanged.class));
             // a downed member is gone at once: its node may still answer while it shuts down, but it is not the
             // run's any more (its worker registers again from a new node)
-            var downed = ctx.messageAdapter(ClusterEvent.MemberDowned.class,
-                    e -> message.apply(Map.of(e.member().address(), false)));
+            var downed = ctx.messageAdapter(ClusterEvent.MemberDowned.class, e -> {
+                own.downed(e.member().uniqueAddress());
+                return message.apply(Map.of(e.member().address(), false));
+            });
             cluster.subscriptions().tell(Subscribe.create(downed, ClusterEvent.MemberDowned.class));
         }
     }

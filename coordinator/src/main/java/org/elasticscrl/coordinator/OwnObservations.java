@@ -2,6 +2,7 @@ package org.elasticscrl.coordinator;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.Address;
@@ -19,25 +20,41 @@ import scala.jdk.javaapi.CollectionConverters;
  * own records cover every member.
  */
 final class OwnObservations {
+    /** How many downed members are remembered (only those still in this node's records matter). */
+    private static final int KEPT = 256;
+
     private final UniqueAddress self;
-    private Set<Address> unheard = Set.of();
+    private Set<UniqueAddress> unheard = Set.of();
+    private final Set<UniqueAddress> downed = new LinkedHashSet<>();
 
     OwnObservations(UniqueAddress self) {
         this.self = self;
     }
 
-    /** Address → reachable, for each member whose state as this node hears it changed. */
+    /**
+     * Address → reachable, for each member whose state as this node hears it changed. A downed member's records
+     * vanish when it is removed: that is not hearing it again (a preempted worker was reported "reachable again
+     * after its exclusion" and told to resynchronise, once per preemption).
+     */
     Map<Address, Boolean> changes(Reachability reachability) {
-        Set<Address> now = new HashSet<>();
+        Set<UniqueAddress> now = new HashSet<>();
         for (Reachability.Record r : CollectionConverters.asJava(reachability.recordsFrom(self))) {
             if (!(r.status() instanceof Reachability.Reachable$)) {
-                now.add(r.subject().address());
+                now.add(r.subject());
             }
         }
         Map<Address, Boolean> changes = new LinkedHashMap<>();
-        now.stream().filter(a -> !unheard.contains(a)).forEach(a -> changes.put(a, false));
-        unheard.stream().filter(a -> !now.contains(a)).forEach(a -> changes.put(a, true));
+        now.stream().filter(a -> !unheard.contains(a)).forEach(a -> changes.put(a.address(), false));
+        unheard.stream().filter(a -> !now.contains(a) && !downed.contains(a)).forEach(a -> changes.put(a.address(), true));
         unheard = now;
         return changes;
+    }
+
+    /** {@code member} was downed: it never answers again, whatever its records do. */
+    void downed(UniqueAddress member) {
+        downed.add(member);
+        if (downed.size() > KEPT) {
+            downed.remove(downed.iterator().next());
+        }
     }
 }
