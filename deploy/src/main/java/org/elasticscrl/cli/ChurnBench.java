@@ -68,7 +68,6 @@ final class ChurnBench {
     private final List<Process> hosts = new ArrayList<>();
     private final List<java.io.Writer> hostInputs = new ArrayList<>();
     private final Map<String, Long> started = new HashMap<>();
-    private String[] clusterFlags = CLUSTER_FLAGS;
     private final List<Goodput.Life> ended = new ArrayList<>();
     private final List<Long> removals = new ArrayList<>();
     private final List<Process> coordinators = new ArrayList<>();
@@ -76,6 +75,8 @@ final class ChurnBench {
     private final CommitClock clock = new CommitClock();
     private Path dir;
     private Choice kernels;
+    /** The failure detector's flags for every node of this replay (none: the product's). */
+    private String[] clusterFlags;
 
     ChurnBench(Path top, long params, double chunkSeconds, int chunksPerStep, String link, List<String> overrides) {
         if (params < 1 || params > Integer.MAX_VALUE || !(chunkSeconds > 0) || chunksPerStep < 1) {
@@ -112,13 +113,14 @@ final class ChurnBench {
         CoordinatorCommand.Prepared run = CoordinatorCommand.prepare("scrl_cpu", a, top);
         kernels = Choice.of(run.cfg().train().deterministic());
         clusterFlags = trace.peakAlive() <= PRODUCT_DETECTOR_UP_TO ? new String[0] : CLUSTER_FLAGS;
+        String detector = clusterFlags.length == 0 ? "the product's"
+                : "a relaxed (1 s heartbeats, 5 s pause, 9 monitors a node)";
         System.out.printf(Locale.ROOT, "churn: %s, %d events (%d adds), at most %d workers at once, %.0fx faster"
                 + " (%.1f min of trace in %.1f min); simulated workers: P = %,d values in bf16, %.3f s a chunk, %d chunks"
-                + " a step, each over an emulated %s link, %s aggregation; %s failure detector; %d cores here%n", trace.name(),
-                trace.events().size(),
-                trace.adds(), trace.peakAlive(), speedup, original.spanMillis() / 60_000.0, trace.spanMillis() / 60_000.0,
-                params, chunkSeconds, chunksPerStep, link, run.cfg().cluster().aggregation(), clusterFlags.length == 0
-                ? "the product's" : "a relaxed (1 s heartbeats, 5 s pause, 9 monitors a node)", Runtime.getRuntime().availableProcessors());
+                + " a step, each over an emulated %s link, %s aggregation; %s failure detector; %d cores here%n",
+                trace.name(), trace.events().size(), trace.adds(), trace.peakAlive(), speedup,
+                original.spanMillis() / 60_000.0, trace.spanMillis() / 60_000.0, params, chunkSeconds, chunksPerStep, link,
+                run.cfg().cluster().aggregation(), detector, Runtime.getRuntime().availableProcessors());
         long t0 = 0;
         long end = 0;
         boolean stalled = false;
