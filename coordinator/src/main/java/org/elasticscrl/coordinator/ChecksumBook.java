@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -51,5 +52,16 @@ final class ChecksumBook {
         }));
         off.forEach(seen::remove);
         return new Disagreement(all, off);
+    }
+
+    /**
+     * The run's checksum of the state after {@code step}: the one a strict majority of the replicas that reported
+     * it hold — empty when none reported it (not a checksum step, or forgotten) or they are split evenly.
+     */
+    OptionalLong reference(long step) {
+        Map<String, Long> seen = byStep.getOrDefault(step, Map.of());
+        return seen.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
+                .entrySet().stream().filter(e -> 2 * e.getValue() > seen.size())
+                .mapToLong(Map.Entry::getKey).findFirst();
     }
 }

@@ -25,6 +25,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
 import org.elasticscrl.protocol.CoordinatorProtocol.ContributionReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
+import org.elasticscrl.protocol.CoordinatorProtocol.StateChecksum;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
 import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
@@ -120,13 +121,13 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         this.cfg = setup.cfg();
         this.members = new Membership<>(cfg.cluster().speedEwma());
         this.steps = new StepCycle(setup, ctx, timers, members, this, replication, manifest);
-        this.sync = new StateSync(members, steps, this, timers);
+        this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
+        this.sync = new StateSync(members, steps, this, timers, checksums);
         this.departed = new Departures(this, Departures.downing(ctx));
         this.registrations = new Registrations(setup, members, steps, departed, this);
         this.operators = new Operators(setup, members, steps, this, registrations.admission().crashLoops());
         this.gate = Gatekeeper.of(ctx, timers, setup.secret().isSet(), this);
         registrations.onProven(gate::proven);
-        this.checksums = new ChecksumBook(2 * cfg.cluster().replaySteps());
         boolean ours = previous != null && previous.runId().equals(setup.runId()); // else refused if not finished
         if (ours && previous.finished()) {
             ctx.getLog().info("run {} already complete ({} steps): nothing to take over", previous.runId(),
@@ -191,6 +192,11 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
                 .onMessage(WorkerReady.class, this::onReady)
                 .onMessage(StateOffered.class, m -> then(() -> sync.offered(m)))
                 .onMessage(SyncCompleted.class, m -> then(() -> sync.completed(m)))
+                .onMessage(StateChecksum.class, m -> then(() -> {
+                    if (isMember(m.workerId(), "checksum of its state")) {
+                        sync.answered(m);
+                    }
+                }))
                 .onMessage(ContributionReady.class, m -> then(() -> {
                     if (isMember(m.workerId(), "contribution for step " + m.step())) {
                         registrations.admission().crashLoops().contributed(m.workerId());
@@ -275,9 +281,11 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
             return this;
         }
         var missing = steps.resuming() ? null : steps.catchUp(m.appliedStep()); // commits it lacks, still served
-        if (m.appliedStep() == steps.lastCommitted()) {
-            // its own replica is the run's state: the seeded initial one, or (registering again)
-            // the state after the last commit
+        if (m.appliedStep() >= 0 && (missing != null || m.appliedStep() == steps.lastCommitted()) && !steps.resuming()) {
+            // registering again with its own replica, at the last commit or a few before: reused if it is the run's
+            sync.returned(w.id, m.appliedStep(), m.checksum());
+        } else if (m.appliedStep() == steps.lastCommitted()) {
+            // the seeded initial state, or — a coordinator taking over or restarting — the state it resumes from
             sync.activate(w.id, m.appliedStep(), m.appliedStep() < 0 ? "initial replica"
                     : "own replica at step " + m.appliedStep());
             if (steps.resuming()) {
@@ -285,14 +293,8 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
             } else if (!steps.started() && members.withStatus(Status.ACTIVE).size() >= cfg.cluster().minWorkers()) {
                 steps.start(0);
             } else {
-                steps.leasePending(); // back with its replica (rejoined as a new node) in the middle of a step
+                steps.leasePending();
             }
-        } else if (missing != null) {
-            // its replica is a few commits behind and their updates are still served: it applies them, no copy
-            sync.activate(w.id, m.appliedStep(), "own replica at step " + m.appliedStep() + ", catching up "
-                    + missing.size() + " commits");
-            missing.forEach(c -> w.ref.tell(c));
-            steps.leasePending();
         } else if (takeover != null && steps.resuming() && m.appliedStep() > steps.lastCommitted()) {
             members.setStatus(m.workerId(), Status.SYNCING);
             takeover.ahead(m.workerId(), m.appliedStep(), steps.lastCommitted(), this);
@@ -363,6 +365,7 @@ public final class Coordinator extends AbstractBehavior<Command> implements Rost
         setup.metrics().workerGone(workerId);
         event(workerId, "left", reason);
         steps.workerLeft(workerId);
+        sync.left(workerId);
         steps.reassignTasks(workerId);
     }
 

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.elasticscrl.coordinator.Membership.Status;
 import org.elasticscrl.protocol.CoordinatorProtocol.CheckpointLoaded;
 import org.elasticscrl.protocol.CoordinatorProtocol.Command;
+import org.elasticscrl.protocol.CoordinatorProtocol.StateChecksum;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
 import org.elasticscrl.protocol.WorkerProtocol;
@@ -33,16 +34,20 @@ final class StateSync {
     private final StepCycle steps;
     private final Roster roster;
     private final TimerScheduler<Command> timers;
+    private final ChecksumBook checksums;
+    private final ReturningReplicas returning = new ReturningReplicas();
     /** Joiner → the peer it copies its state from ("" while none is available). */
     private final Map<String, String> sources = new HashMap<>();
     /** Set while a whole-cluster restart waits for a worker to load its checkpoint. */
     private Restart restart;
 
-    StateSync(Membership<WorkerLink> members, StepCycle steps, Roster roster, TimerScheduler<Command> timers) {
+    StateSync(Membership<WorkerLink> members, StepCycle steps, Roster roster, TimerScheduler<Command> timers,
+            ChecksumBook checksums) {
         this.members = members;
         this.steps = steps;
         this.roster = roster;
         this.timers = timers;
+        this.checksums = checksums;
     }
 
     /**
@@ -75,6 +80,51 @@ final class StateSync {
             roster.event(workerId, "active", how);
         });
         retryWaiting();
+    }
+
+    /**
+     * {@code worker} comes back with its own replica after commit {@code step} (it registered again: downed and
+     * started a new node, or resynchronised), while that commit's successors are still served: reused only when
+     * its checksum shows it is the run's state ({@link ReturningReplicas}), else a peer's state is copied.
+     */
+    void returned(String worker, long step, long checksum) {
+        List<String> peers = members.withStatus(Status.ACTIVE, Status.DRAINING).stream().map(w -> w.id)
+                .filter(id -> !id.equals(worker)).toList();
+        follow(worker, step, returning.judge(worker, step, checksum, checksums.reference(step), steps.lastCommitted(),
+                peers), false);
+    }
+
+    /** A peer's checksum, asked for a returning replica. */
+    void answered(StateChecksum m) {
+        returning.answered(m.workerId(), m.step(), m.checksum()).forEach((worker, verdict) ->
+                follow(worker, m.step(), verdict, true));
+    }
+
+    /** {@code asked}: the worker waited (syncing) since the last commit was {@code step}, receiving every later one. */
+    private void follow(String worker, long step, ReturningReplicas.Verdict verdict, boolean asked) {
+        var w = members.get(worker).orElse(null);
+        if (w == null) {
+            return;
+        }
+        String own = "own replica at step " + step;
+        if (verdict instanceof ReturningReplicas.Reuse r) {
+            var missing = asked ? null : steps.catchUp(step);
+            if (missing == null || missing.isEmpty()) {
+                activate(worker, step, own + ", " + r.how());
+            } else {
+                activate(worker, step, own + ", " + r.how() + ", catching up " + missing.size() + " commits");
+                missing.forEach(w.ref::tell);
+            }
+            steps.leasePending();
+        } else if (verdict instanceof ReturningReplicas.Ask a) {
+            members.setStatus(worker, Status.SYNCING);
+            members.get(a.peer()).ifPresent(p -> p.ref.tell(new WorkerProtocol.ReportChecksum(step)));
+            roster.event(worker, "checking", own + ": asking " + a.peer() + " for its state's checksum");
+        } else if (verdict instanceof ReturningReplicas.Copy c) {
+            members.setStatus(worker, Status.SYNCING);
+            roster.event(worker, "own-replica-refused", own + ": " + c.why() + "; copying a peer's state");
+            request(worker);
+        }
     }
 
     /** Joiners that found no live replica to copy ask again. */
@@ -121,9 +171,14 @@ final class StateSync {
         });
     }
 
-    /** A peer left: joiners copying from it ask another; a checkpoint it was loading goes to another worker. */
+    /**
+     * A peer left: joiners copying from it ask another; returning replicas waiting for its checksum are judged
+     * again; a checkpoint it was loading goes to another worker.
+     */
     void left(String workerId) {
         sources.remove(workerId);
+        returning.left(workerId).forEach((worker, stepAndChecksum) -> returned(worker, stepAndChecksum[0],
+                stepAndChecksum[1]));
         if (restart != null) {
             restart.left(workerId);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class ChecksumBookTest {
@@ -34,5 +35,19 @@ class ChecksumBookTest {
         book.record(3, "b", 1, 5);
         assertEquals(List.of(), book.record(3, "c", 2, 5).offMajority(), "2 of 5 is no majority");
         assertEquals(List.of("c"), book.record(3, "d", 1, 5).offMajority());
+    }
+
+    @Test
+    void theReferenceIsTheChecksumAStrictMajorityOfTheReportersHold() {
+        ChecksumBook book = new ChecksumBook(4);
+        assertEquals(OptionalLong.empty(), book.reference(3), "nobody reported step 3");
+        book.record(3, "a", 1, 3);
+        assertEquals(OptionalLong.of(1), book.reference(3));
+        book.record(3, "b", 2, 3);
+        assertEquals(OptionalLong.empty(), book.reference(3), "1 against 1: no reference");
+        book.record(3, "c", 2, 3); // a is named off the majority and forgotten
+        assertEquals(OptionalLong.of(2), book.reference(3));
+        book.record(9, "a", 5, 3);
+        assertEquals(OptionalLong.empty(), book.reference(3), "more than 4 steps back: forgotten");
     }
 }

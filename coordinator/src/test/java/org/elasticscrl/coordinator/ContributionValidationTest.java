@@ -204,5 +204,11 @@ class ContributionValidationTest {
         assertTrue(h.events("checksum-mismatch", 2).get(1).contains("resynchronising [c] from a majority holder"));
         assertTrue(c.expect(WorkerProtocol.Resync.class).reason().contains("differs from the majority's after step 0"));
         assertTrue(h.events("gone", 1).get(0).contains("differs from the majority's"));
+        // c registers again with the replica it holds: not the run's state, so it is not reused but replaced
+        Fake again = h.register("c");
+        h.send(new org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady("c", 96, 0, 0xBADL));
+        String refused = h.events("own-replica-refused", 1).get(0);
+        assertTrue(refused.contains("bad differs from the run's aaa after step 0; copying a peer's state"), refused);
+        again.probe().expectNoMessage(QUIET);
     }
 }

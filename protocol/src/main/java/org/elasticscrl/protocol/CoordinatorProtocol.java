@@ -51,9 +51,19 @@ public interface CoordinatorProtocol {
      * copy of the training data holds: the coordinator plans with it and refuses workers whose
      * data differs. {@code appliedStep}: its replica holds the run's state after that commit (-1:
      * the initial state) — a worker registering again after a fault or a coordinator move may
-     * continue from its own state when that is the last committed step.
+     * continue from its own state when that is the last committed step. {@code checksum}: of that state
+     * when the replica is one it kept from an earlier registration (0: none) — it is reused only when the
+     * checksum matches the run's.
      */
-    record WorkerReady(String workerId, int datasetSize, long appliedStep) implements Command, FromWorker {}
+    record WorkerReady(String workerId, int datasetSize, long appliedStep, long checksum) implements Command, FromWorker {
+        /** A replica with the initial state, or one that brings no checksum. */
+        public WorkerReady(String workerId, int datasetSize, long appliedStep) {
+            this(workerId, datasetSize, appliedStep, 0);
+        }
+    }
+
+    /** The checksum of the worker's whole state after commit {@code step} (asked by {@code ReportChecksum}). */
+    record StateChecksum(String workerId, long step, long checksum) implements Command, FromWorker {}
 
     /**
      * A lease's chunks are computed: their summed gradient and BatchNorm statistics wait at

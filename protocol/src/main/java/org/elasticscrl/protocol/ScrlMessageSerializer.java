@@ -34,7 +34,7 @@ import org.elasticscrl.protocol.proto.ScrlProto;
  */
 public final class ScrlMessageSerializer extends SerializerWithStringManifest {
     /** Version every message carries; bump it on a change old nodes cannot read. */
-    public static final int PROTOCOL_VERSION = 4;
+    public static final int PROTOCOL_VERSION = 5;
     /** Serializer id ("SCRL" on a phone keypad); persisted in every remote envelope, never change it. */
     public static final int IDENTIFIER = 7275;
     /** Read at any version; their layout in scrl.proto is frozen. */

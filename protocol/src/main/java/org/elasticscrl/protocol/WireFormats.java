@@ -15,6 +15,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.ShellProtocol.Answer;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
+import org.elasticscrl.protocol.CoordinatorProtocol.StateChecksum;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
@@ -30,6 +31,7 @@ import org.elasticscrl.protocol.CoordinatorProtocol.ShardMeanCopied;
 import org.elasticscrl.protocol.WorkerProtocol.Lease;
 import org.elasticscrl.protocol.WorkerProtocol.LoadCheckpoint;
 import org.elasticscrl.protocol.WorkerProtocol.ProvideState;
+import org.elasticscrl.protocol.WorkerProtocol.ReportChecksum;
 import org.elasticscrl.protocol.WorkerProtocol.Refused;
 import org.elasticscrl.protocol.WorkerProtocol.Release;
 import org.elasticscrl.protocol.WorkerProtocol.Resync;
@@ -61,7 +63,7 @@ final class WireFormats {
     /** What travels inside a worker's session ({@link Sealed}); the handshake and operators' queries do not. */
     static final java.util.Set<String> SEALABLE = java.util.Set.of("WR", "CR", "UA", "SO", "SC", "KS", "KL", "TC",
             "WF", "L", "C", "PS", "SF", "SK", "LK", "RT", "RL", "RS", "RF", "AS", "SA", "SS", "HS",
-            "CM", "MC");
+            "CM", "MC", "RC", "CS");
 
     static final List<Format<?, ?>> ALL = List.of(
             // membership
@@ -81,8 +83,9 @@ final class WireFormats {
                     ScrlProto.WorkerReady::getProtocolVersion,
                     (r, refs) -> ScrlProto.WorkerReady.newBuilder().setWorkerId(r.workerId())
                             .setDatasetSize(r.datasetSize()).setAppliedStep(r.appliedStep())
-                            .setProtocolVersion(PROTOCOL_VERSION).build(),
-                    (p, refs) -> new WorkerReady(p.getWorkerId(), p.getDatasetSize(), p.getAppliedStep())),
+                            .setChecksum(r.checksum()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new WorkerReady(p.getWorkerId(), p.getDatasetSize(), p.getAppliedStep(),
+                            p.getChecksum())),
             new Format<>("W", Welcome.class, ScrlProto.Welcome.parser(), ScrlProto.Welcome::getProtocolVersion,
                     (r, refs) -> ScrlProto.Welcome.newBuilder().setRunId(r.runId()).setConfigYaml(r.configYaml())
                             .setMembershipEpoch(r.membershipEpoch()).setJoinStep(r.joinStep()).setNonce(r.nonce())
@@ -219,6 +222,16 @@ final class WireFormats {
                         return b.build();
                     },
                     (p, refs) -> new SyncFrom(p.getStep(), p.hasState() ? blob(p.getState()) : null)),
+            new Format<>("RC", ReportChecksum.class, ScrlProto.ReportChecksum.parser(),
+                    ScrlProto.ReportChecksum::getProtocolVersion,
+                    (r, refs) -> ScrlProto.ReportChecksum.newBuilder().setStep(r.step())
+                            .setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new ReportChecksum(p.getStep())),
+            new Format<>("CS", StateChecksum.class, ScrlProto.StateChecksum.parser(),
+                    ScrlProto.StateChecksum::getProtocolVersion,
+                    (r, refs) -> ScrlProto.StateChecksum.newBuilder().setWorkerId(r.workerId()).setStep(r.step())
+                            .setChecksum(r.checksum()).setProtocolVersion(PROTOCOL_VERSION).build(),
+                    (p, refs) -> new StateChecksum(p.getWorkerId(), p.getStep(), p.getChecksum())),
             new Format<>("SC", SyncCompleted.class, ScrlProto.SyncCompleted.parser(),
                     ScrlProto.SyncCompleted::getProtocolVersion,
                     (r, refs) -> ScrlProto.SyncCompleted.newBuilder().setWorkerId(r.workerId()).setStep(r.step())

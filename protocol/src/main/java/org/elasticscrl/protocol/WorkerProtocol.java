@@ -48,6 +48,12 @@ public interface WorkerProtocol {
     record ProvideState(String forWorker) implements Command {}
 
     /**
+     * Report the checksum of the state ({@code StateChecksum}) once commit {@code step} is applied — or at once,
+     * with the step it holds, if it is past it: a returning replica is checked against it.
+     */
+    record ReportChecksum(long step) implements Command {}
+
+    /**
      * Compute {@code chunks} of {@code epoch}'s plan for global step {@code step} by the deadline. {@code shardCuts}:
      * with sharded aggregation, the cut points of the step's shards (the contribution is published one slice per
      * shard); empty: one payload, summed by the coordinator.

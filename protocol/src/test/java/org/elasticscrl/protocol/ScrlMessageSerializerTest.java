@@ -31,12 +31,14 @@ import org.elasticscrl.protocol.CoordinatorProtocol.ShardAdded;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardSealed;
 import org.elasticscrl.protocol.CoordinatorProtocol.ShardMeanCopied;
 import org.elasticscrl.protocol.WorkerProtocol.AddToShard;
+import org.elasticscrl.protocol.WorkerProtocol.ReportChecksum;
 import org.elasticscrl.protocol.WorkerProtocol.SealShard;
 import org.elasticscrl.protocol.WorkerProtocol.CopyShardMean;
 import org.elasticscrl.protocol.CoordinatorProtocol.Query;
 import org.elasticscrl.protocol.CoordinatorProtocol.RegisterWorker;
 import org.elasticscrl.protocol.CoordinatorProtocol.WorkerReady;
 import org.elasticscrl.protocol.CoordinatorProtocol.StateOffered;
+import org.elasticscrl.protocol.CoordinatorProtocol.StateChecksum;
 import org.elasticscrl.protocol.CoordinatorProtocol.SyncCompleted;
 import org.elasticscrl.protocol.CoordinatorProtocol.TaskCompleted;
 import org.elasticscrl.protocol.CoordinatorProtocol.UpdateApplied;
@@ -93,6 +95,7 @@ class ScrlMessageSerializerTest {
                         List.of("SIGFPE (0x8) in [libtorch_cpu.so+0x1b2] brg_blocking_t::est_eff_1x1()", "ünïcode ✓"),
                         "bm9uY2Ugb2YgdGhpcyByZWc="),
                 new WorkerReady("w-1", 60_000, 41),
+                new WorkerReady("w-1", 60_000, 41, 0xDEAD_BEEF_CAFE_BABEL),
                 new Welcome("run-42", "optim:\n  lr: 0.1\nnote: \"ünïcode ✓\"\n", 3, -1),
                 new Welcome("run-42", "", 0, Long.MAX_VALUE),
                 new Welcome("run 42", "a: 1\n", 1, 7, "Y29vcmRpbmF0b3Igbm9uY2U=", "cHJvb2Y="),
@@ -128,6 +131,8 @@ class ScrlMessageSerializerTest {
                 new StateOffered("w-1", "w-3", 120, BLOB),
                 new SyncFrom(120, BLOB),
                 new SyncCompleted("w-3", 125),
+                new ReportChecksum(120),
+                new StateChecksum("w-1", 120, Long.MIN_VALUE),
                 new RunTask("online_eval", 4),
                 new TaskCompleted("w-1", "checkpoint", 4, "{\"path\":\"runs/x/ckpt-4\",\"ok\":true}"),
                 new WorkerFailed("w-2", "lease 7", "java.lang.OutOfMemoryError: Java heap space"),
@@ -153,7 +158,8 @@ class ScrlMessageSerializerTest {
             Map.entry(ContributionReady.class, "CR"), Map.entry(Commit.class, "C"),
             Map.entry(UpdateApplied.class, "UA"), Map.entry(ProvideState.class, "PS"),
             Map.entry(StateOffered.class, "SO"), Map.entry(SyncFrom.class, "SF"),
-            Map.entry(SyncCompleted.class, "SC"), Map.entry(RunTask.class, "RT"),
+            Map.entry(SyncCompleted.class, "SC"), Map.entry(ReportChecksum.class, "RC"),
+            Map.entry(StateChecksum.class, "CS"), Map.entry(RunTask.class, "RT"),
             Map.entry(TaskCompleted.class, "TC"), Map.entry(WorkerFailed.class, "WF"),
             Map.entry(SaveCheckpoint.class, "SK"), Map.entry(CheckpointSaved.class, "KS"),
             Map.entry(LoadCheckpoint.class, "LK"), Map.entry(CheckpointLoaded.class, "KL"),

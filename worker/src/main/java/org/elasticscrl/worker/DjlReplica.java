@@ -122,6 +122,11 @@ public final class DjlReplica implements Replica {
     }
 
     @Override
+    public long checksum() {
+        return core.checksum();
+    }
+
+    @Override
     public TrainingState snapshot() {
         return core.snapshot();
     }

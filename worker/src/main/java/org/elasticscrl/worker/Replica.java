@@ -50,6 +50,9 @@ public interface Replica extends AutoCloseable {
     /** Applies a committed update; returns the state checksum when asked, else 0. */
     long apply(Update update, boolean checksum);
 
+    /** The checksum of the whole state, as {@link #apply} returns it (DESIGN I1). */
+    long checksum();
+
     TrainingState snapshot();
 
     void restore(TrainingState state);

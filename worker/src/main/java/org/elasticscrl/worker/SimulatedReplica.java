@@ -238,7 +238,8 @@ public final class SimulatedReplica implements Replica {
         return checksum ? checksum() : 0;
     }
 
-    private long checksum() {
+    @Override
+    public long checksum() {
         long h = 0xcbf29ce484222325L; // FNV-1a over the state's bits
         for (float[] a : List.of(online, target, statistics)) {
             for (float v : a) {

@@ -147,6 +147,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
                 .onMessage(Lease.class, m -> enqueue(jobs().compute(m)))
                 .onMessage(WorkerProtocol.ShardOrder.class, m -> { jobs().owner().order(m); return this; })
                 .onMessage(ProvideState.class, m -> enqueue(jobs().snapshot(m)))
+                .onMessage(WorkerProtocol.ReportChecksum.class, m -> enqueue(jobs().checksumReport(m)))
                 .onMessage(RunTask.class, m -> enqueue(jobs().task(m)))
                 .onMessage(WorkerProtocol.SaveCheckpoint.class, m -> enqueue(jobs().save(m)))
                 .onMessage(WorkerProtocol.LoadCheckpoint.class, this::onLoadCheckpoint)
@@ -283,7 +284,7 @@ public final class WorkerActor extends AbstractBehavior<Command> {
     private void reportReady() {
         if (readyPending && !running) {
             readyPending = false;
-            coordinator.tell(new CoordinatorProtocol.WorkerReady(settings.workerId(), jobs.datasetSize(), jobs.lastApplied()));
+            jobs.reportReady();
         }
     }
 
