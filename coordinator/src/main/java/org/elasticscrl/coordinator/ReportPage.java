@@ -35,7 +35,7 @@ final class ReportPage {
         } else {
             b.append("<table><tr><th>probe</th><th>last</th><th>best</th><th>best epoch</th><th>train rows</th>"
                     + "<th>test rows</th></tr>\n");
-            eval.fields().forEachRemaining(e -> b.append("<tr><td>").append(esc(e.getKey().replace('_', ' ')))
+            eval.properties().forEach(e -> b.append("<tr><td>").append(esc(e.getKey().replace('_', ' ')))
                     .append("</td><td>").append(pct(e.getValue().path("last"))).append("</td><td>")
                     .append(pct(e.getValue().path("best"))).append("</td><td>")
                     .append(esc(e.getValue().path("best_epoch").asText("-"))).append("</td><td>")

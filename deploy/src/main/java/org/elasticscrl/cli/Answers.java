@@ -84,7 +84,7 @@ final class Answers {
 
     private static String keyValues(JsonNode a, String indent) {
         StringBuilder b = new StringBuilder();
-        a.fields().forEachRemaining(e -> {
+        a.properties().forEach(e -> {
             if (e.getValue().isObject()) {
                 b.append(indent).append(e.getKey()).append(":\n").append(keyValues(e.getValue(), indent + "  ")).append('\n');
             } else {

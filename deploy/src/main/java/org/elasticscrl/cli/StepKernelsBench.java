@@ -121,7 +121,7 @@ final class StepKernelsBench {
         Files.delete(log);
         JsonNode n = JSON.readTree(json);
         Map<String, Double> phases = new LinkedHashMap<>();
-        n.get("phases_ms").fields().forEachRemaining(e -> phases.put(e.getKey(), e.getValue().asDouble()));
+        n.get("phases_ms").properties().forEach(e -> phases.put(e.getKey(), e.getValue().asDouble()));
         return new Measured(n.get("step_ms").asDouble(), n.get("backbone_ms").asDouble(), phases,
                 n.get("kernels").asText());
     }

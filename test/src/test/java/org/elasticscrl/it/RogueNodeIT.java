@@ -165,7 +165,7 @@ class RogueNodeIT {
             String logs = coordinator + workers;
             System.out.printf("%-45s %8s %8s%n", "attack", "attempts", "refused");
             int total = 0;
-            for (var e : (Iterable<Map.Entry<String, JsonNode>>) rogue.get("attempts")::fields) {
+            for (var e : rogue.get("attempts").properties()) {
                 String why = evidence.get(e.getKey());
                 boolean logged = why != null && logs.contains(why);
                 System.out.printf("%-45s %8d %8s%n", e.getKey(), e.getValue().asInt(), logged ? "all, logged" : "NOT LOGGED");

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +83,7 @@ public final class FeatureDump {
             throw new DataUnavailableException(json + ": expected {\"image.jpg\": [[x1, y1, x2, y2], ...], ...}");
         }
         Map<String, List<LabeledBox>> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             List<LabeledBox> list = new ArrayList<>();
             for (JsonNode b : e.getValue()) {
                 if (!b.isArray() || b.size() != 4) {

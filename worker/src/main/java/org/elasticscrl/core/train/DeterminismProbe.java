@@ -179,7 +179,7 @@ public final class DeterminismProbe {
         /** Whether every objective's four ways agreed. */
         public boolean agree() {
             boolean[] all = {true};
-            result.get("objectives").fields().forEachRemaining(o -> all[0] &= o.getValue().get("agree").asBoolean());
+            result.get("objectives").properties().forEach(o -> all[0] &= o.getValue().get("agree").asBoolean());
             return all[0];
         }
     }

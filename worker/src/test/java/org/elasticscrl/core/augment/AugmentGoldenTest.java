@@ -122,7 +122,7 @@ class AugmentGoldenTest {
 
     private static String describe(JsonNode c) {
         StringBuilder s = new StringBuilder();
-        c.fields().forEachRemaining(e -> {
+        c.properties().forEach(e -> {
             if (!e.getKey().equals("expected") && !e.getKey().equals("input")) {
                 s.append(e.getKey()).append('=').append(e.getValue()).append(' ');
             }
