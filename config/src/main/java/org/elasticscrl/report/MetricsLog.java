@@ -50,13 +50,9 @@ public final class MetricsLog implements AutoCloseable {
     /** Rows already in a file (a resumed run continues its curves); unparsable lines are ignored. */
     private static List<double[]> previous(Path file) throws IOException {
         List<double[]> rows = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return rows;
-        }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        for (String[] row : Csv.dataRows(file, 1)) {
             try {
-                rows.add(java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
+                rows.add(java.util.Arrays.stream(row).mapToDouble(Double::parseDouble).toArray());
             } catch (NumberFormatException e) {
                 // a line cut short by a crash: the run continues without it
             }

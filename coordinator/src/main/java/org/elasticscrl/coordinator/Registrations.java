@@ -82,7 +82,7 @@ final class Registrations {
         }
         if (admission.refuse(m, ref, (id, why) -> {
             ctx.getLog().warn("refused worker '{}' at {}: {}", id, m.worker().path().address(), why);
-            setup.files().event(steps.current(), members.epoch(), id.replace(',', ';'), "refused", why);
+            setup.files().event(steps.current(), members.epoch(), id, "refused", why);
         }, (id, crash) -> roster.event(id, "crashed", crash))) {
             return;
         }

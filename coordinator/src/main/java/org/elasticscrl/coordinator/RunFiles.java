@@ -2,13 +2,13 @@ package org.elasticscrl.coordinator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.elasticscrl.report.MetricsLog;
+import org.elasticscrl.report.Csv;
 
 /**
  * What the coordinator records in the run directory, for people and for the invariant checks:
@@ -78,18 +78,19 @@ public final class RunFiles implements AutoCloseable {
     }
 
     private static long lastStep(Path csv) throws IOException {
-        if (!Files.exists(csv)) {
-            return -1;
-        }
         long last = -1;
-        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+        for (String[] row : Csv.dataRows(csv, 1)) {
             try {
-                last = Math.max(last, Long.parseLong(line.substring(0, Math.max(0, line.indexOf(',')))));
+                last = Math.max(last, Long.parseLong(row[0]));
             } catch (NumberFormatException e) {
-                // the header, or a line cut short by a crash
+                // a line cut short by a crash
             }
         }
         return last;
+    }
+
+    private static String fmt(String format, double v) {
+        return String.format(java.util.Locale.ROOT, format, v);
     }
 
     /**
@@ -104,14 +105,13 @@ public final class RunFiles implements AutoCloseable {
             if (replayed == null) {
                 replayed = open("replayed.csv", "global_step,epoch,samples,ssl_loss,unix_millis");
             }
-            replayed.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%.9f,%d", step, epoch, samples, loss,
-                    System.currentTimeMillis()));
+            replayed.append(Csv.row(step, epoch, samples, fmt("%.9f", loss), System.currentTimeMillis()));
             return false;
         }
         String chunks = answers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
                 .collect(Collectors.joining(" "));
-        commits.append(String.format(java.util.Locale.ROOT, "%d,%d,%d,%d,%d,%.17g,%.17g,%.6g,%.9f,%.3f,%s", step,
-                epoch, stepInEpoch, membershipEpoch, samples, lr, tau, wd, loss, seconds, chunks));
+        commits.append(Csv.row(step, epoch, stepInEpoch, membershipEpoch, samples, fmt("%.17g", lr), fmt("%.17g", tau),
+                fmt("%.6g", wd), fmt("%.9f", loss), fmt("%.3f", seconds), chunks));
         lastCommit = step;
         return true;
     }
@@ -135,7 +135,7 @@ public final class RunFiles implements AutoCloseable {
     }
 
     public void checksum(long step, String worker, long checksum) {
-        diagnostic(() -> checksums.append(step + "," + worker + "," + Long.toHexString(checksum)));
+        diagnostic(() -> checksums.append(Csv.row(step, cell(worker), Long.toHexString(checksum))));
     }
 
     /**
@@ -145,13 +145,13 @@ public final class RunFiles implements AutoCloseable {
     public void traffic(long step, String worker, long sent, long received, org.elasticscrl.protocol.Tensors own) {
         for (TrafficBook.Row r : trafficBook.applied(cell(worker), step, sent, received, own.bytesSent(),
                 own.bytesReceived())) {
-            diagnostic(() -> traffic.append(r.step() + "," + r.node() + "," + r.sent() + "," + r.received()));
+            diagnostic(() -> traffic.append(Csv.row(r.step(), r.node(), r.sent(), r.received())));
         }
     }
 
     public void event(long step, int membershipEpoch, String worker, String event, String detail) {
-        diagnostic(() -> membership.append(System.currentTimeMillis() + "," + step + "," + membershipEpoch + ","
-                + cell(worker) + "," + cell(event) + "," + cell(detail)));
+        diagnostic(() -> membership.append(Csv.row(System.currentTimeMillis(), step, membershipEpoch, cell(worker),
+                cell(event), cell(detail))));
     }
 
     private interface Write {
@@ -179,9 +179,12 @@ public final class RunFiles implements AutoCloseable {
         }
     }
 
-    /** A field of a row: no separator, no line break or other control character (texts come from peers). */
+    /**
+     * A text cell as written (quoted by the CSV writer where it holds a comma, a quote or a line break) but for control
+     * characters other than line breaks and tabs: texts come from peers, and the files are read on terminals.
+     */
     static String cell(String text) {
-        return text.codePoints().map(c -> c == ',' ? ';' : Character.isISOControl(c) ? ' ' : c)
+        return text.codePoints().map(c -> c != '\n' && c != '\t' && Character.isISOControl(c) ? ' ' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 

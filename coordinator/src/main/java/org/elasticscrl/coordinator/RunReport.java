@@ -15,6 +15,7 @@ import java.util.Map;
 import org.elasticscrl.report.LineChart;
 import org.elasticscrl.report.MetricsLog;
 import org.elasticscrl.report.Timeline;
+import org.elasticscrl.report.Csv;
 
 /**
  * A run's report, from the files of its directory: PNG plots — loss, online-evaluation accuracy, LR
@@ -43,10 +44,10 @@ public final class RunReport {
                         steps.stream().mapToDouble(MetricsLog.StepRow::lr).toArray()))),
                 new LineChart.Panel("EMA momentum tau", "global step", List.of(new LineChart.Series("tau", x,
                         steps.stream().mapToDouble(MetricsLog.StepRow::tau).toArray())))), 2);
-        List<String[]> commits = rows(dir.resolve("commits.csv"));
+        List<String[]> commits = Csv.dataRows(dir.resolve("commits.csv"), 0);
         LineChart.write(dir.resolve("throughput.png"), List.of(new LineChart.Panel("samples/s computed, per worker",
                 "global step", throughput(commits))), 1);
-        List<String[]> events = rows(dir.resolve("membership.csv"));
+        List<String[]> events = Csv.dataRows(dir.resolve("membership.csv"), 0);
         long last = commits.isEmpty() ? 1 : Long.parseLong(commits.get(commits.size() - 1)[0]);
         timeline(dir.resolve("timeline.png"), events, last);
         Path html = dir.resolve("report.html");
@@ -127,20 +128,6 @@ public final class RunReport {
         return Files.exists(f) ? new ObjectMapper().readTree(f.toFile()) : new ObjectMapper().createObjectNode();
     }
 
-    /** A CSV's rows after its header (commas inside the last column are the writer's problem: it has none). */
-    static List<String[]> rows(Path csv) throws IOException {
-        if (!Files.exists(csv)) {
-            return List.of();
-        }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String[]> out = new ArrayList<>();
-        for (String l : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            if (!l.isBlank()) {
-                out.add(l.split(",", -1));
-            }
-        }
-        return out;
-    }
 
     static String fmt(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "-";

@@ -117,7 +117,7 @@ class ContributionValidationTest {
         var inflated = new StepMetrics(m.samples() * 2, m.sslLossSum(), 0, 0, 0, 0, 0, 0);
         h.send(CoordinatorHarness.withBlob(honest, inflated, honest.blob()));
         String event = h.events("invalid-contribution", 1).get(0);
-        assertTrue(event.contains("claims " + 2 * m.samples() + " samples; its chunks hold " + m.samples()), event);
+        assertTrue(event.contains("claims " + 2 * m.samples() + " samples, its chunks hold " + m.samples()), event);
         Commit c = bTakesOver(w, la, lb);
         assertEquals(32, c.samples());
     }
@@ -138,8 +138,7 @@ class ContributionValidationTest {
         parts[0] = java.util.Arrays.copyOf(parts[0], parts[0].length + 1); // one gradient value too many
         h.send(CoordinatorHarness.withBlob(honest, honest.metrics(), h.tensors.publish(parts)));
         String event = h.events("invalid-contribution", 1).get(0);
-        // (membership.csv writes a detail's commas as semicolons)
-        assertTrue(event.contains("the run's layout is [2; 1]") || event.contains("differ from the run's layout [2; 1]"),
+        assertTrue(event.contains("the run's layout is [2, 1]") || event.contains("differ from the run's layout [2, 1]"),
                 event);
         h.send(h.answer(w[1], lb));
         Lease again = w[1].lease();

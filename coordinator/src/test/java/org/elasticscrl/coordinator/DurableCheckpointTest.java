@@ -170,7 +170,7 @@ class DurableCheckpointTest {
         parts[0] = java.util.Arrays.copyOf(parts[0], parts[0].length + 1);
         h.send(CoordinatorHarness.withBlob(honest, honest.metrics(), h.tensors.publish(parts)));
         String event = h.events("invalid-contribution", 1).get(0);
-        assertTrue(event.contains("the run's layout is [2; 1]"), event);
+        assertTrue(event.contains("the run's layout is [2, 1]"), event);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.elasticscrl.cli.ChaosRun.Fault;
 import org.elasticscrl.cli.ChaosRun.Kind;
+import org.elasticscrl.report.Csv;
 
 /**
  * What the coordinator decided about each injected fault, read from the run's records: the first event in
@@ -43,7 +44,7 @@ final class ChaosDecisions {
         long until = f.kind() != Kind.FREEZE_WORKER ? Long.MAX_VALUE : injected.stream()
                 .filter(k -> k.target().equals(f.target()) && k.atMillis() > f.atMillis())
                 .mapToLong(Fault::atMillis).min().orElse(Long.MAX_VALUE);
-        List<String[]> membership = RunAudit.rows(dir.resolve("membership.csv"), 6); // read once for both questions
+        List<String[]> membership = Csv.dataRows(dir.resolve("membership.csv"), 6); // read once for both questions
         long decided = firstEvent(membership, f, until);
         if (decided < 0 && f.kind() == Kind.FREEZE_WORKER) {
             // no lease of it expired (that is recorded, "deadline-missed") and it was not excluded: the run never
@@ -73,7 +74,7 @@ final class ChaosDecisions {
 
     /** Whether a chunk computed by {@code f}'s target was committed after the fault. */
     static boolean computedAfter(Path dir, Fault f) throws IOException {
-        return RunAudit.rows(dir.resolve("commits.csv"), 11).stream()
+        return Csv.dataRows(dir.resolve("commits.csv"), 11).stream()
                 .anyMatch(r -> Long.parseLong(r[0]) > f.afterSteps() && (r[10].trim() + " ").contains(":" + f.target() + " "));
     }
 
@@ -113,7 +114,7 @@ final class ChaosDecisions {
     static boolean tookOver(Path dir, List<Fault> injected) throws IOException {
         long lastKill = injected.stream().filter(f -> f.kind() == Kind.KILL_COORDINATOR).mapToLong(Fault::atMillis)
                 .max().orElse(-1);
-        return lastKill < 0 || RunAudit.rows(dir.resolve("membership.csv"), 6).stream()
+        return lastKill < 0 || Csv.dataRows(dir.resolve("membership.csv"), 6).stream()
                 .anyMatch(r -> r[4].equals("took-over") && Long.parseLong(r[0]) >= lastKill);
     }
 
@@ -145,7 +146,7 @@ final class ChaosDecisions {
     /** Of {@code candidates}, the workers whose last membership event is "active" (they compute). */
     static List<String> active(Path dir, List<String> candidates) throws IOException {
         java.util.Map<String, String> last = new java.util.HashMap<>();
-        for (String[] r : RunAudit.rows(dir.resolve("membership.csv"), 6)) {
+        for (String[] r : Csv.dataRows(dir.resolve("membership.csv"), 6)) {
             if (List.of("active", "gone", "left", "draining", "syncing").contains(r[4])) {
                 last.put(r[3], r[4]);
             }

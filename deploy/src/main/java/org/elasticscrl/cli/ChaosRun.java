@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.elasticscrl.platform.KernelPolicy.Choice;
+import org.elasticscrl.report.Csv;
 
 /**
  * A local cluster (a coordinator, a standby, N workers) driven through a seeded random fault
@@ -289,7 +290,7 @@ final class ChaosRun {
             return;
         }
         nextRetireCheck = System.currentTimeMillis() + 2_000;
-        for (String[] r : RunAudit.rows(run.dir().path().resolve("membership.csv"), 6)) {
+        for (String[] r : Csv.dataRows(run.dir().path().resolve("membership.csv"), 6)) {
             Process p = r[4].equals("quarantined") && poisoned.contains(r[3]) ? live.remove(r[3]) : null;
             if (p != null) {
                 exits.toldToLeave(r[3], p);

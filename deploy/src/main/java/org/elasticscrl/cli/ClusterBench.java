@@ -11,6 +11,7 @@ import org.elasticscrl.core.run.RunDirectory;
 import org.elasticscrl.node.ComputeJvm;
 import org.elasticscrl.platform.KernelPolicy.Choice;
 import org.elasticscrl.report.MetricsLog;
+import org.elasticscrl.report.Csv;
 
 /**
  * Cluster benchmarks, printed as ratios measured in one run on this machine (never asserted):
@@ -142,9 +143,8 @@ final class ClusterBench {
 
     /** Per committed step, the fraction of its chunks that {@code worker} computed (commits.csv). */
     private static double[] shares(Path dir, String worker) throws IOException {
-        List<String> lines = Files.readAllLines(dir.resolve("commits.csv"));
-        return lines.stream().skip(1).filter(l -> !l.isBlank()).mapToDouble(l -> {
-            String[] chunks = l.substring(l.lastIndexOf(',') + 1).trim().split(" ");
+        return Csv.dataRows(dir.resolve("commits.csv"), 11).stream().mapToDouble(row -> {
+            String[] chunks = row[10].trim().split(" ");
             return Arrays.stream(chunks).filter(c -> c.endsWith(":" + worker)).count() / (double) chunks.length;
         }).toArray();
     }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.elasticscrl.report.Table;
+import org.elasticscrl.report.Csv;
 
 /** What a cluster run's directory says: the results table, who took part when, replica agreement. */
 final class ClusterResults {
@@ -46,7 +47,7 @@ final class ClusterResults {
     static String membership(Path runDir) throws IOException {
         List<String> parts = new ArrayList<>();
         List<String> initial = new ArrayList<>();
-        for (String[] row : rows(runDir.resolve("membership.csv"), 6)) {
+        for (String[] row : Csv.dataRows(runDir.resolve("membership.csv"), 6)) {
             long step = Long.parseLong(row[1]);
             String worker = row[3];
             switch (row[4]) {
@@ -74,14 +75,14 @@ final class ClusterResults {
 
     /** Samples in the committed steps (commits.csv). */
     static long samples(Path runDir) throws IOException {
-        return rows(runDir.resolve("commits.csv"), 11).stream().mapToLong(r -> Long.parseLong(r[4])).sum();
+        return Csv.dataRows(runDir.resolve("commits.csv"), 11).stream().mapToLong(r -> Long.parseLong(r[4])).sum();
     }
 
     /** Whether every commit's replicas reported the same state checksum (DESIGN I1). */
     static String checksums(Path runDir) throws IOException {
         Map<Long, Set<String>> byStep = new TreeMap<>();
         Map<Long, Integer> replicas = new TreeMap<>();
-        for (String[] row : rows(runDir.resolve("checksums.csv"), 3)) {
+        for (String[] row : Csv.dataRows(runDir.resolve("checksums.csv"), 3)) {
             long step = Long.parseLong(row[0]);
             byStep.computeIfAbsent(step, s -> new TreeSet<>()).add(row[2]);
             replicas.merge(step, 1, Integer::sum);
@@ -98,15 +99,6 @@ final class ClusterResults {
                 : "MISMATCH at steps " + mismatched + " (" + counted + ")";
     }
 
-    /** A CSV's data rows split into at most {@code columns} fields (the last keeps its commas). */
-    private static List<String[]> rows(Path csv, int columns) throws IOException {
-        if (!Files.exists(csv)) {
-            return List.of();
-        }
-        List<String> lines = Files.readAllLines(csv);
-        return lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", columns))
-                .filter(r -> r.length == columns).toList();
-    }
 
     static String num(JsonNode n) {
         return n.isNumber() ? String.format(Locale.ROOT, "%.4f", n.asDouble()) : "-";

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.elasticscrl.config.ScrlConfig;
 import org.elasticscrl.plan.EpochPlan;
+import org.elasticscrl.report.Csv;
 
 /**
  * A cluster run's records checked against DESIGN's invariants, as counts (for the chaos table):
@@ -41,7 +42,7 @@ record RunAudit(long expectedSteps, long committed, long lostSteps, long repeate
         Map<Long, Integer> seen = new HashMap<>();
         Map<Integer, Map<Integer, Integer>> samplesByEpoch = new HashMap<>();
         Map<Integer, EpochPlan> plans = new HashMap<>();
-        for (String[] r : rows(dir.resolve("commits.csv"), 11)) {
+        for (String[] r : Csv.dataRows(dir.resolve("commits.csv"), 11)) {
             long step = Long.parseLong(r[0]);
             int epoch = Integer.parseInt(r[1]);
             if (!whole && step >= expected) {
@@ -85,7 +86,7 @@ record RunAudit(long expectedSteps, long committed, long lostSteps, long repeate
             duplicated += counts.values().stream().filter(n -> n > 1).count();
         }
         Map<Long, Set<String>> sums = new TreeMap<>();
-        for (String[] r : rows(dir.resolve("checksums.csv"), 3)) {
+        for (String[] r : Csv.dataRows(dir.resolve("checksums.csv"), 3)) {
             sums.computeIfAbsent(Long.parseLong(r[0]), k -> new HashSet<>()).add(r[2]);
         }
         long mismatches = sums.values().stream().filter(v -> v.size() > 1).count();
@@ -97,12 +98,4 @@ record RunAudit(long expectedSteps, long committed, long lostSteps, long repeate
                 && checksumMismatches == 0;
     }
 
-    /** Data rows of a CSV, split into at most {@code columns} fields (short rows dropped). */
-    static List<String[]> rows(Path csv, int columns) throws IOException {
-        if (!Files.exists(csv)) {
-            return List.of();
-        }
-        return Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", columns))
-                .filter(r -> r.length == columns).toList();
-    }
 }

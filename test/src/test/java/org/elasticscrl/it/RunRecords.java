@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.elasticscrl.report.Csv;
 
 /** The coordinator's records of a run, parsed for the invariant checks. */
 final class RunRecords {
@@ -99,8 +100,7 @@ final class RunRecords {
 
     private static List<String[]> rows(Path file) {
         try {
-            List<String> lines = Files.readAllLines(file);
-            return lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
+            return Csv.dataRows(file, 1);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }

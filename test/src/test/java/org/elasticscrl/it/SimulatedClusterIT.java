@@ -12,6 +12,7 @@ import org.elasticscrl.config.ScrlConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.elasticscrl.report.Csv;
 
 /**
  * The cluster driven by simulated workers (`scrl worker --simulate`), what the scaling and churn benchmarks run: the
@@ -80,7 +81,7 @@ class SimulatedClusterIT {
      * plus requests and headers, well under 1%.
      */
     private static void trafficIsTheShardedSchemes(Path csv) throws Exception {
-        List<String[]> rows = Files.readAllLines(csv).stream().skip(1).map(l -> l.split(",")).toList();
+        List<String[]> rows = Csv.dataRows(csv, 4);
         List<String> coordinator = rows.stream().filter(r -> r[1].equals("coordinator") && Long.parseLong(r[0]) > 0
                 && !(r[2].equals("0") && r[3].equals("0"))).map(r -> String.join(",", r)).toList();
         assertEquals(List.of(), coordinator, "the coordinator moved tensor bytes after step 0");

@@ -18,6 +18,7 @@ import org.elasticscrl.core.data.LabeledBox;
 import org.elasticscrl.core.io.Npy;
 import org.elasticscrl.core.roi.RoiAlign;
 import org.elasticscrl.core.train.TrainingCore;
+import org.elasticscrl.report.Csv;
 
 /**
  * {@code scrl features}: frozen-backbone features of a folder of images for users' own probes —
@@ -66,7 +67,7 @@ public final class FeatureDump {
                 String image = list.relative(f.sources()[r]);
                 box = r > 0 && f.sources()[r] == f.sources()[r - 1] ? box + 1 : 0;
                 LabeledBox lb = boxes.get(image).get(box);
-                roiRows.add(r + "," + image + "," + box + "," + lb.x1() + "," + lb.y1() + "," + lb.x2() + "," + lb.y2());
+                roiRows.add(Csv.row(r, image, box, lb.x1(), lb.y1(), lb.x2(), lb.y2())); // an image path may hold a comma
             }
             Files.write(out.resolve("rois.csv"), roiRows);
             rois = f.rows();

@@ -12,6 +12,7 @@ import org.elasticscrl.core.eval.LinearProbe;
 import org.elasticscrl.core.run.TrainResult;
 import org.elasticscrl.report.Curves;
 import org.elasticscrl.report.MetricsLog;
+import org.elasticscrl.report.Csv;
 
 /**
  * The end of a run, for people: a results table (printed, and written as {@code results.csv} and
@@ -45,7 +46,7 @@ public final class RunReport {
     public static void write(Path dir, TrainResult r, MetricsLog log) throws IOException {
         Map<String, String> rows = rows(r);
         StringBuilder csv = new StringBuilder("metric,value\n");
-        rows.forEach((k, v) -> csv.append(k).append(',').append(v.replace(',', ';')).append('\n'));
+        rows.forEach((k, v) -> csv.append(Csv.row(k, v)).append('\n'));
         Files.writeString(dir.resolve("results.csv"), csv);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("run", r.runDir().toString());
