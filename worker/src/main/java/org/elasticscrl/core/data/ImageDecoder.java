@@ -49,12 +49,13 @@ public final class ImageDecoder {
                             + reader.getHeight(0) + " pixels is more than the " + MAX_PIXELS
                             + " accepted", null);
                 }
-                BufferedImage image = reader.read(0);
+                int cmyk = "jpeg".equalsIgnoreCase(reader.getFormatName()) ? CmykJpeg.transform(reader) : -1;
+                Image decoded = cmyk >= 0 ? CmykJpeg.decode(reader, cmyk) : toRgb(reader.read(0));
                 if (!warnings.isEmpty()) {
                     throw new UnreadableSampleException(source, "corrupt or truncated ("
                             + reader.getFormatName() + " decoder: " + warnings.get(0) + ")", null);
                 }
-                return toRgb(image);
+                return decoded;
             } finally {
                 reader.dispose();
             }
@@ -80,13 +81,18 @@ public final class ImageDecoder {
                 : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
-    /** 8-bit RGB of any colour model; gray rasters are copied, not colour-managed. */
+    /**
+     * 8-bit RGB of any colour model as PIL converts it: gray rasters are copied, not colour-managed; 16-bit samples
+     * keep their high byte (PIL's ;16B raw modes), but 16-bit gray without alpha is clipped at 255 (PIL reads it as
+     * mode I, and I to RGB clips).
+     */
     static Image toRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] rgb = new byte[3 * w * h];
         int[] row = new int[w];
         ColorModel cm = image.getColorModel();
+        boolean wide = cm instanceof ComponentColorModel && cm.getComponentSize(0) == 16;
         if (cm instanceof ComponentColorModel
                 && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
             // Java's gray colour space is linear, so getRGB would brighten mid-greys; PIL (and
@@ -96,11 +102,22 @@ public final class ImageDecoder {
             for (int y = 0; y < h; y++) {
                 raster.getSamples(0, y, w, 1, 0, row);
                 for (int x = 0; x < w; x++) {
-                    int v = max == 255 ? row[x] : (row[x] * 255 + max / 2) / max;
+                    int v = max == 255 ? row[x] : !wide ? (row[x] * 255 + max / 2) / max
+                            : cm.hasAlpha() ? row[x] >> 8 : Math.min(255, row[x]);
                     int o = 3 * (y * w + x);
                     rgb[o] = (byte) v;
                     rgb[o + 1] = (byte) v;
                     rgb[o + 2] = (byte) v;
+                }
+            }
+        } else if (wide) { // 16-bit RGB(A): the high byte, where getRGB would round
+            Raster raster = image.getRaster();
+            for (int c = 0; c < 3; c++) {
+                for (int y = 0; y < h; y++) {
+                    raster.getSamples(0, y, w, 1, c, row);
+                    for (int x = 0; x < w; x++) {
+                        rgb[3 * (y * w + x) + c] = (byte) (row[x] >> 8);
+                    }
                 }
             }
         } else {
