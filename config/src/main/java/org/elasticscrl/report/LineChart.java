@@ -5,17 +5,32 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.List;
 import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.RangeType;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Small line charts drawn with Java2D into one PNG: a grid of panels, each with its series, axes,
- * ticks and a legend. Enough for training curves without a plotting dependency.
+ * Line charts drawn by JFreeChart into one PNG: a grid of panels, each with its series. Axes take round tick values;
+ * legends sit below the data; a NaN is a gap (a worker absent from those steps is not joined across them); a value
+ * axis whose positive values span two decades or more (a learning rate's warm-up and decay) is logarithmic.
  */
 public final class LineChart {
     /** One curve; NaN values are gaps. */
@@ -24,9 +39,13 @@ public final class LineChart {
     /** One panel of the grid. */
     public record Panel(String title, String xLabel, List<Series> series) {}
 
-    private static final Color[] PALETTE = {
-        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd)
+    /** Matplotlib's first colours: distinct, and what readers of training curves expect. */
+    static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)
     };
+    /** Positive values spanning this factor or more are drawn on a log axis. */
+    static final double LOG_SPAN = 100;
     private static final int W = 560;
     private static final int H = 360;
 
@@ -42,100 +61,79 @@ public final class LineChart {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         for (int i = 0; i < panels.size(); i++) {
-            draw(g, panels.get(i), (i % columns) * W, (i / columns) * H);
+            chart(panels.get(i)).draw(g, new Rectangle2D.Double((i % columns) * W, (i / columns) * H, W, H));
         }
         g.dispose();
         ImageIO.write(img, "png", png.toFile());
     }
 
-    private static void draw(Graphics2D g, Panel p, int ox, int oy) {
-        int left = ox + 70;
-        int right = ox + W - 20;
-        int top = oy + 40;
-        int bottom = oy + H - 50;
-        double[] xr = range(p.series(), true);
-        double[] yr = range(p.series(), false);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.setColor(Color.BLACK);
-        g.drawString(p.title(), left, oy + 25);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.setColor(new Color(0xdddddd));
-        for (int t = 0; t <= 4; t++) {
-            int y = bottom - t * (bottom - top) / 4;
-            int x = left + t * (right - left) / 4;
-            g.drawLine(left, y, right, y);
-            g.drawLine(x, top, x, bottom);
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(label(yr[0] + t * (yr[1] - yr[0]) / 4), ox + 8, y + 4);
-            g.drawString(label(xr[0] + t * (xr[1] - xr[0]) / 4), x - 15, bottom + 18);
-            g.setColor(new Color(0xdddddd));
-        }
-        g.setColor(Color.BLACK);
-        g.drawRect(left, top, right - left, bottom - top);
-        g.drawString(p.xLabel(), (left + right) / 2 - 20, bottom + 38);
-        int legend = 0;
-        for (int s = 0; s < p.series().size(); s++) {
-            Series series = p.series().get(s);
-            g.setColor(PALETTE[s % PALETTE.length]);
-            g.setStroke(new BasicStroke(1.8f));
-            Path2D path = new Path2D.Double();
-            boolean pen = false;
-            int points = 0;
-            for (int i = 0; i < series.x().length; i++) {
-                double x = series.x()[i];
-                double y = series.y()[i];
-                if (!Double.isFinite(x) || !Double.isFinite(y)) {
-                    pen = false;
-                    continue;
-                }
-                double px = left + (x - xr[0]) / (xr[1] - xr[0]) * (right - left);
-                double py = bottom - (y - yr[0]) / (yr[1] - yr[0]) * (bottom - top);
-                if (pen) {
-                    path.lineTo(px, py);
-                } else {
-                    path.moveTo(px, py);
-                }
-                pen = true;
-                points++;
-                if (series.x().length <= 40) {
-                    g.fillOval((int) px - 3, (int) py - 3, 6, 6);
-                }
+    /** One panel as a chart. */
+    static JFreeChart chart(Panel p) {
+        boolean log = logScale(p.series());
+        XYSeriesCollection data = new XYSeriesCollection();
+        int points = 0;
+        for (Series s : p.series()) {
+            XYSeries xy = new XYSeries(s.name(), false, true);
+            for (int i = 0; i < s.x().length; i++) {
+                double y = s.y()[i];
+                xy.add(s.x()[i], Double.isFinite(y) && (!log || y > 0) ? Double.valueOf(y) : null); // null: a gap
             }
-            if (points > 0) {
-                g.draw(path);
-            }
-            g.drawString(series.name(), right - 150, top + 16 + 16 * legend++);
+            data.addSeries(xy);
+            points = Math.max(points, s.x().length);
         }
-        g.setStroke(new BasicStroke(1f));
+        NumberAxis x = new NumberAxis(p.xLabel());
+        x.setAutoRangeIncludesZero(false);
+        ValueAxis y = log ? logAxis() : valueAxis(nonNegative(p.series()));
+        XYLineAndShapeRenderer lines = new XYLineAndShapeRenderer(true, points <= 40);
+        for (int i = 0; i < p.series().size(); i++) {
+            lines.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            lines.setSeriesStroke(i, new BasicStroke(1.6f));
+        }
+        XYPlot plot = new XYPlot(data, x, y, lines);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(new Color(0xdddddd));
+        plot.setRangeGridlinePaint(new Color(0xdddddd));
+        JFreeChart chart = new JFreeChart(p.title(), new Font(Font.SANS_SERIF, Font.BOLD, 15), plot,
+                p.series().size() > 1);
+        chart.setBackgroundPaint(Color.WHITE);
+        LegendTitle legend = chart.getLegend();
+        if (legend != null) {
+            legend.setPosition(RectangleEdge.BOTTOM); // outside the data
+        }
+        return chart;
     }
 
-    private static double[] range(List<Series> series, boolean xAxis) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (Series s : series) {
-            for (double v : xAxis ? s.x() : s.y()) {
-                if (Double.isFinite(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-            }
+    /** {@code nonNegative}: the auto range's margin does not go below zero (a learning rate does not read -0.2). */
+    private static NumberAxis valueAxis(boolean nonNegative) {
+        NumberAxis y = new NumberAxis();
+        y.setAutoRangeIncludesZero(false);
+        if (nonNegative) {
+            y.setRangeType(RangeType.POSITIVE);
         }
-        if (!Double.isFinite(lo)) {
-            return new double[] {0, 1};
-        }
-        if (hi - lo < 1e-12) {
-            double pad = Math.max(Math.abs(lo) * 0.05, 1e-3);
-            return new double[] {lo - pad, hi + pad};
-        }
-        double pad = xAxis ? 0 : (hi - lo) * 0.05;
-        return new double[] {lo - pad, hi + pad};
+        return y;
     }
 
-    private static String label(double v) {
-        double a = Math.abs(v);
-        if (a != 0 && (a < 1e-2 || a >= 1e5)) {
-            return String.format(Locale.ROOT, "%.1e", v);
+    private static boolean nonNegative(List<Series> series) {
+        return series.stream().flatMapToDouble(s -> Arrays.stream(s.y())).filter(Double::isFinite).allMatch(v -> v >= 0);
+    }
+
+    /** Ticks at whole powers of ten, written as decimals (0.001, 0.01, 0.1). */
+    private static LogAxis logAxis() {
+        LogAxis y = new LogAxis("log scale");
+        y.setSmallestValue(Double.MIN_NORMAL);
+        y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        y.setNumberFormatOverride(new DecimalFormat("0.##########", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        return y;
+    }
+
+    /** Whether the panel's finite values are all ≥ 0 and its positive ones span {@link #LOG_SPAN} or more. */
+    static boolean logScale(List<Series> series) {
+        double[] ys = series.stream().flatMapToDouble(s -> Arrays.stream(s.y())).filter(Double::isFinite).toArray();
+        if (ys.length == 0 || Arrays.stream(ys).anyMatch(v -> v < 0)) {
+            return false;
         }
-        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : "%.3g", v);
+        double min = Arrays.stream(ys).filter(v -> v > 0).min().orElse(0);
+        double max = Arrays.stream(ys).max().orElse(0);
+        return min > 0 && max / min >= LOG_SPAN;
     }
 }

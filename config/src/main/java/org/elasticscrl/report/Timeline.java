@@ -3,18 +3,32 @@ package org.elasticscrl.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import java.awt.geom.Ellipse2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
+import java.util.Locale;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A membership timeline as a PNG: one row per worker, a bar for each span it computed (by global
- * step), and a mark at every event — joins, leaves, faults — in the colour of its kind, with a
- * legend. Coordinator events (takeovers, restarts) go on a row of their own.
+ * A membership timeline drawn by JFreeChart: one row per worker (named on the axis), a bar for each span of global
+ * steps it computed, and a mark at every event — joins, leaves, faults, lateness, recoveries — in its kind's colour,
+ * with a legend below. Coordinator events (takeovers, restarts) go on a row of their own and, as they concern every
+ * worker, also as a line across all rows. Rows shrink to stay readable at 30+ workers.
  */
 public final class Timeline {
     /** A span of steps {@code [from, to]} during which {@code row} was active. */
@@ -35,71 +49,64 @@ public final class Timeline {
         }
     }
 
-    private static final int W = 1120;
-    private static final int ROW = 28;
-    private static final int LEFT = 130;
+    static final int W = 1120;
+    private static final Color ACTIVE = new Color(0x9ecae1);
 
     private Timeline() {}
 
     public static void write(Path png, List<String> rows, List<Span> spans, List<Mark> marks, long lastStep)
             throws IOException {
-        int h = 90 + Math.max(1, rows.size()) * ROW;
-        BufferedImage img = new BufferedImage(W, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, W, h);
-        int right = W - 20;
-        int top = 40;
-        double scale = (right - LEFT) / (double) Math.max(1, lastStep);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        g.drawString("membership by global step", LEFT, 25);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        for (int i = 0; i < rows.size(); i++) {
-            int y = top + i * ROW;
-            g.setColor(Color.BLACK);
-            g.drawString(rows.get(i), 8, y + ROW / 2 + 4);
-            g.setColor(new Color(0xeeeeee));
-            g.drawLine(LEFT, y + ROW / 2, right, y + ROW / 2);
-            g.setColor(new Color(0x9ecae1));
-            for (Span s : spans) {
-                if (s.row().equals(rows.get(i))) {
-                    int x0 = LEFT + (int) (s.from() * scale);
-                    int x1 = LEFT + (int) (s.to() * scale);
-                    g.fillRect(x0, y + 6, Math.max(2, x1 - x0), ROW - 12);
-                }
-            }
-            g.setStroke(new BasicStroke(2));
-            for (Mark m : marks) {
-                if (m.row().equals(rows.get(i))) {
-                    int x = LEFT + (int) (Math.max(0, m.step()) * scale);
-                    g.setColor(m.kind().color);
-                    g.drawLine(x, y + 2, x, y + ROW - 2);
-                    g.fillOval(x - 4, y + ROW / 2 - 4, 8, 8);
-                }
-            }
+        int row = rows.size() <= 16 ? 26 : 16;
+        ChartUtils.saveChartAsPNG(png.toFile(), chart(rows, spans, marks, lastStep), W, 150 + Math.max(1, rows.size()) * row);
+    }
+
+    static JFreeChart chart(List<String> rows, List<Span> spans, List<Mark> marks, long lastStep) {
+        XYIntervalSeries active = new XYIntervalSeries("active");
+        for (Span s : spans) {
+            int r = rows.indexOf(s.row());
+            active.add(s.from(), s.from(), Math.max(s.to(), s.from() + 0.2), r, r - 0.3, r + 0.3);
         }
-        int axis = top + rows.size() * ROW + 8;
-        g.setColor(Color.BLACK);
-        g.drawLine(LEFT, axis, right, axis);
-        for (int t = 0; t <= 5; t++) {
-            long step = Math.round(lastStep * t / 5.0);
-            int x = LEFT + (int) (step * scale);
-            g.drawLine(x, axis, x, axis + 4);
-            g.drawString(Long.toString(step), x - 8, axis + 17);
-        }
-        int lx = LEFT;
+        XYIntervalSeriesCollection bars = new XYIntervalSeriesCollection();
+        bars.addSeries(active);
+        XYBarRenderer barRenderer = new XYBarRenderer();
+        barRenderer.setUseYInterval(true);
+        barRenderer.setBarPainter(new StandardXYBarPainter());
+        barRenderer.setShadowVisible(false);
+        barRenderer.setSeriesPaint(0, ACTIVE);
+
+        XYSeriesCollection events = new XYSeriesCollection();
+        XYLineAndShapeRenderer eventRenderer = new XYLineAndShapeRenderer(false, true);
         for (Kind k : Kind.values()) {
-            g.setColor(k.color);
-            g.fillOval(lx, axis + 28, 9, 9);
-            g.setColor(Color.BLACK);
-            String name = k.name().toLowerCase(java.util.Locale.ROOT);
-            g.drawString(name, lx + 13, axis + 37);
-            lx += 30 + g.getFontMetrics().stringWidth(name);
+            XYSeries s = new XYSeries(k.name().toLowerCase(Locale.ROOT), false, true);
+            marks.stream().filter(m -> m.kind() == k).forEach(m -> s.add(Math.max(0, m.step()), rows.indexOf(m.row())));
+            eventRenderer.setSeriesPaint(events.getSeriesCount(), k.color);
+            eventRenderer.setSeriesShape(events.getSeriesCount(), new Ellipse2D.Double(-4, -4, 8, 8));
+            events.addSeries(s);
         }
-        g.dispose();
-        ImageIO.write(img, "png", png.toFile());
+
+        NumberAxis steps = new NumberAxis("global step");
+        steps.setRange(0, Math.max(1, lastStep) + 0.5);
+        steps.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        SymbolAxis workers = new SymbolAxis(null, rows.toArray(String[]::new));
+        workers.setInverted(true); // the coordinator, then workers in the order they appeared, top down
+        workers.setGridBandsVisible(false);
+        workers.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, rows.size() <= 16 ? 12 : 10));
+        XYPlot plot = new XYPlot(events, steps, workers, eventRenderer);
+        plot.setDataset(1, bars);
+        plot.setRenderer(1, barRenderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xeeeeee));
+        plot.setDomainGridlinePaint(new Color(0xeeeeee));
+        marks.stream().filter(m -> m.row().equals("coordinator") && m.kind() == Kind.RECOVERED).forEach(m -> {
+            ValueMarker across = new ValueMarker(Math.max(0, m.step()), Kind.RECOVERED.color, new BasicStroke(1.2f,
+                    BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {4, 4}, 0));
+            plot.addDomainMarker(across);
+        });
+        JFreeChart chart = new JFreeChart("membership by global step", new Font(Font.SANS_SERIF, Font.BOLD, 15), plot,
+                true);
+        chart.setBackgroundPaint(Color.WHITE);
+        LegendTitle legend = chart.getLegend();
+        legend.setPosition(RectangleEdge.BOTTOM);
+        return chart;
     }
 }

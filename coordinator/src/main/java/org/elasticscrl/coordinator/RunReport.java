@@ -70,8 +70,14 @@ public final class RunReport {
             }
             double seconds = Double.parseDouble(c[9]);
             double samples = Double.parseDouble(c[4]);
-            count.forEach((w, n) -> byWorker.computeIfAbsent(w, k -> new ArrayList<>())
-                    .add(new double[] {Double.parseDouble(c[0]), seconds > 0 ? samples * n / chunks.length / seconds : 0}));
+            double step = Double.parseDouble(c[0]);
+            count.forEach((w, n) -> {
+                List<double[]> pts = byWorker.computeIfAbsent(w, k -> new ArrayList<>());
+                if (!pts.isEmpty() && pts.get(pts.size() - 1)[0] < step - 1) {
+                    pts.add(new double[] {pts.get(pts.size() - 1)[0] + 1, Double.NaN}); // absent: a gap, not a line
+                }
+                pts.add(new double[] {step, seconds > 0 ? samples * n / chunks.length / seconds : 0});
+            });
         }
         List<LineChart.Series> series = new ArrayList<>();
         byWorker.forEach((w, pts) -> series.add(new LineChart.Series(w, pts.stream().mapToDouble(p -> p[0]).toArray(),

@@ -68,6 +68,7 @@ class RunReportTest {
         }
         assertTrue(html.contains("<td>global linear</td><td>71.00 %</td><td>74.00 %</td>"), html);
         assertTrue(html.contains("<td>took-over</td>") && html.contains("<td>w-2</td>"), html);
+        assertTrue(html.contains("The online evaluator is a linear head"), "the online accuracy is explained where it is shown");
         assertEquals("5 of 5", plotsShown(), "every plot rendered in Chromium");
         Files.delete(dir.resolve("timeline.png"));
         assertEquals("4 of 5", plotsShown(), "a missing plot is not counted");
@@ -90,5 +91,23 @@ class RunReportTest {
         int i = dom.indexOf("id=\"plots-shown\">");
         assertTrue(i >= 0, "no plots line in the rendered page:\n" + dom + Files.readString(dir.resolve("chromium.log")));
         return dom.substring(i + "id=\"plots-shown\">".length(), dom.indexOf('<', i));
+    }
+
+    @Test
+    void aWorkerAbsentFromSomeStepsHasAGapThereNotALineAcrossThem() {
+        // global_step, epoch, step_in_epoch, membership_epoch, samples, lr, tau, wd, loss, seconds, chunks
+        java.util.List<String[]> commits = java.util.List.of(
+                new String[] {"0", "0", "0", "1", "64", "0", "0", "0", "0", "1.0", "0:a 1:b"},
+                new String[] {"1", "0", "1", "2", "64", "0", "0", "0", "0", "1.0", "0:a 1:a"},
+                new String[] {"2", "0", "2", "2", "64", "0", "0", "0", "0", "1.0", "0:a 1:a"},
+                new String[] {"3", "0", "3", "3", "64", "0", "0", "0", "0", "2.0", "0:a 1:b"});
+        var series = RunReport.throughput(commits);
+        var b = series.stream().filter(s -> s.name().equals("b")).findFirst().orElseThrow();
+        assertEquals(java.util.List.of(0.0, 1.0, 3.0), java.util.Arrays.stream(b.x()).boxed().toList());
+        assertEquals(32.0, b.y()[0]);
+        assertTrue(Double.isNaN(b.y()[1]), "absent at steps 1-2: a gap");
+        assertEquals(16.0, b.y()[2]);
+        var a = series.stream().filter(s -> s.name().equals("a")).findFirst().orElseThrow();
+        assertEquals(4, a.x().length, "present throughout: no gap");
     }
 }
