@@ -41,9 +41,10 @@ class ChartsTest {
         Graphics2D g = img.createGraphics();
         org.jfree.chart.ChartRenderingInfo info = new org.jfree.chart.ChartRenderingInfo();
         chart.draw(g, new Rectangle2D.Double(0, 0, 560, 360), info);
-        List<String> labels = chart.getXYPlot().getRangeAxis().refreshTicks(g, new org.jfree.chart.axis.AxisState(),
-                info.getPlotInfo().getDataArea(), RectangleEdge.LEFT).stream()
-                .map(t -> ((org.jfree.chart.axis.Tick) t).getText()).filter(t -> !t.isEmpty()).toList();
+        List<?> ticks = chart.getXYPlot().getRangeAxis().refreshTicks(g, new org.jfree.chart.axis.AxisState(),
+                info.getPlotInfo().getDataArea(), RectangleEdge.LEFT); // a raw List in JFreeChart's API
+        List<String> labels = ticks.stream().map(t -> ((org.jfree.chart.axis.Tick) t).getText())
+                .filter(t -> !t.isEmpty()).toList();
         g.dispose();
         return labels;
     }
