@@ -9,13 +9,13 @@ import java.util.Map;
  * as older than {@link #MAX_AGE_MILLIS} (when the nonce has been forgotten). Clocks of the operator's
  * machine and the coordinator's may differ by up to that much.
  */
-final class FreshQueries {
-    static final long MAX_AGE_MILLIS = 5 * 60_000;
+public final class FreshQueries {
+    public static final long MAX_AGE_MILLIS = 5 * 60_000;
     private static final int KEPT = 8192;
     private final Map<String, Long> seen = new LinkedHashMap<>();
 
     /** Why a query with this nonce and time is refused at {@code now}, or null (then it counts as seen). */
-    String refusal(String nonce, long unixMillis, long now) {
+    public String refusal(String nonce, long unixMillis, long now) {
         if (Math.abs(now - unixMillis) > MAX_AGE_MILLIS) {
             return "it was sent " + (now - unixMillis) / 1000 + " s from now (at most " + MAX_AGE_MILLIS / 1000
                     + " s either way): a replayed order, or a clock far off";

@@ -50,6 +50,15 @@ final class CoordinatorCommand implements Callable<Integer> {
             + " exists, the run state's stores fail as if this node were cut off from the other coordinator nodes.")
     Path cutOffWhile;
 
+    @Option(names = "--operator-port", defaultValue = "9096", description = "Answer operators' questions (scrl status"
+            + " and the like) over HTTP on this port, about a second instead of joining the cluster (0: off; default:"
+            + " ${DEFAULT-VALUE}; taken: reported, and the commands join).")
+    int operatorPort;
+
+    @Option(names = "--operator-bind", defaultValue = "127.0.0.1", description = "Address the operator endpoint listens"
+            + " on (default: ${DEFAULT-VALUE}, this machine only: answers and orders travel unencrypted).")
+    String operatorBind;
+
     @Mixin
     SecurityOptions security = new SecurityOptions();
 
@@ -106,6 +115,11 @@ final class CoordinatorCommand implements Callable<Integer> {
         }), ClusterNodes.SYSTEM, observability.management(ClusterNodes.config(hp[0], Integer.parseInt(hp[1]),
                 List.of(ClusterNodes.COORDINATOR_ROLE), join == null ? bind : join, secured), hp[0]));
         observability.startManagement(system);
+        OperatorEndpoint operators = operatorPort <= 0 ? null : OperatorEndpoint.start(system, proxyRef.join(),
+                SecurityOptions.secret(secured), operatorBind, operatorPort, bind);
+        if (operators != null) {
+            System.err.println("operators' questions at http://" + operatorBind + ":" + operators.port() + "/query");
+        }
         org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system))
                 .registerOnMemberUp(() -> System.err.println("coordinator node " + bind + " " + MEMBER_UP));
         if (join != null) {
@@ -137,6 +151,9 @@ final class CoordinatorCommand implements Callable<Integer> {
         run.tensors().close();
         if (metricsServer != null) {
             metricsServer.close();
+        }
+        if (operators != null) {
+            operators.close();
         }
         System.out.println("run complete: " + f.steps() + " steps");
         System.out.print(ClusterResults.table(run.run().dir().path()));

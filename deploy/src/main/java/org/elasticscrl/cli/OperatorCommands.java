@@ -30,6 +30,10 @@ final class OperatorCommands {
         @Mixin
         SecurityOptions security = new SecurityOptions();
 
+        @Option(names = "--operator-port", defaultValue = "9096", description = "Ask the coordinators' operator"
+                + " endpoint on this port of their hosts first (default: ${DEFAULT-VALUE}; 0: always join the cluster).")
+        int operatorPort;
+
         /** Set by {@code scrl shell} while its REPL runs. */
         static ShellClient shared;
 
@@ -61,23 +65,63 @@ final class OperatorCommands {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
-        abstract JsonNode ask(ShellClient client) throws Exception;
+        abstract JsonNode ask(Asker asker) throws Exception;
+
+        /** Whether the command reads the cluster's membership itself: it must join. */
+        boolean joins() {
+            return false;
+        }
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            ShellClient client = connection.open();
             try {
-                JsonNode answer = ask(client);
+                JsonNode answer = overHttp();
+                if (answer == null) {
+                    ShellClient client = connection.open();
+                    try {
+                        answer = ask(client);
+                    } finally {
+                        connection.done(client);
+                    }
+                }
                 out.println(json ? answer.toPrettyString() : Answers.render(spec.name(), answer));
                 out.flush();
                 return 0;
             } catch (IllegalArgumentException | IllegalStateException e) {
                 spec.commandLine().getErr().println("scrl " + spec.name() + ": " + e.getMessage());
                 return 1;
-            } finally {
-                connection.done(client);
             }
+        }
+
+        /** The answer from a coordinator's operator endpoint, or null when none answers (then the command joins). */
+        private JsonNode overHttp() throws Exception {
+            if (Connection.shared != null || joins() || connection.join == null) {
+                return null;
+            }
+            var secret = SecurityOptions.secret(connection.security.resolve());
+            try {
+                return ask((command, argument) -> OperatorHttp.ask(connection.join, connection.operatorPort, secret,
+                        command, argument).orElseThrow(NoEndpoint::new));
+            } catch (NoEndpoint e) {
+                if (connection.operatorPort > 0) {
+                    spec.commandLine().getErr().println("scrl " + spec.name() + ": no operator endpoint of " + connection.join
+                            + " answered on port " + connection.operatorPort + "; joining the cluster (slower)");
+                }
+                return null;
+            }
+        }
+    }
+
+    /** Asks the coordinator a command: through the cluster ({@link ShellClient}) or an operator endpoint. */
+    interface Asker {
+        JsonNode ask(String command, String argument) throws Exception;
+    }
+
+    /** No operator endpoint of the cluster answered: the command joins the cluster instead. */
+    private static final class NoEndpoint extends RuntimeException {
+        NoEndpoint() {
+            super(null, null, false, false);
         }
     }
 
@@ -85,7 +129,7 @@ final class OperatorCommands {
             description = "The run: step, epoch, LR, tau, batch, samples/s, ETA, and what the coordinator waits on.")
     static final class Status extends Base {
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("status", "");
         }
     }
@@ -94,7 +138,7 @@ final class OperatorCommands {
             description = "Each worker: address, device, threads, state, lease share, samples/s, last heard, checksum.")
     static final class Workers extends Base {
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("workers", "");
         }
     }
@@ -102,8 +146,13 @@ final class OperatorCommands {
     @Command(name = "members", mixinStandardHelpOptions = true, description = "The cluster's members, roles and reachability.")
     static final class Members extends Base {
         @Override
-        JsonNode ask(ShellClient c) {
-            return c.members();
+        JsonNode ask(Asker c) {
+            return ((ShellClient) c).members();
+        }
+
+        @Override
+        boolean joins() {
+            return true;
         }
     }
 
@@ -111,7 +160,7 @@ final class OperatorCommands {
             description = "Recent membership changes, faults and recoveries, with times.")
     static final class History extends Base {
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("history", "");
         }
     }
@@ -119,7 +168,7 @@ final class OperatorCommands {
     @Command(name = "ledger", mixinStandardHelpOptions = true, description = "Epoch progress, the step under way, re-leased chunks.")
     static final class Ledger extends Base {
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("ledger", "");
         }
     }
@@ -128,7 +177,7 @@ final class OperatorCommands {
             description = "The durable checkpoints and where each copy lives.")
     static final class Checkpoints extends Base {
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("checkpoints", "");
         }
     }
@@ -140,7 +189,7 @@ final class OperatorCommands {
         String worker;
 
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("drain", worker);
         }
     }
@@ -152,7 +201,7 @@ final class OperatorCommands {
         String worker;
 
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("admit", worker);
         }
     }
@@ -161,7 +210,7 @@ final class OperatorCommands {
             description = "Commit the step under way, then wait (workers keep their state).")
     static final class Pause extends Base {
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("pause", "");
         }
     }
@@ -169,7 +218,7 @@ final class OperatorCommands {
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Go on from the step the run paused before.")
     static final class Resume extends Base {
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("resume", "");
         }
     }
@@ -181,7 +230,7 @@ final class OperatorCommands {
         String now;
 
         @Override
-        JsonNode ask(ShellClient c) throws Exception {
+        JsonNode ask(Asker c) throws Exception {
             return c.ask("checkpoint", "");
         }
     }

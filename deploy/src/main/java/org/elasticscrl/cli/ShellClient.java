@@ -26,7 +26,7 @@ import org.elasticscrl.protocol.ShellProtocol;
  * coordinator): joins, asks the coordinator singleton through its proxy, reads the membership
  * itself, and leaves cleanly when closed so that it never counts as a failed node.
  */
-final class ShellClient implements AutoCloseable {
+final class ShellClient implements AutoCloseable, OperatorCommands.Asker {
     static final String ROLE = "shell";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Once connected, an answer takes well under this; the first one may wait for the singleton's proxy. */
@@ -74,7 +74,8 @@ final class ShellClient implements AutoCloseable {
     }
 
     /** The coordinator's answer to {@code command} (JSON); an error answer throws with its message. */
-    JsonNode ask(String command, String argument) throws Exception {
+    @Override
+    public JsonNode ask(String command, String argument) throws Exception {
         int tries = answeredOnce ? 1 : 5; // the proxy finds the singleton within a few seconds of joining
         for (int i = 1; ; i++) {
             try {

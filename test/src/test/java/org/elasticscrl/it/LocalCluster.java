@@ -31,9 +31,12 @@ final class LocalCluster implements AutoCloseable {
     private int threads = 1;
 
     /** {@code nodeFlags}: JVM flags of every node, e.g. {@code -Dscrl.cluster.stable-after=8s}. */
+    private final int operatorPort;
+
     LocalCluster(Path dir, String... nodeFlags) {
         this.dir = dir;
         this.port = freePort();
+        this.operatorPort = freePort();
         this.nodeFlags = List.of(nodeFlags);
     }
 
@@ -45,8 +48,14 @@ final class LocalCluster implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** The active coordinator's operator endpoint (a port of its own: clusters of earlier tests may linger). */
+    int operatorPort() {
+        return operatorPort;
+    }
+
     void startCoordinator(List<String> args) {
-        List<String> all = new ArrayList<>(List.of("coordinator", "--bind", seed(), "--save_dir=" + dir.toAbsolutePath()));
+        List<String> all = new ArrayList<>(List.of("coordinator", "--bind", seed(), "--save_dir=" + dir.toAbsolutePath(),
+                "--operator-port", Integer.toString(operatorPort)));
         all.addAll(args);
         coordinator = start(all, "coordinator.log", nodeFlags.toArray(String[]::new));
         coordinators.add(coordinator);
@@ -72,6 +81,7 @@ final class LocalCluster implements AutoCloseable {
 
     private List<String> standbyArgs(List<String> args) {
         List<String> all = new ArrayList<>(List.of("coordinator", "--bind", "127.0.0.1:" + freePort(), "--join", seed(),
+                "--operator-port", "0",
                 "--top_dir", dir.resolve("standby-runs").toString()));
         all.addAll(args);
         return all;

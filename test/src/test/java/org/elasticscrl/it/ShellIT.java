@@ -1,6 +1,7 @@
 package org.elasticscrl.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,6 +50,9 @@ class ShellIT {
     private static JsonNode json(LocalCluster c, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--join", c.seed(), "--json"));
+        if (!all.contains("--operator-port")) {
+            all.addAll(List.of("--operator-port", Integer.toString(c.operatorPort())));
+        }
         return JSON.readTree(c.output(all, "", "operator.log", 60));
     }
 
@@ -66,6 +70,11 @@ class ShellIT {
             samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
         }
         return samples;
+    }
+
+    private static double median(List<Double> seconds) {
+        List<Double> sorted = seconds.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     private static int freePort() throws Exception {
@@ -97,6 +106,25 @@ class ShellIT {
             assertEquals(stopped - 1, status.get("committed_step").asLong(), "the live step: " + status);
             assertEquals(STEPS, status.get("total_steps").asLong());
             assertTrue(status.get("waiting_on").asText().startsWith("resume"), status.toString());
+            // one-shot commands ask the coordinator's operator endpoint, no cluster membership: seconds from start
+            List<Double> overHttp = new ArrayList<>();
+            List<Double> joining = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                JsonNode http = json(cluster, "status");
+                overHttp.add((System.nanoTime() - t0) / 1e9);
+                t0 = System.nanoTime();
+                JsonNode joined = json(cluster, "status", "--operator-port", "0");
+                joining.add((System.nanoTime() - t0) / 1e9);
+                for (JsonNode a : List.of(http, joined)) { // the same run, the same paused step, either way
+                    assertEquals(status.get("committed_step"), a.get("committed_step"), a.toString());
+                    assertEquals("paused", a.get("state").asText(), a.toString());
+                }
+            }
+            String asked = java.nio.file.Files.readString(dir.resolve("operator.log"));
+            assertFalse(asked.contains("no operator endpoint"), "every status answered over HTTP:\n" + asked);
+            System.out.printf("scrl status --json from process start to output, median of 5: %.2f s over the operator"
+                    + " endpoint, %.2f s joining the cluster%n", median(overHttp), median(joining));
             JsonNode workers = json(cluster, "workers").get("workers");
             assertEquals(2, workers.size(), workers.toString());
             double shares = 0;
